@@ -1,0 +1,73 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  Entity,
+} from '@backstage/catalog-model';
+import {
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
+import { DocuchatEnvironment } from './readEnvironments';
+
+/** The Resource type of a DocuChat environment entity. */
+export const ENVIRONMENT_RESOURCE_TYPE = 'docuchat-environment';
+
+/**
+ * Puts DocuChat environments into the catalog as `Resource` entities with the
+ * Kubernetes annotations the kubernetes plugin needs to show their workloads.
+ */
+export class DocuchatEntityProvider implements EntityProvider {
+  readonly #environments: DocuchatEnvironment[];
+  readonly #logger: LoggerService;
+
+  constructor(options: {
+    environments: DocuchatEnvironment[];
+    logger: LoggerService;
+  }) {
+    this.#environments = options.environments;
+    this.#logger = options.logger;
+  }
+
+  getProviderName() {
+    return 'docuchat';
+  }
+
+  async connect(connection: EntityProviderConnection) {
+    // Environments come from config, which only changes with a restart, so
+    // one full mutation at connect is enough.
+    const entities = this.#environments.map(env => ({
+      entity: this.toEntity(env),
+      locationKey: this.getProviderName(),
+    }));
+    await connection.applyMutation({ type: 'full', entities });
+    this.#logger.info(`Provided ${entities.length} DocuChat environments`);
+  }
+
+  private toEntity(env: DocuchatEnvironment): Entity {
+    const location = `docuchat:environment/${env.name}`;
+    return {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name: `docuchat-${env.name}`,
+        title: `DocuChat ${env.title}`,
+        description: env.description,
+        tags: ['docuchat'],
+        annotations: {
+          [ANNOTATION_LOCATION]: location,
+          [ANNOTATION_ORIGIN_LOCATION]: location,
+          'backstage.io/kubernetes-id': env.kubernetesId,
+          'backstage.io/kubernetes-namespace': env.kubernetesNamespace,
+          'docuchat.io/environment': env.name,
+        },
+        ...(env.url && { links: [{ url: env.url, title: 'Portal' }] }),
+      },
+      spec: {
+        type: ENVIRONMENT_RESOURCE_TYPE,
+        owner: env.owner,
+        system: 'docuchat',
+      },
+    };
+  }
+}

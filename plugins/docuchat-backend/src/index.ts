@@ -1,0 +1,6 @@
+/**
+ * The DocuChat backend plugin: RAG service, usage metering and billing.
+ *
+ * @packageDocumentation
+ */
+export { docuchatPlugin as default } from './plugin';

@@ -1,0 +1,47 @@
+import {
+  compatWrapper,
+  convertLegacyRouteRef,
+} from '@backstage/core-compat-api';
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
+import { docuchatApiRef, DocuChatClient } from './api';
+import { rootRouteRef } from './routes';
+
+const docuchatApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: docuchatApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new DocuChatClient(deps),
+    }),
+});
+
+const docuchatPage = PageBlueprint.make({
+  params: {
+    path: '/docuchat',
+    title: 'DocuChat',
+    routeRef: convertLegacyRouteRef(rootRouteRef),
+    loader: () =>
+      import('./components/DocuChatPage').then(m =>
+        compatWrapper(<m.DocuChatPage />),
+      ),
+  },
+});
+
+/**
+ * The DocuChat plugin for the new frontend system.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'docuchat',
+  title: 'DocuChat',
+  info: { packageJson: () => import('../package.json') },
+  extensions: [docuchatApi, docuchatPage],
+  routes: { root: convertLegacyRouteRef(rootRouteRef) },
+});

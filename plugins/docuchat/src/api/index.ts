@@ -1,0 +1,3 @@
+export { docuchatApiRef } from './DocuChatApi';
+export type { DocuChatApi } from './DocuChatApi';
+export { DocuChatClient } from './DocuChatClient';

@@ -1,0 +1,1 @@
+export { DocuChatPage } from './DocuChatPage';

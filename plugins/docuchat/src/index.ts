@@ -1,0 +1,9 @@
+/**
+ * The DocuChat frontend plugin. Apps on the new frontend system import
+ * `@internal/backstage-plugin-docuchat/alpha` instead.
+ *
+ * @packageDocumentation
+ */
+export { docuchatPlugin, DocuChatPage } from './plugin';
+export { docuchatApiRef, DocuChatClient } from './api';
+export type { DocuChatApi } from './api';
