@@ -26,11 +26,14 @@ function compare(a, b) {
   return 0;
 }
 
-const workspaceDirs = ['.', ...['packages', 'plugins'].flatMap(dir =>
-  existsSync(join(root, dir))
-    ? readdirSync(join(root, dir)).map(name => join(dir, name))
-    : [],
-)].filter(dir => existsSync(join(root, dir, 'package.json')));
+const workspaceDirs = [
+  '.',
+  ...['packages', 'plugins'].flatMap(dir =>
+    existsSync(join(root, dir))
+      ? readdirSync(join(root, dir)).map(name => join(dir, name))
+      : [],
+  ),
+].filter(dir => existsSync(join(root, dir, 'package.json')));
 
 const pins = new Map();
 for (const dir of workspaceDirs) {
@@ -39,10 +42,14 @@ for (const dir of workspaceDirs) {
     for (const [name, range] of Object.entries(deps ?? {})) {
       if (!name.startsWith('@backstage/')) continue;
       if (!exact.test(range)) {
-        throw new Error(`${dir}/package.json: ${name} must be pinned exactly, found "${range}"`);
+        throw new Error(
+          `${dir}/package.json: ${name} must be pinned exactly, found "${range}"`,
+        );
       }
       if (pins.has(name) && pins.get(name) !== range) {
-        throw new Error(`${name} is pinned to both ${pins.get(name)} and ${range}`);
+        throw new Error(
+          `${name} is pinned to both ${pins.get(name)} and ${range}`,
+        );
       }
       pins.set(name, range);
     }
@@ -83,9 +90,14 @@ while (changed) {
 const rootPkgPath = join(root, 'package.json');
 const rootPkg = JSON.parse(readFileSync(rootPkgPath, 'utf8'));
 const resolutions = Object.fromEntries(
-  Object.entries(rootPkg.resolutions ?? {}).filter(([n]) => !n.startsWith('@backstage/')),
+  Object.entries(rootPkg.resolutions ?? {}).filter(
+    ([n]) => !n.startsWith('@backstage/'),
+  ),
 );
-for (const name of [...resolved.keys()].sort()) resolutions[name] = resolved.get(name);
+for (const name of [...resolved.keys()].sort())
+  resolutions[name] = resolved.get(name);
 rootPkg.resolutions = resolutions;
 writeFileSync(rootPkgPath, `${JSON.stringify(rootPkg, null, 2)}\n`);
-console.log(`pinned ${resolved.size} @backstage packages (${pins.size} direct)`);
+console.log(
+  `pinned ${resolved.size} @backstage packages (${pins.size} direct)`,
+);

@@ -70,6 +70,10 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.add(import('@internal/backstage-plugin-docuchat-backend'));
-backend.add(import('@internal/backstage-plugin-catalog-backend-module-docuchat'));
-backend.add(import('@internal/backstage-plugin-scaffolder-backend-module-docuchat'));
+backend.add(
+  import('@internal/backstage-plugin-catalog-backend-module-docuchat'),
+);
+backend.add(
+  import('@internal/backstage-plugin-scaffolder-backend-module-docuchat'),
+);
 backend.start();

@@ -12,11 +12,20 @@ exports.up = async function up(knex) {
     table.string('id', 63).primary().comment('Slug, e.g. acme');
     table.string('display_name').notNullable();
     table.string('contact_email').nullable();
-    table.string('mobile', 11).nullable().comment('Iranian mobile, 09xxxxxxxxx');
+    table
+      .string('mobile', 11)
+      .nullable()
+      .comment('Iranian mobile, 09xxxxxxxxx');
     table.string('owner_ref').notNullable().comment('Catalog entity ref');
     table.string('price_plan', 63).notNullable().defaultTo('default');
-    table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
-    table.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    table
+      .timestamp('created_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
+    table
+      .timestamp('updated_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
   });
 };
 

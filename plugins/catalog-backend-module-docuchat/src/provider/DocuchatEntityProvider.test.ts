@@ -83,7 +83,10 @@ describe('DocuchatEntityProvider', () => {
   });
 
   it.each([
-    [{ name: 'Prod!', owner: 'group:default/x' }, /"Prod!" is not a valid name/],
+    [
+      { name: 'Prod!', owner: 'group:default/x' },
+      /"Prod!" is not a valid name/,
+    ],
     [{ name: 'prod' }, /owner/],
   ])('rejects bad config %p', (env, message) => {
     expect(() =>

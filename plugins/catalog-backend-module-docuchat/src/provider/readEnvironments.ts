@@ -34,7 +34,8 @@ export function readEnvironments(config: Config): DocuchatEnvironment[] {
       title: env.getOptionalString('title') ?? name,
       description: env.getOptionalString('description'),
       owner: env.getString('owner'),
-      kubernetesId: env.getOptionalString('kubernetes.id') ?? `docuchat-${name}`,
+      kubernetesId:
+        env.getOptionalString('kubernetes.id') ?? `docuchat-${name}`,
       kubernetesNamespace:
         env.getOptionalString('kubernetes.namespace') ?? `docuchat-${name}`,
       url: env.getOptionalString('url'),

@@ -4,7 +4,11 @@ import {
   rollbackDatabaseMigrations,
 } from './migrations';
 
-const databaseIds: TestDatabaseId[] = ['POSTGRES_17', 'POSTGRES_15', 'SQLITE_3'];
+const databaseIds: TestDatabaseId[] = [
+  'POSTGRES_17',
+  'POSTGRES_15',
+  'SQLITE_3',
+];
 
 describe('migrations', () => {
   const databases = TestDatabases.create({ ids: databaseIds });

@@ -18,7 +18,9 @@ describe('DocuChatClient', () => {
       res.end(JSON.stringify(reply.body));
     });
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/docuchat`;
+    baseUrl = `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }/api/docuchat`;
   });
   afterAll(() => new Promise(resolve => server.close(resolve)));
   beforeEach(() => {
