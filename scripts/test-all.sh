@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test of the repository on a fresh machine: provisions Node 22 and
+# the dependencies, starts the database test servers, runs Jest over every
+# package, and ends with one line that totals every runner it called:
+#   Tests: N passed, N failed
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# shellcheck source=scripts/node-env.sh
+source scripts/node-env.sh
+if ! yarn install --immutable >/tmp/docuchat-yarn-install.log 2>&1; then
+  tail -40 /tmp/docuchat-yarn-install.log >&2
+  echo "test-all: yarn install failed (log: /tmp/docuchat-yarn-install.log)" >&2
+  exit 1
+fi
+eval "$(bash scripts/test-servers.sh)"
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+status=0
+
+# CI=true: every suite, not only changed files, and database tests insist on
+# the PostgreSQL servers started above instead of skipping them.
+CI=true yarn backstage-cli repo test --ci --json \
+  --outputFile="$results/jest.json" || status=$?
+
+node scripts/test-totals.mjs "$results"/*.json
+exit "$status"
