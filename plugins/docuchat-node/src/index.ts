@@ -1,8 +1,8 @@
 /**
- * Node.js library for DocuChat: service refs and extension points that other
- * backend modules plug into (embedding providers, chat models, payment
- * gateways). They arrive with the features that use them.
+ * Node.js library for DocuChat: extension points that other backend modules
+ * plug into (embedding providers now; chat models and payment gateways with
+ * their features).
  *
  * @packageDocumentation
  */
-export {};
+export * from './embeddings';
