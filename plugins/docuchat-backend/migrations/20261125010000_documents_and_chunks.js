@@ -19,16 +19,31 @@ exports.up = async function up(knex) {
     table.string('title').notNullable();
     table.string('file_name').nullable();
     table.string('content_type', 127).notNullable();
-    table.string('content_hash', 64).notNullable().comment('sha256 hex of the raw bytes');
+    table
+      .string('content_hash', 64)
+      .notNullable()
+      .comment('sha256 hex of the raw bytes');
     table.integer('size_bytes').notNullable();
-    table.string('status', 16).notNullable().comment('queued|processing|ready|failed');
+    table
+      .string('status', 16)
+      .notNullable()
+      .comment('queued|processing|ready|failed');
     table.text('error').nullable();
     table.integer('chunk_count').notNullable().defaultTo(0);
     table.integer('token_count').notNullable().defaultTo(0);
     table.string('embedding_model').nullable();
-    table.binary('content').nullable().comment('raw upload, kept until ingested');
-    table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
-    table.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    table
+      .binary('content')
+      .nullable()
+      .comment('raw upload, kept until ingested');
+    table
+      .timestamp('created_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
+    table
+      .timestamp('updated_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
     table.unique(['tenant_id', 'content_hash']);
     table.index(['tenant_id', 'created_at']);
     table.index(['status']);
