@@ -9,6 +9,7 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import ChatIcon from '@material-ui/icons/Chat';
 import { docuchatApiRef, DocuChatClient } from './api';
 import { rootRouteRef } from './routes';
 
@@ -25,6 +26,7 @@ const docuchatPage = PageBlueprint.make({
   params: {
     path: '/docuchat',
     title: 'DocuChat',
+    icon: <ChatIcon fontSize="inherit" />,
     routeRef: convertLegacyRouteRef(rootRouteRef),
     loader: () =>
       import('./components/DocuChatPage').then(m =>
@@ -41,6 +43,7 @@ const docuchatPage = PageBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'docuchat',
   title: 'DocuChat',
+  icon: <ChatIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },
   extensions: [docuchatApi, docuchatPage],
   routes: { root: convertLegacyRouteRef(rootRouteRef) },

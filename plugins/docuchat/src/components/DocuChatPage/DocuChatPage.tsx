@@ -30,8 +30,8 @@ export const DocuChatPage = () => {
         {error && <ResponseErrorPanel error={error} />}
         {value && (
           <InfoCard title="DocuChat backend">
-            <Typography>
-              <StatusOK /> Backend status: {value.status}
+            <Typography component="div">
+              <StatusOK>Backend status: {value.status}</StatusOK>
             </Typography>
           </InfoCard>
         )}
