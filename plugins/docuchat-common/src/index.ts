@@ -1,7 +1,10 @@
 /**
- * Types and request/response shapes shared by the DocuChat frontend and
- * backend plugins.
+ * Types, permissions and request/response shapes shared by the DocuChat
+ * frontend and backend plugins.
  *
  * @packageDocumentation
  */
 export * from './health';
+export * from './permissions';
+export * from './tenants';
+export * from './documents';

@@ -1,13 +1,224 @@
-import { HealthResponse } from '@internal/backstage-plugin-docuchat-common';
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  createTenantRequestSchema,
+  createTextDocumentRequestSchema,
+  HealthResponse,
+  SearchResponse,
+  updateTenantRequestSchema,
+} from '@internal/backstage-plugin-docuchat-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import multer from 'multer';
+import { z } from 'zod';
+import { DocumentStore } from '../database/DocumentStore';
+import { TenantStore } from '../database/TenantStore';
+import { PayloadTooLargeError } from '../ingest/errors';
+import { HybridSearch } from '../search/HybridSearch';
+import { IngestionService } from './IngestionService';
+import { TenantAccess } from './TenantAccess';
 
-export async function createRouter(): Promise<express.Router> {
+export interface RouterOptions {
+  httpAuth: HttpAuthService;
+  tenants: TenantStore;
+  access: TenantAccess;
+  documents: DocumentStore;
+  ingestion: IngestionService;
+  search: HybridSearch;
+  maxUploadBytes: number;
+}
+
+function parse<T>(
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+  value: unknown,
+  what: string,
+): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issues = result.error.issues
+      .map(issue => `${issue.path.join('.') || what}: ${issue.message}`)
+      .join('; ');
+    throw new InputError(`Invalid ${what}: ${issues}`);
+  }
+  return result.data;
+}
+
+const searchQuerySchema = z.object({
+  q: z.string().trim().min(1, 'is required'),
+  k: z.coerce.number().int().min(1).max(100).default(10),
+  mode: z.enum(['hybrid', 'vector', 'fulltext']).default('hybrid'),
+});
+
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, tenants, access, documents, ingestion, search } = options;
+  const { maxUploadBytes } = options;
   const router = Router();
-  router.use(express.json());
+  // JSON uploads carry a whole document; body-parser answers 413 above this.
+  router.use(express.json({ limit: maxUploadBytes + 64 * 1024 }));
+
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: maxUploadBytes, files: 1 },
+  }).single('file');
+  const receiveFile: express.RequestHandler = (req, res, next) =>
+    // @types/multer brings its own copy of the express types; same objects.
+    upload(req as any, res as any, error => {
+      if (error instanceof multer.MulterError) {
+        if (error.code === 'LIMIT_FILE_SIZE') {
+          next(new PayloadTooLargeError(undefined, maxUploadBytes));
+        } else {
+          next(new InputError(`Invalid upload: ${error.message}`));
+        }
+        return;
+      }
+      next(error);
+    });
 
   router.get('/health', (_req, res) => {
     const body: HealthResponse = { status: 'ok' };
+    res.json(body);
+  });
+
+  router.get('/tenants', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json({ items: await access.visibleTenants(credentials) });
+  });
+
+  router.post('/tenants', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await access.requireAdmin(credentials);
+    const request = parse(createTenantRequestSchema, req.body, 'tenant');
+    res.status(201).json(await tenants.create(request));
+  });
+
+  router.get('/tenants/:tenantId', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json(await access.requireTenant(credentials, req.params.tenantId));
+  });
+
+  router.patch('/tenants/:tenantId', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await access.requireAdmin(credentials);
+    const request = parse(updateTenantRequestSchema, req.body, 'tenant');
+    const tenant = await tenants.update(req.params.tenantId, request);
+    if (!tenant)
+      throw new NotFoundError(`Tenant ${req.params.tenantId} not found`);
+    res.json(tenant);
+  });
+
+  router.get('/tenants/:tenantId/documents', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const tenant = await access.requireTenant(credentials, req.params.tenantId);
+    res.json({ items: await documents.list(tenant.id) });
+  });
+
+  router.post('/tenants/:tenantId/documents', receiveFile, async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const tenant = await access.requireTenant(credentials, req.params.tenantId);
+
+    let result;
+    if (req.file) {
+      result = await ingestion.submit(tenant.id, {
+        title: typeof req.body?.title === 'string' ? req.body.title : undefined,
+        fileName: req.file.originalname,
+        contentType: req.file.mimetype,
+        content: req.file.buffer,
+      });
+    } else if (req.is('application/json')) {
+      const body = parse(createTextDocumentRequestSchema, req.body, 'document');
+      result = await ingestion.submit(tenant.id, {
+        title: body.title,
+        contentType: body.contentType ?? 'text/plain',
+        content: Buffer.from(body.text, 'utf8'),
+      });
+    } else {
+      throw new InputError(
+        'Send the document as multipart/form-data with a "file" field, or as JSON { title, text }',
+      );
+    }
+    // 202: accepted for background ingestion; 200: the same content exists.
+    res
+      .status(result.created ? 202 : 200)
+      .json({ ...result.document, duplicate: !result.created });
+  });
+
+  router.get('/tenants/:tenantId/documents/:documentId', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const tenant = await access.requireTenant(credentials, req.params.tenantId);
+    const document = await documents.get(tenant.id, req.params.documentId);
+    if (!document) {
+      throw new NotFoundError(`Document ${req.params.documentId} not found`);
+    }
+    res.json(document);
+  });
+
+  router.delete(
+    '/tenants/:tenantId/documents/:documentId',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const tenant = await access.requireTenant(
+        credentials,
+        req.params.tenantId,
+      );
+      if (!(await ingestion.remove(tenant.id, req.params.documentId))) {
+        throw new NotFoundError(`Document ${req.params.documentId} not found`);
+      }
+      res.status(204).end();
+    },
+  );
+
+  router.post(
+    '/tenants/:tenantId/documents/:documentId/reindex',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const tenant = await access.requireTenant(
+        credentials,
+        req.params.tenantId,
+      );
+      const document = await documents.get(tenant.id, req.params.documentId);
+      if (!document) {
+        throw new NotFoundError(`Document ${req.params.documentId} not found`);
+      }
+      if (!(await ingestion.reindex(tenant.id, document.id))) {
+        throw new InputError(
+          `Document ${document.id} is ${document.status}; only ready or failed documents can be reindexed`,
+        );
+      }
+      res.status(202).json(await documents.get(tenant.id, document.id));
+    },
+  );
+
+  router.get('/tenants/:tenantId/search', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const tenant = await access.requireTenant(credentials, req.params.tenantId);
+    const { q, k, mode } = parse(searchQuerySchema, req.query, 'search query');
+    const body: SearchResponse = {
+      query: q,
+      k,
+      hits: await search.search(tenant.id, q, k, mode),
+    };
     res.json(body);
   });
 

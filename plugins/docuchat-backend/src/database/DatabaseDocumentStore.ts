@@ -1,0 +1,246 @@
+import { NotFoundError } from '@backstage/errors';
+import {
+  DocumentStatus,
+  DocumentSummary,
+} from '@internal/backstage-plugin-docuchat-common';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import {
+  ChunkWithDocument,
+  DocumentStore,
+  NewDocument,
+  StoredChunk,
+} from './DocumentStore';
+import { toIsoString } from './timestamps';
+
+const DOCUMENTS = 'docuchat_documents';
+const CHUNKS = 'docuchat_chunks';
+// Everything but the raw content, which only ingestion reads.
+const SUMMARY_COLUMNS = [
+  'id',
+  'tenant_id',
+  'title',
+  'file_name',
+  'content_type',
+  'content_hash',
+  'size_bytes',
+  'status',
+  'error',
+  'chunk_count',
+  'token_count',
+  'embedding_model',
+  'created_at',
+  'updated_at',
+];
+
+function toSummary(row: any): DocumentSummary {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    title: row.title,
+    fileName: row.file_name ?? undefined,
+    contentType: row.content_type,
+    sizeBytes: Number(row.size_bytes),
+    contentHash: row.content_hash,
+    status: row.status,
+    error: row.error ?? undefined,
+    chunkCount: Number(row.chunk_count),
+    tokenCount: Number(row.token_count),
+    embeddingModel: row.embedding_model ?? undefined,
+    createdAt: toIsoString(row.created_at),
+    updatedAt: toIsoString(row.updated_at),
+  };
+}
+
+export class DatabaseDocumentStore implements DocumentStore {
+  constructor(private readonly db: Knex) {}
+
+  async createOrFind(doc: NewDocument) {
+    const existing = await this.db(DOCUMENTS)
+      .select(SUMMARY_COLUMNS)
+      .where({ tenant_id: doc.tenantId, content_hash: doc.contentHash })
+      .first();
+    if (existing) return { document: toSummary(existing), created: false };
+
+    const id = randomUUID();
+    await this.db(DOCUMENTS).insert({
+      id,
+      tenant_id: doc.tenantId,
+      title: doc.title,
+      file_name: doc.fileName ?? null,
+      content_type: doc.contentType,
+      content_hash: doc.contentHash,
+      size_bytes: doc.content.length,
+      status: 'queued',
+      content: doc.content,
+    });
+    return { document: (await this.get(doc.tenantId, id))!, created: true };
+  }
+
+  async list(tenantId: string): Promise<DocumentSummary[]> {
+    const rows = await this.db(DOCUMENTS)
+      .select(SUMMARY_COLUMNS)
+      .where({ tenant_id: tenantId })
+      .orderBy([{ column: 'created_at', order: 'desc' }, 'id']);
+    return rows.map(toSummary);
+  }
+
+  async get(tenantId: string, id: string) {
+    const row = await this.db(DOCUMENTS)
+      .select(SUMMARY_COLUMNS)
+      .where({ tenant_id: tenantId, id })
+      .first();
+    return row && toSummary(row);
+  }
+
+  async getContent(tenantId: string, id: string) {
+    const row = await this.db(DOCUMENTS)
+      .select('content', 'content_type', 'file_name')
+      .where({ tenant_id: tenantId, id })
+      .first();
+    if (!row) throw new NotFoundError(`Document ${id} not found`);
+    return {
+      content: Buffer.from(row.content),
+      contentType: row.content_type,
+      fileName: row.file_name ?? undefined,
+    };
+  }
+
+  async transition(
+    tenantId: string,
+    id: string,
+    from: DocumentStatus[],
+    to: DocumentStatus,
+    error?: string,
+  ): Promise<boolean> {
+    const count = await this.db(DOCUMENTS)
+      .where({ tenant_id: tenantId, id })
+      .whereIn('status', from)
+      .update({
+        status: to,
+        error: error ?? null,
+        updated_at: this.db.fn.now(),
+      });
+    return count > 0;
+  }
+
+  async listQueued() {
+    const rows = await this.db(DOCUMENTS)
+      .select('tenant_id', 'id')
+      .where({ status: 'queued' })
+      .orderBy('created_at');
+    return rows.map(row => ({ tenantId: row.tenant_id, id: row.id }));
+  }
+
+  async listEmbeddedWithOtherModel(model: string) {
+    const rows = await this.db(DOCUMENTS)
+      .select('tenant_id', 'id')
+      .where({ status: 'ready' })
+      .whereNot({ embedding_model: model });
+    return rows.map(row => ({ tenantId: row.tenant_id, id: row.id }));
+  }
+
+  async replaceChunks(
+    trx: Knex.Transaction,
+    tenantId: string,
+    documentId: string,
+    chunks: StoredChunk[],
+  ): Promise<void> {
+    // A document deleted while it was being ingested must not come back as
+    // orphan chunks: fail the transaction instead.
+    const query = trx(DOCUMENTS)
+      .select('id')
+      .where({ tenant_id: tenantId, id: documentId });
+    // SQLite serialises writers anyway and knex warns on FOR UPDATE there.
+    if (trx.client.config.client === 'pg') query.forUpdate();
+    const document = await query.first();
+    if (!document) {
+      throw new NotFoundError(`Document ${documentId} no longer exists`);
+    }
+    await trx(CHUNKS)
+      .where({ tenant_id: tenantId, document_id: documentId })
+      .delete();
+    const rows = chunks.map(chunk => ({
+      id: chunk.id,
+      tenant_id: tenantId,
+      document_id: documentId,
+      ordinal: chunk.ordinal,
+      text: chunk.text,
+      heading_path: JSON.stringify(chunk.headingPath),
+      char_start: chunk.charStart,
+      char_end: chunk.charEnd,
+      token_count: chunk.tokenCount,
+      embedding_model: chunk.embeddingModel,
+      embedding_dimensions: chunk.embeddingDimensions,
+    }));
+    // Stay under SQLite's bound-variable limit (11 columns a row).
+    for (let i = 0; i < rows.length; i += 80) {
+      await trx(CHUNKS).insert(rows.slice(i, i + 80));
+    }
+    await trx(DOCUMENTS)
+      .where({ tenant_id: tenantId, id: documentId })
+      .update({
+        status: 'ready',
+        error: null,
+        chunk_count: chunks.length,
+        token_count: chunks.reduce((sum, c) => sum + c.tokenCount, 0),
+        embedding_model: chunks[0]?.embeddingModel ?? null,
+        updated_at: trx.fn.now(),
+      });
+  }
+
+  async delete(
+    trx: Knex.Transaction,
+    tenantId: string,
+    id: string,
+  ): Promise<boolean> {
+    await trx(CHUNKS).where({ tenant_id: tenantId, document_id: id }).delete();
+    const count = await trx(DOCUMENTS)
+      .where({ tenant_id: tenantId, id })
+      .delete();
+    return count > 0;
+  }
+
+  async getChunks(
+    tenantId: string,
+    ids: string[],
+  ): Promise<ChunkWithDocument[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db(`${CHUNKS} as c`)
+      .join(`${DOCUMENTS} as d`, 'd.id', 'c.document_id')
+      .select(
+        'c.id',
+        'c.tenant_id',
+        'c.document_id',
+        'c.ordinal',
+        'c.text',
+        'c.heading_path',
+        'c.char_start',
+        'c.char_end',
+        'c.token_count',
+        'c.embedding_model',
+        'c.embedding_dimensions',
+        'd.title as document_title',
+      )
+      .where('c.tenant_id', tenantId)
+      .whereIn('c.id', ids);
+    return rows.map(row => ({
+      id: row.id,
+      tenantId: row.tenant_id,
+      documentId: row.document_id,
+      ordinal: row.ordinal,
+      text: row.text,
+      headingPath: JSON.parse(row.heading_path),
+      charStart: row.char_start,
+      charEnd: row.char_end,
+      tokenCount: row.token_count,
+      embeddingModel: row.embedding_model,
+      embeddingDimensions: row.embedding_dimensions,
+      documentTitle: row.document_title,
+    }));
+  }
+
+  transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction(fn);
+  }
+}

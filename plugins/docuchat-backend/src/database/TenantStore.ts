@@ -1,0 +1,17 @@
+import {
+  CreateTenantRequest,
+  Tenant,
+  UpdateTenantRequest,
+} from '@internal/backstage-plugin-docuchat-common';
+
+/** Tenants: who owns documents, usage and invoices. */
+export interface TenantStore {
+  list(): Promise<Tenant[]>;
+  get(id: string): Promise<Tenant | undefined>;
+  /** Throws ConflictError when the id is taken. */
+  create(request: CreateTenantRequest): Promise<Tenant>;
+  /** Returns undefined when the tenant does not exist. */
+  update(id: string, request: UpdateTenantRequest): Promise<Tenant | undefined>;
+  /** Creates the tenant or updates it to match (config seeding). */
+  upsert(request: CreateTenantRequest): Promise<void>;
+}

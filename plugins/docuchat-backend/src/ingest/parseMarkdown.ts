@@ -1,0 +1,164 @@
+import { Lexer, Token, Tokens } from 'marked';
+import { decodeEntities } from './decodeEntities';
+import { decodeText } from './decodeText';
+import { DocumentBuilder } from './documentBuilder';
+import { addHtmlBlocks } from './htmlBlocks';
+import { ParsedDocument } from './types';
+
+/**
+ * Markdown → structured plain text, via marked's lexer (no HTML rendering).
+ * Headings, paragraphs, lists, fenced/indented code and tables become blocks;
+ * inline markup (emphasis, links, code spans) is reduced to its text, because
+ * `#`, `**` and URLs only add noise to embeddings and citations. Block quotes
+ * are flattened into their blocks; raw HTML blocks go through the HTML parser.
+ */
+export function parseMarkdown(
+  bytes: Uint8Array,
+  options: { charset?: string } = {},
+): ParsedDocument {
+  return markdownToDocument(decodeText(bytes, options.charset));
+}
+
+/** The string half of `parseMarkdown`, for callers that already hold text. */
+export function markdownToDocument(markdown: string): ParsedDocument {
+  const builder = new DocumentBuilder();
+  // A fresh Lexer per call: marked's global instance carries options that
+  // other code in the process may have changed.
+  const tokens = new Lexer({ gfm: true }).lex(markdown);
+  addBlockTokens(builder, tokens);
+  return builder.build();
+}
+
+function addBlockTokens(builder: DocumentBuilder, tokens: Token[]): void {
+  for (const token of tokens) {
+    switch (token.type) {
+      case 'heading': {
+        const heading = token as Tokens.Heading;
+        builder.add('heading', inlineText(heading.tokens), heading.depth);
+        break;
+      }
+      case 'paragraph':
+        builder.add(
+          'paragraph',
+          inlineText((token as Tokens.Paragraph).tokens),
+        );
+        break;
+      case 'text': {
+        // Loose top-level text (e.g. inside HTML-interrupted content).
+        const text = token as Tokens.Text;
+        builder.add(
+          'paragraph',
+          text.tokens ? inlineText(text.tokens) : decodeEntities(text.text),
+        );
+        break;
+      }
+      case 'list':
+        builder.add('list', listText(token as Tokens.List, 0));
+        break;
+      case 'code':
+        builder.add('code', (token as Tokens.Code).text);
+        break;
+      case 'table':
+        builder.add('table', tableText(token as Tokens.Table));
+        break;
+      case 'blockquote':
+        addBlockTokens(builder, (token as Tokens.Blockquote).tokens);
+        break;
+      case 'html':
+        // Raw HTML blocks (tables, <details>…) keep their structure.
+        addHtmlBlocks(builder, (token as Tokens.HTML).text);
+        break;
+      default:
+        // space, hr, def (link reference definitions): no content of their own.
+        break;
+    }
+  }
+}
+
+/**
+ * A list as lines: `- item` or `1. item`, nested lists indented two spaces
+ * per level, so the structure survives in plain text.
+ */
+function listText(list: Tokens.List, depth: number): string {
+  const indent = '  '.repeat(depth);
+  const first = typeof list.start === 'number' ? list.start : 1;
+  return list.items
+    .map((item, index) => {
+      const marker = list.ordered ? `${first + index}.` : '-';
+      let task = '';
+      if (item.task) {
+        task = item.checked ? '[x] ' : '[ ] ';
+      }
+      const own: string[] = [];
+      const nested: string[] = [];
+      for (const child of item.tokens) {
+        if (child.type === 'list') {
+          nested.push(listText(child as Tokens.List, depth + 1));
+        } else if (child.type === 'code') {
+          own.push((child as Tokens.Code).text);
+        } else if (child.type !== 'space' && child.type !== 'checkbox') {
+          own.push(blockInlineText(child));
+        }
+      }
+      const line = `${indent}${marker} ${task}${own.filter(Boolean).join(' ')}`;
+      return [line, ...nested].join('\n');
+    })
+    .join('\n');
+}
+
+/** A table as lines of cells joined by ` | `, header row first. */
+function tableText(table: Tokens.Table): string {
+  const row = (cells: Tokens.TableCell[]) =>
+    cells.map(cell => inlineText(cell.tokens)).join(' | ');
+  return [row(table.header), ...table.rows.map(row)].join('\n');
+}
+
+/** Text of a block-level token found inside a list item. */
+function blockInlineText(token: Token): string {
+  if ('tokens' in token && Array.isArray(token.tokens)) {
+    return inlineText(token.tokens as Token[]);
+  }
+  return 'text' in token && typeof token.text === 'string'
+    ? decodeEntities(token.text)
+    : '';
+}
+
+/** Inline tokens → plain text: markup dropped, entities decoded. */
+function inlineText(tokens: Token[] | undefined): string {
+  if (!tokens) {
+    return '';
+  }
+  let out = '';
+  for (const token of tokens) {
+    switch (token.type) {
+      case 'text': {
+        const text = token as Tokens.Text;
+        out += text.tokens
+          ? inlineText(text.tokens)
+          : decodeEntities(text.text);
+        break;
+      }
+      case 'escape':
+      case 'codespan':
+        out += (token as Tokens.Codespan).text;
+        break;
+      case 'br':
+        out += '\n';
+        break;
+      case 'image':
+        // The alt text is the only text an image contributes.
+        out += decodeEntities((token as Tokens.Image).text);
+        break;
+      case 'html':
+        // Inline tags like <b>…</b>: drop the tag, keep surrounding text.
+        break;
+      default:
+        if ('tokens' in token && Array.isArray(token.tokens)) {
+          out += inlineText(token.tokens as Token[]);
+        } else if ('text' in token && typeof token.text === 'string') {
+          out += decodeEntities(token.text);
+        }
+    }
+  }
+  return out;
+}

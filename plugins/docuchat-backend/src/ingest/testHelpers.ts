@@ -1,0 +1,38 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { readFileSync } from 'node:fs';
+import { ParsedDocument } from './types';
+
+/** Test-only helpers shared by the ingest tests. */
+
+export function fixture(name: string): Buffer {
+  return readFileSync(
+    resolvePackagePath(
+      '@internal/backstage-plugin-docuchat-backend',
+      'src/ingest/__fixtures__',
+      name,
+    ),
+  );
+}
+
+/**
+ * The parser contract: every block is exactly its slice of `text`, blocks
+ * are in order and do not overlap, and `text` holds nothing but the blocks
+ * and the blank lines between them.
+ */
+export function expectConsistentOffsets(doc: ParsedDocument): void {
+  let previousEnd = 0;
+  doc.blocks.forEach((block, index) => {
+    expect(doc.text.slice(block.start, block.end)).toBe(block.text);
+    expect(block.start).toBe(index === 0 ? 0 : previousEnd + 2);
+    previousEnd = block.end;
+  });
+  expect(doc.text.length).toBe(previousEnd);
+}
+
+/** Blocks as `[kind, text]` (plus level for headings) for compact asserts. */
+export function outline(doc: ParsedDocument): Array<[string, string]> {
+  return doc.blocks.map(b => [
+    b.kind === 'heading' ? `h${b.level}` : b.kind,
+    b.text,
+  ]);
+}

@@ -1,0 +1,77 @@
+import { SearchHit } from '@internal/backstage-plugin-docuchat-common';
+import { EmbeddingProvider } from '@internal/backstage-plugin-docuchat-node';
+import { DocumentStore } from '../database/DocumentStore';
+import { VectorStore } from '../vectors/types';
+import { FullTextIndex } from './FullTextIndex';
+import { fuseRankings, FusionOptions } from './fuseRankings';
+
+export type SearchMode = 'hybrid' | 'vector' | 'fulltext';
+
+/**
+ * Hybrid retrieval: a vector branch and a BM25 branch, each asked for more
+ * candidates than k, fused by weighted reciprocal rank fusion. Every branch
+ * is scoped to the tenant, and so is the final chunk lookup.
+ */
+export class HybridSearch {
+  constructor(
+    private readonly options: {
+      documents: DocumentStore;
+      vectors: VectorStore;
+      fullText: FullTextIndex;
+      embeddings: EmbeddingProvider;
+      fusion: FusionOptions;
+    },
+  ) {}
+
+  async search(
+    tenantId: string,
+    query: string,
+    k: number,
+    mode: SearchMode = 'hybrid',
+  ): Promise<SearchHit[]> {
+    const { documents, vectors, fullText, embeddings, fusion } = this.options;
+    const candidates = Math.max(k * 4, 40);
+
+    const [vectorHits, fullTextHits] = await Promise.all([
+      mode === 'fulltext'
+        ? []
+        : embeddings
+            .embed([query])
+            .then(({ vectors: [q] }) =>
+              vectors.search(tenantId, embeddings.model, q, candidates),
+            ),
+      mode === 'vector' ? [] : fullText.search(tenantId, query, candidates),
+    ]);
+
+    const fused = fuseRankings(
+      vectorHits.map(hit => hit.chunkId),
+      fullTextHits.map(hit => hit.chunkId),
+      fusion,
+    ).slice(0, k);
+
+    const chunks = new Map(
+      (
+        await documents.getChunks(
+          tenantId,
+          fused.map(hit => hit.id),
+        )
+      ).map(chunk => [chunk.id, chunk]),
+    );
+    return fused.flatMap(hit => {
+      const chunk = chunks.get(hit.id);
+      if (!chunk) return [];
+      return [
+        {
+          chunkId: chunk.id,
+          documentId: chunk.documentId,
+          documentTitle: chunk.documentTitle,
+          headingPath: chunk.headingPath,
+          text: chunk.text,
+          score: hit.score,
+          vectorRank: hit.ranks[0],
+          fullTextRank: hit.ranks[1],
+        },
+      ];
+    });
+  }
+}

@@ -1,0 +1,67 @@
+import { Knex } from 'knex';
+import { FullTextHit, FullTextIndex, FullTextRow } from './FullTextIndex';
+
+const TABLE = 'docuchat_chunks_fts';
+
+/**
+ * FTS5 with the porter tokenizer; its bm25() is real BM25 (k1 1.2, b 0.75).
+ * The statistics behind bm25() span every tenant in the table (scores only,
+ * never rows: results are filtered by tenant).
+ */
+export class SqliteFullTextIndex implements FullTextIndex {
+  constructor(private readonly db: Knex) {}
+
+  async insert(trx: Knex.Transaction, rows: FullTextRow[]): Promise<void> {
+    // SQLite caps bound variables per statement; 200 rows × 4 stays below it.
+    for (let i = 0; i < rows.length; i += 200) {
+      await trx(TABLE).insert(
+        rows.slice(i, i + 200).map(row => ({
+          text: row.text,
+          chunk_id: row.chunkId,
+          tenant_id: row.tenantId,
+          document_id: row.documentId,
+        })),
+      );
+    }
+  }
+
+  async deleteDocument(
+    db: Knex | Knex.Transaction,
+    tenantId: string,
+    documentId: string,
+  ): Promise<void> {
+    await db(TABLE)
+      .where({ tenant_id: tenantId, document_id: documentId })
+      .delete();
+  }
+
+  async search(
+    tenantId: string,
+    query: string,
+    k: number,
+  ): Promise<FullTextHit[]> {
+    const match = toOrQuery(query);
+    if (!match) return [];
+    const rows = await this.db.raw(
+      `SELECT chunk_id, -bm25(${TABLE}) AS score
+       FROM ${TABLE}
+       WHERE ${TABLE} MATCH ? AND tenant_id = ?
+       ORDER BY score DESC, chunk_id
+       LIMIT ?`,
+      [match, tenantId, k],
+    );
+    return rows.map((row: { chunk_id: string; score: number }) => ({
+      chunkId: row.chunk_id,
+      score: Number(row.score),
+    }));
+  }
+}
+
+/**
+ * Every word of the question as a quoted FTS5 string, ORed: quoting keeps
+ * user text from being read as FTS5 syntax (NEAR, column filters, `*`).
+ */
+export function toOrQuery(query: string): string {
+  const words = query.toLocaleLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return [...new Set(words)].map(word => `"${word}"`).join(' OR ');
+}

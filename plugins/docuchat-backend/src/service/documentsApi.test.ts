@@ -1,0 +1,358 @@
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { coreServices } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { docuchatPlugin } from '../plugin';
+import {
+  OpenAiTestServer,
+  startOpenAiTestServer,
+} from '../testing/openAiTestServer';
+
+const ADMIN = 'user:default/admin';
+const ALICE = 'user:default/alice'; // owns tenant acme
+const BOB = 'user:default/bob'; // owns tenant globex
+
+const databaseIds: TestDatabaseId[] = [
+  'POSTGRES_17',
+  'POSTGRES_15',
+  'SQLITE_3',
+];
+
+// Only ADMIN holds docuchat.tenant.admin; everyone else relies on ownership.
+const permissionsFactory = createServiceFactory({
+  service: coreServices.permissions,
+  deps: {},
+  factory: () => ({
+    async authorize(requests: any[], options: any) {
+      const ref = options.credentials.principal.userEntityRef;
+      return requests.map(() => ({
+        result: ref === ADMIN ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      }));
+    },
+    async authorizeConditional(requests: any[]) {
+      return requests.map(() => ({ result: AuthorizeResult.DENY }));
+    },
+  }),
+});
+
+const as = (user: string) => mockCredentials.user.header(user);
+
+describe('documents API', () => {
+  const databases = TestDatabases.create({ ids: databaseIds });
+  let openAi: OpenAiTestServer;
+
+  beforeAll(async () => {
+    openAi = await startOpenAiTestServer();
+  });
+  afterAll(() => openAi.close());
+
+  it('runs against every database CI provides', () => {
+    const required = process.env.CI ? databaseIds : ['SQLITE_3'];
+    expect(databases.eachSupportedId().map(([id]) => id)).toEqual(
+      expect.arrayContaining(required),
+    );
+  });
+
+  async function start(databaseId: TestDatabaseId) {
+    const knex = await databases.init(databaseId);
+    const { server } = await startTestBackend({
+      features: [
+        docuchatPlugin,
+        permissionsFactory,
+        mockServices.database.factory({ knex }),
+        mockServices.rootConfig.factory({
+          data: {
+            docuchat: {
+              openai: { apiKey: 'test-key', baseURL: openAi.baseURL },
+              embeddings: { provider: 'openai', dimensions: 64 },
+              ingestion: {
+                maxUploadMegabytes: 1,
+                chunkTokens: 80,
+                overlapTokens: 10,
+              },
+              tenants: [
+                { id: 'acme', displayName: 'Acme', ownerRef: ALICE },
+                { id: 'globex', displayName: 'Globex', ownerRef: BOB },
+              ],
+            },
+          },
+        }),
+      ],
+    });
+    return { server, knex };
+  }
+
+  async function waitUntilReady(
+    server: any,
+    tenant: string,
+    id: string,
+    user: string,
+  ) {
+    for (let i = 0; i < 200; i++) {
+      const res = await request(server)
+        .get(`/api/docuchat/tenants/${tenant}/documents/${id}`)
+        .set('Authorization', as(user));
+      if (res.body.status === 'ready' || res.body.status === 'failed') {
+        return res.body;
+      }
+      await new Promise(r => setTimeout(r, 50));
+    }
+    throw new Error(`document ${id} never finished`);
+  }
+
+  async function counts(knex: Knex) {
+    const [docs] = await knex('docuchat_documents').count({ n: '*' });
+    const [chunks] = await knex('docuchat_chunks').count({ n: '*' });
+    return { documents: Number(docs.n), chunks: Number(chunks.n) };
+  }
+
+  const markdown = [
+    '# Rotating secrets',
+    'The rotate-secrets runbook replaces the OpenAI key and the Zibal merchant key.',
+    '## Steps',
+    '- Create the new key in the provider console.',
+    '- Run the runbook from the portal; it restarts the backend pods.',
+    '# Backups',
+    'Nightly backups of PostgreSQL are kept for thirty days in object storage.',
+  ].join('\n\n');
+
+  it.each(databases.eachSupportedId())(
+    'ingests, searches, isolates tenants and deletes on %p',
+    async databaseId => {
+      const { server, knex } = await start(databaseId);
+
+      const upload = await request(server)
+        .post('/api/docuchat/tenants/acme/documents')
+        .set('Authorization', as(ALICE))
+        .attach('file', Buffer.from(markdown), {
+          filename: 'runbooks.md',
+          contentType: 'text/markdown',
+        });
+      expect(upload.status).toBe(202);
+      expect(upload.body).toMatchObject({
+        tenantId: 'acme',
+        title: 'runbooks.md',
+        status: 'queued',
+        duplicate: false,
+      });
+
+      const ready = await waitUntilReady(server, 'acme', upload.body.id, ALICE);
+      expect(ready).toMatchObject({
+        status: 'ready',
+        embeddingModel: expect.stringContaining('openai:'),
+      });
+      expect(ready.chunkCount).toBeGreaterThanOrEqual(2);
+
+      // The same bytes again: deduplicated per tenant.
+      const again = await request(server)
+        .post('/api/docuchat/tenants/acme/documents')
+        .set('Authorization', as(ALICE))
+        .attach('file', Buffer.from(markdown), 'copy.md');
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ id: upload.body.id, duplicate: true });
+
+      // Globex gets its own text document (JSON form).
+      const globexDoc = await request(server)
+        .post('/api/docuchat/tenants/globex/documents')
+        .set('Authorization', as(BOB))
+        .send({
+          title: 'Globex backups',
+          text: 'Globex keeps backups of PostgreSQL for ninety days.',
+        });
+      expect(globexDoc.status).toBe(202);
+      await waitUntilReady(server, 'globex', globexDoc.body.id, BOB);
+
+      const search = await request(server)
+        .get('/api/docuchat/tenants/acme/search')
+        .query({ q: 'how long are backups kept?', k: 3 })
+        .set('Authorization', as(ALICE));
+      expect(search.status).toBe(200);
+      // Never fewer than min(k, chunk count) results.
+      expect(search.body.hits).toHaveLength(Math.min(3, ready.chunkCount));
+      // The test server's vectors are hashes, so rank by words alone here.
+      const lexical = await request(server)
+        .get('/api/docuchat/tenants/acme/search')
+        .query({ q: 'how long are backups kept?', k: 3, mode: 'fulltext' })
+        .set('Authorization', as(ALICE));
+      expect(lexical.body.hits[0]).toMatchObject({
+        documentTitle: 'runbooks.md',
+        headingPath: ['Backups'],
+        text: expect.stringContaining('thirty days'),
+        fullTextRank: 1,
+      });
+      // Only acme's chunks, although globex's text matches the words too.
+      const acmeChunkIds = (
+        await knex('docuchat_chunks').where({ tenant_id: 'acme' }).select('id')
+      ).map(r => r.id);
+      for (const hit of search.body.hits) {
+        expect(acmeChunkIds).toContain(hit.chunkId);
+      }
+
+      // Bob cannot see acme at all, through any route.
+      for (const path of [
+        '/api/docuchat/tenants/acme',
+        '/api/docuchat/tenants/acme/documents',
+        `/api/docuchat/tenants/acme/documents/${upload.body.id}`,
+        '/api/docuchat/tenants/acme/search?q=backups',
+      ]) {
+        const res = await request(server)
+          .get(path)
+          .set('Authorization', as(BOB));
+        expect(res.status).toBe(404);
+        expect(res.body.error.message).toBe('Tenant acme not found');
+      }
+      // Nor reach acme's document through his own tenant.
+      const cross = await request(server)
+        .get(`/api/docuchat/tenants/globex/documents/${upload.body.id}`)
+        .set('Authorization', as(BOB));
+      expect(cross.status).toBe(404);
+      const bobsTenants = await request(server)
+        .get('/api/docuchat/tenants')
+        .set('Authorization', as(BOB));
+      expect(bobsTenants.body.items.map((t: any) => t.id)).toEqual(['globex']);
+
+      // Delete: the content can never be retrieved again.
+      const del = await request(server)
+        .delete(`/api/docuchat/tenants/acme/documents/${upload.body.id}`)
+        .set('Authorization', as(ALICE));
+      expect(del.status).toBe(204);
+      const after = await request(server)
+        .get('/api/docuchat/tenants/acme/search')
+        .query({ q: 'thirty days backups rotate secrets', k: 10 })
+        .set('Authorization', as(ALICE));
+      expect(after.body.hits).toEqual([]);
+      expect(
+        Number(
+          (
+            await knex('docuchat_chunks')
+              .where({ tenant_id: 'acme' })
+              .count({ n: '*' })
+          )[0].n,
+        ),
+      ).toBe(0);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'rejects bad input with a clear error and writes nothing on %p',
+    async databaseId => {
+      const { server, knex } = await start(databaseId);
+      const before = await counts(knex);
+      const post = () =>
+        request(server)
+          .post('/api/docuchat/tenants/acme/documents')
+          .set('Authorization', as(ALICE));
+
+      const tooLarge = await post().attach(
+        'file',
+        Buffer.alloc(1024 * 1024 + 1, 'a'),
+        { filename: 'big.txt', contentType: 'text/plain' },
+      );
+      expect(tooLarge.status).toBe(413);
+      expect(tooLarge.body.error.message).toMatch(/1 MB|1048576/);
+
+      const unsupported = await post().attach('file', Buffer.from('GIF89a'), {
+        filename: 'logo.gif',
+        contentType: 'image/gif',
+      });
+      expect(unsupported.status).toBe(415);
+      expect(unsupported.body.error.message).toMatch(/image\/gif/);
+
+      const empty = await post().attach('file', Buffer.alloc(0), {
+        filename: 'empty.txt',
+        contentType: 'text/plain',
+      });
+      expect(empty.status).toBe(422);
+      expect(empty.body.error.message).toMatch(/empty/i);
+
+      const corrupt = await post().attach(
+        'file',
+        Buffer.from('%PDF-1.7 garbage'),
+        {
+          filename: 'broken.pdf',
+          contentType: 'application/pdf',
+        },
+      );
+      expect(corrupt.status).toBe(422);
+
+      const noTitle = await post().send({ text: 'hello' });
+      expect(noTitle.status).toBe(400);
+      expect(noTitle.body.error.message).toMatch(/title/);
+
+      const badSearch = await request(server)
+        .get('/api/docuchat/tenants/acme/search?k=5')
+        .set('Authorization', as(ALICE));
+      expect(badSearch.status).toBe(400);
+      expect(badSearch.body.error.message).toMatch(/q/);
+
+      expect(await counts(knex)).toEqual(before);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'lets only admins manage tenants on %p',
+    async databaseId => {
+      const { server } = await start(databaseId);
+      const body = { id: 'initech', displayName: 'Initech', ownerRef: BOB };
+
+      const denied = await request(server)
+        .post('/api/docuchat/tenants')
+        .set('Authorization', as(ALICE))
+        .send(body);
+      expect(denied.status).toBe(403);
+
+      const created = await request(server)
+        .post('/api/docuchat/tenants')
+        .set('Authorization', as(ADMIN))
+        .send(body);
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ ...body, pricePlan: 'default' });
+
+      const duplicate = await request(server)
+        .post('/api/docuchat/tenants')
+        .set('Authorization', as(ADMIN))
+        .send(body);
+      expect(duplicate.status).toBe(409);
+
+      const invalid = await request(server)
+        .post('/api/docuchat/tenants')
+        .set('Authorization', as(ADMIN))
+        .send({
+          id: 'Not A Slug',
+          displayName: '',
+          ownerRef: BOB,
+          mobile: '123',
+        });
+      expect(invalid.status).toBe(400);
+      expect(invalid.body.error.message).toMatch(/id: must be/);
+      expect(invalid.body.error.message).toMatch(/mobile/);
+
+      const updated = await request(server)
+        .patch('/api/docuchat/tenants/initech')
+        .set('Authorization', as(ADMIN))
+        .send({ displayName: 'Initech Corp', mobile: '09121234567' });
+      expect(updated.status).toBe(200);
+      expect(updated.body).toMatchObject({
+        displayName: 'Initech Corp',
+        mobile: '09121234567',
+      });
+
+      const all = await request(server)
+        .get('/api/docuchat/tenants')
+        .set('Authorization', as(ADMIN));
+      expect(all.body.items.map((t: any) => t.id)).toEqual([
+        'acme',
+        'globex',
+        'initech',
+      ]);
+    },
+  );
+});

@@ -1,0 +1,62 @@
+import { Config } from '@backstage/config';
+import {
+  CreateTenantRequest,
+  createTenantRequestSchema,
+} from '@internal/backstage-plugin-docuchat-common';
+import { FusionOptions } from '../search/fuseRankings';
+
+export interface DocuchatOptions {
+  maxUploadBytes: number;
+  chunking: { maxTokens: number; overlapTokens: number };
+  fusion: FusionOptions;
+  tenants: CreateTenantRequest[];
+  demo: { enabled: boolean; documents: string[]; ownerRef: string };
+}
+
+const MB = 1024 * 1024;
+
+/** Reads `docuchat.*` with its defaults; bad values fail start-up loudly. */
+export function readOptions(config: Config): DocuchatOptions {
+  const docuchat = config.getOptionalConfig('docuchat');
+  const maxTokens = docuchat?.getOptionalNumber('ingestion.chunkTokens') ?? 400;
+  const overlapTokens =
+    docuchat?.getOptionalNumber('ingestion.overlapTokens') ?? 60;
+  if (overlapTokens >= maxTokens) {
+    throw new Error(
+      `docuchat.ingestion.overlapTokens (${overlapTokens}) must be smaller than chunkTokens (${maxTokens})`,
+    );
+  }
+  const tenants = (docuchat?.getOptionalConfigArray('tenants') ?? []).map(
+    (tenant, index) => {
+      const result = createTenantRequestSchema.safeParse(tenant.get());
+      if (!result.success) {
+        throw new Error(
+          `docuchat.tenants[${index}] is invalid: ${result.error.issues
+            .map(i => `${i.path.join('.')}: ${i.message}`)
+            .join('; ')}`,
+        );
+      }
+      return result.data;
+    },
+  );
+  return {
+    maxUploadBytes:
+      (docuchat?.getOptionalNumber('ingestion.maxUploadMegabytes') ?? 20) * MB,
+    chunking: { maxTokens, overlapTokens },
+    fusion: {
+      k: docuchat?.getOptionalNumber('retrieval.fusion.k') ?? 60,
+      vectorWeight:
+        docuchat?.getOptionalNumber('retrieval.fusion.vectorWeight') ?? 1,
+      fullTextWeight:
+        docuchat?.getOptionalNumber('retrieval.fusion.fullTextWeight') ?? 1,
+    },
+    tenants,
+    demo: {
+      enabled: docuchat?.getOptionalBoolean('demo.enabled') ?? false,
+      documents: docuchat?.getOptionalStringArray('demo.documents') ?? [],
+      ownerRef:
+        docuchat?.getOptionalString('demo.ownerRef') ??
+        'group:default/platform',
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/** @public */
+export type DocumentStatus = 'queued' | 'processing' | 'ready' | 'failed';
+
+/** @public */
+export interface DocumentSummary {
+  id: string;
+  tenantId: string;
+  title: string;
+  fileName?: string;
+  contentType: string;
+  sizeBytes: number;
+  contentHash: string;
+  status: DocumentStatus;
+  /** Why ingestion failed, when status is `failed`. */
+  error?: string;
+  chunkCount: number;
+  tokenCount: number;
+  embeddingModel?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * JSON body of `POST /tenants/:tenantId/documents` (the other form is a
+ * multipart upload with a `file` field and an optional `title`).
+ *
+ * @public
+ */
+export const createTextDocumentRequestSchema = z
+  .object({
+    title: z.string().trim().min(1).max(255),
+    text: z.string(),
+    contentType: z
+      .enum(['text/plain', 'text/markdown', 'text/html'])
+      .optional(),
+  })
+  .strict();
+
+/** @public */
+export type CreateTextDocumentRequest = z.infer<
+  typeof createTextDocumentRequestSchema
+>;
+
+/** @public */
+export interface SearchHit {
+  chunkId: string;
+  documentId: string;
+  documentTitle: string;
+  headingPath: string[];
+  text: string;
+  /** Fused score (higher is better) and the branch ranks it came from. */
+  score: number;
+  vectorRank?: number;
+  fullTextRank?: number;
+}
+
+/** @public */
+export interface SearchResponse {
+  query: string;
+  k: number;
+  hits: SearchHit[];
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** Tenant ids are slugs: they appear in URLs, metric labels and invoices. */
+export const tenantIdSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    'must be 1-63 lowercase letters, digits or dashes, not starting or ending with a dash',
+  );
+
+/**
+ * Body of `POST /tenants`.
+ *
+ * @public
+ */
+export const createTenantRequestSchema = z
+  .object({
+    id: tenantIdSchema,
+    displayName: z.string().trim().min(1).max(255),
+    contactEmail: z.string().email().optional(),
+    mobile: z
+      .string()
+      .regex(/^09\d{9}$/, 'must be an Iranian mobile number like 09121234567')
+      .optional(),
+    ownerRef: z.string().min(1),
+    pricePlan: z.string().min(1).max(63).optional(),
+  })
+  .strict();
+
+/**
+ * Body of `PATCH /tenants/:tenantId`.
+ *
+ * @public
+ */
+export const updateTenantRequestSchema = createTenantRequestSchema
+  .omit({ id: true })
+  .partial()
+  .strict();
+
+/** @public */
+export type CreateTenantRequest = z.infer<typeof createTenantRequestSchema>;
+/** @public */
+export type UpdateTenantRequest = z.infer<typeof updateTenantRequestSchema>;
+
+/** @public */
+export interface Tenant {
+  id: string;
+  displayName: string;
+  contactEmail?: string;
+  mobile?: string;
+  ownerRef: string;
+  pricePlan: string;
+  createdAt: string;
+  updatedAt: string;
+}
