@@ -63,17 +63,28 @@ export class DatabaseDocumentStore implements DocumentStore {
     if (existing) return { document: toSummary(existing), created: false };
 
     const id = randomUUID();
-    await this.db(DOCUMENTS).insert({
-      id,
-      tenant_id: doc.tenantId,
-      title: doc.title,
-      file_name: doc.fileName ?? null,
-      content_type: doc.contentType,
-      content_hash: doc.contentHash,
-      size_bytes: doc.content.length,
-      status: 'queued',
-      content: doc.content,
-    });
+    try {
+      await this.db(DOCUMENTS).insert({
+        id,
+        tenant_id: doc.tenantId,
+        title: doc.title,
+        file_name: doc.fileName ?? null,
+        content_type: doc.contentType,
+        content_hash: doc.contentHash,
+        size_bytes: doc.content.length,
+        status: 'queued',
+        content: doc.content,
+      });
+    } catch (error) {
+      // Two identical uploads at once: the unique (tenant, hash) index let
+      // one in; answer the other with it.
+      const winner = await this.db(DOCUMENTS)
+        .select(SUMMARY_COLUMNS)
+        .where({ tenant_id: doc.tenantId, content_hash: doc.contentHash })
+        .first();
+      if (winner) return { document: toSummary(winner), created: false };
+      throw error;
+    }
     return { document: (await this.get(doc.tenantId, id))!, created: true };
   }
 

@@ -66,10 +66,15 @@ export class PayloadTooLargeError extends CustomErrorBase {
     readonly actualBytes: number | undefined,
     readonly limitBytes: number,
   ) {
+    const limit = `${formatMegabytes(limitBytes)} (${limitBytes} bytes)`;
     super(
       actualBytes === undefined
-        ? `The upload exceeds the limit of ${limitBytes} bytes`
-        : `The upload is ${actualBytes} bytes, over the limit of ${limitBytes} bytes`,
+        ? `The upload exceeds the limit of ${limit}`
+        : `The upload is ${actualBytes} bytes, over the limit of ${limit}`,
     );
   }
+}
+
+function formatMegabytes(bytes: number): string {
+  return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;
 }
