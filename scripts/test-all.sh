@@ -24,5 +24,18 @@ status=0
 CI=true yarn backstage-cli repo test --ci --json \
   --outputFile="$results/jest.json" || status=$?
 
+# End to end: the README's run command, driven in Debian's Chromium.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "test-all: installing Debian's chromium for the end-to-end tests" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+    >/tmp/docuchat-chromium-install.log 2>&1 || {
+    tail -20 /tmp/docuchat-chromium-install.log >&2
+    exit 1
+  }
+fi
+node --test --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=./scripts/node-test-report.mjs \
+  --test-reporter-destination="$results/e2e.json" e2e/*.test.mjs || status=$?
+
 node scripts/test-totals.mjs "$results"/*.json
 exit "$status"
