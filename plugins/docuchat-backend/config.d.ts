@@ -82,9 +82,9 @@ export interface Config {
     retrieval?: {
       /** Weighted reciprocal rank fusion of the vector and BM25 branches. */
       fusion?: {
-        /** RRF k. Default 60. */
+        /** RRF k. Default 10 (measured, see the backend README). */
         k?: number;
-        /** Default 1. */
+        /** Default 0.2: the local model is much weaker than BM25. */
         vectorWeight?: number;
         /** Default 1. */
         fullTextWeight?: number;

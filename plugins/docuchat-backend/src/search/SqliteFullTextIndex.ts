@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { ENGLISH_STOP_WORDS } from './englishStopWords';
 import { FullTextHit, FullTextIndex, FullTextRow } from './FullTextIndex';
 
 const TABLE = 'docuchat_chunks_fts';
@@ -58,10 +59,17 @@ export class SqliteFullTextIndex implements FullTextIndex {
 }
 
 /**
- * Every word of the question as a quoted FTS5 string, ORed: quoting keeps
- * user text from being read as FTS5 syntax (NEAR, column filters, `*`).
+ * Every word of the question but English stop words, each a quoted FTS5
+ * string, ORed: quoting keeps user text from being read as FTS5 syntax
+ * (NEAR, column filters, `*`). A question of stop words only keeps them, so
+ * it still finds something.
  */
 export function toOrQuery(query: string): string {
-  const words = query.toLocaleLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  return [...new Set(words)].map(word => `"${word}"`).join(' OR ');
+  const words = [
+    ...new Set(query.toLocaleLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []),
+  ];
+  const content = words.filter(word => !ENGLISH_STOP_WORDS.has(word));
+  return (content.length > 0 ? content : words)
+    .map(word => `"${word}"`)
+    .join(' OR ');
 }

@@ -46,10 +46,15 @@ export function fuseRankings(
 
   const bestRank = (hit: FusedHit) =>
     Math.min(hit.ranks[0] ?? Infinity, hit.ranks[1] ?? Infinity);
+  const rank = (hit: FusedHit, branch: 0 | 1) => hit.ranks[branch] ?? Infinity;
+  // Equal weights make exact ties common; break them on ranks (full text
+  // first, the stronger branch here), never on the random chunk id alone.
   return [...hits.values()].sort(
     (a, b) =>
       b.score - a.score ||
       bestRank(a) - bestRank(b) ||
+      rank(a, 1) - rank(b, 1) ||
+      rank(a, 0) - rank(b, 0) ||
       a.id.localeCompare(b.id),
   );
 }

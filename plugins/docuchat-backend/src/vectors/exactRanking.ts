@@ -21,6 +21,8 @@ export function rankByCosine(
   }
   const top = new TopK(Math.min(k, rows));
   const tail = dimensions - (dimensions % 4);
+  // the heap's entry bar, kept in a local: most rows fail it
+  let floor = top.floor;
   for (let row = 0, base = 0; row < rows; row++, base += dimensions) {
     let s0 = 0;
     let s1 = 0;
@@ -37,8 +39,9 @@ export function rankByCosine(
       s0 += matrix[base + j] * query[j];
     }
     const score = s0 + s1 + s2 + s3;
-    if (score >= top.floor) {
+    if (score >= floor) {
       top.push(row, score);
+      floor = top.floor;
     }
   }
   return top.results().map(({ item, score }) => ({ index: item, score }));

@@ -3,22 +3,31 @@ import { vectorTableName } from './pgvectorSchema';
 
 /**
  * The two ways the pgvector store answers a tenant's query, as statements
- * run inside one transaction (settings are `SET LOCAL`, via set_config(…,
- * true), so they end with it and never leak into the pool).
+ * run inside one transaction. Settings are transaction-local
+ * (`set_config(…, true)` = SET LOCAL), so they end with it and never leak
+ * into the pool.
  *
- * - `exact`: every vector of the tenant and model, fetched through the
- *   B-tree on (tenant_id, model) and ranked by true cosine distance. HNSW is
- *   taken off the table by `enable_indexscan = off` (an HNSW index can only
- *   be read by an index scan; the B-tree remains usable by a bitmap scan)
- *   and a sequential scan by `enable_seqscan = off`. Exact, and for small
- *   tenants faster than HNSW, which would have to walk past the other
- *   tenants' vectors first (REFERENCE.md: 0.9 ms vs 27 ms for a 1% tenant).
- * - `hnsw`: the HNSW index with the tenant filter applied during the scan.
+ * The path is chosen by this store (from the tenant's size), not left to
+ * the planner: on a small or freshly loaded table the planner prefers a
+ * sequential scan + sort for either query (the tests saw it), and for a
+ * large tenant it may pick the B-tree, reading half the table. So each path
+ * disables every plan but the intended one:
+ *
+ * - `exact`: the tenant's vectors of the model through the B-tree on
+ *   (tenant_id, model), ranked by true cosine distance. An HNSW index can
+ *   only be read by a plain index scan, so `enable_indexscan = off` rules it
+ *   out while the B-tree stays usable by a bitmap scan; `enable_seqscan =
+ *   off` rules out reading the whole table. Exact, and for small tenants
+ *   faster than HNSW, which would first walk past other tenants' vectors
+ *   (REFERENCE.md: 0.9 ms vs 27 ms for a 1% tenant at 100k × 384-d).
+ * - `hnsw`: the HNSW index, the tenant filter applied during the scan.
+ *   With sequential scans, bitmap scans and sorts disabled, the only plan
+ *   left that yields rows in distance order is the HNSW index scan.
  *   `hnsw.iterative_scan = relaxed_order` (pgvector ≥ 0.8) keeps the scan
  *   going until k rows pass the filter instead of stopping after ef_search
- *   candidates (which returned about 2.5 of 10 rows for a 1% tenant);
- *   relaxed order can return rows slightly out of order, so the rows are
- *   materialised and sorted again.
+ *   candidates (about 2.5 of 10 rows for a 1% tenant otherwise). Relaxed
+ *   order may return rows slightly out of order: the caller sorts the k rows
+ *   again (in process, which also spares the query a Sort node).
  */
 export type SearchPath = 'exact' | 'hnsw';
 
@@ -27,80 +36,96 @@ export interface SearchRow {
   distance: number | string;
 }
 
-/** pgvector's text input for a vector: `[x,y,…]`. */
-export function vectorLiteral(vector: Float32Array): string {
-  return `[${vector.join(',')}]`;
-}
-
-export async function applySearchSettings(
-  trx: Knex.Transaction,
-  path: SearchPath,
-  efSearch: number,
-): Promise<void> {
-  if (path === 'exact') {
-    await trx.raw(
-      "SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)",
-    );
-  } else {
-    await trx.raw(
-      "SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', ?, true)",
-      [String(efSearch)],
-    );
-  }
-}
-
 export interface SearchStatement {
   sql: string;
   bindings: Array<string | number>;
 }
 
-/** The query of one path; EXPLAIN reuses it verbatim. */
-export function searchStatement(
-  path: SearchPath,
-  params: {
-    dimensions: number;
-    tenantId: string;
-    model: string;
-    query: Float32Array;
-    k: number;
+/** pgvector's text input for a vector: `[x,y,…]`. */
+export function vectorLiteral(vector: Float32Array): string {
+  return `[${vector.join(',')}]`;
+}
+
+type Mode = SearchPath | 'count';
+
+/**
+ * Planner settings per statement, each complete (one mode's settings never
+ * depend on what an earlier statement of the transaction set).
+ */
+const PLANNER_SETTINGS: Record<Mode, Record<string, 'on' | 'off'>> = {
+  // the bounded count: the B-tree alone (index-only scan)
+  count: {
+    enable_seqscan: 'off',
+    enable_bitmapscan: 'off',
+    enable_indexscan: 'on',
+    enable_sort: 'on',
   },
-): SearchStatement {
-  const table = vectorTableName(params.dimensions);
-  const bindings = [
-    vectorLiteral(params.query),
-    params.tenantId,
-    params.model,
-    params.k,
-  ];
-  if (path === 'exact') {
-    return {
-      sql: `SELECT chunk_id, embedding <=> ?::vector AS distance
-       FROM ${table}
+  // the tenant's rows through a bitmap scan of the B-tree, never HNSW
+  exact: {
+    enable_seqscan: 'off',
+    enable_bitmapscan: 'on',
+    enable_indexscan: 'off',
+    enable_sort: 'on',
+  },
+  // rows in distance order without a sort: only the HNSW index scan
+  hnsw: {
+    enable_seqscan: 'off',
+    enable_bitmapscan: 'off',
+    enable_indexscan: 'on',
+    enable_sort: 'off',
+  },
+};
+
+export async function applyPlannerSettings(
+  trx: Knex.Transaction,
+  mode: Mode,
+  efSearch?: number,
+): Promise<void> {
+  const settings: Array<[string, string]> = Object.entries(
+    PLANNER_SETTINGS[mode],
+  );
+  if (mode === 'hnsw') {
+    settings.push(['hnsw.iterative_scan', 'relaxed_order']);
+    settings.push(['hnsw.ef_search', String(efSearch ?? 40)]);
+  }
+  await trx.raw(
+    `SELECT ${settings.map(() => 'set_config(?, ?, true)').join(', ')}`,
+    settings.flat(),
+  );
+}
+
+/**
+ * The query of either path (the settings make the difference); EXPLAIN
+ * reuses it verbatim.
+ */
+export function searchStatement(params: {
+  dimensions: number;
+  tenantId: string;
+  model: string;
+  query: Float32Array;
+  k: number;
+}): SearchStatement {
+  return {
+    sql: `SELECT chunk_id, embedding <=> ?::vector AS distance
+       FROM ${vectorTableName(params.dimensions)}
        WHERE tenant_id = ? AND model = ?
        ORDER BY distance
        LIMIT ?`,
-      bindings,
-    };
-  }
-  return {
-    sql: `WITH candidates AS MATERIALIZED (
-       SELECT chunk_id, embedding <=> ?::vector AS distance
-       FROM ${table}
-       WHERE tenant_id = ? AND model = ?
-       ORDER BY distance
-       LIMIT ?
-     )
-     SELECT chunk_id, distance FROM candidates ORDER BY distance`,
-    bindings,
+    bindings: [
+      vectorLiteral(params.query),
+      params.tenantId,
+      params.model,
+      params.k,
+    ],
   };
 }
 
 /**
  * How many vectors the tenant has for the model, counted only up to
  * `limit`: the answer is only ever compared with the exact-path threshold,
- * so counting further would be wasted work on the largest tenants. The
- * planner answers it from the (tenant_id, model) B-tree (an index-only scan
- * once the visibility map is set).
+ * so counting further would be wasted work on the largest tenants. Run with
+ * the `count` settings it reads the (tenant_id, model) B-tree only (an
+ * index-only scan: no heap access once the visibility map is set).
  */
 export function countStatement(params: {
   dimensions: number;
@@ -127,6 +152,7 @@ export async function countTenantVectors(
     limit: number;
   },
 ): Promise<number> {
+  await applyPlannerSettings(trx, 'count');
   const { sql, bindings } = countStatement(params);
   const { rows } = await trx.raw(sql, bindings);
   return rows[0].n;
