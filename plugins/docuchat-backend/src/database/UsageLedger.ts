@@ -1,0 +1,96 @@
+/** What a model call was for; embeddings include document ingestion. */
+export type UsageOperation = 'chat' | 'embedding';
+
+/** The operations the ledger accepts. */
+export const USAGE_OPERATIONS: readonly UsageOperation[] = [
+  'chat',
+  'embedding',
+];
+
+/** Width of a series bucket; buckets start at UTC midnight or full hours. */
+export type UsageGranularity = 'day' | 'hour';
+
+/** One model call to record. Token counts are integers ≥ 0. */
+export interface UsageEntry {
+  /** Idempotency key: a second record with the same id writes nothing. */
+  requestId: string;
+  tenantId: string;
+  model: string;
+  operation: UsageOperation;
+  promptTokens: number;
+  completionTokens: number;
+  /** True when counted by tokenizer because the provider sent no usage. */
+  estimated?: boolean;
+  /** When the call happened; defaults to now. */
+  occurredAt?: Date;
+  userRef?: string;
+  documentId?: string;
+  conversationId?: string;
+}
+
+/** A ledger row as read back. */
+export interface UsageRecord {
+  requestId: string;
+  tenantId: string;
+  model: string;
+  operation: UsageOperation;
+  promptTokens: number;
+  completionTokens: number;
+  estimated: boolean;
+  /** ISO 8601, UTC. */
+  occurredAt: string;
+  userRef?: string;
+  documentId?: string;
+  conversationId?: string;
+}
+
+/** A half-open time range: `from` ≤ occurredAt < `to`. */
+export interface UsageRange {
+  from: Date;
+  to: Date;
+}
+
+/** Token sums of one tenant and model. */
+export interface TenantModelUsage {
+  tenantId: string;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  /** Number of recorded model calls. */
+  calls: number;
+}
+
+/** Token sums of one model in one bucket. */
+export interface UsageSeriesPoint {
+  /** Start of the UTC bucket, ISO 8601. */
+  bucketStart: string;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/**
+ * The usage ledger: one row per model call, the source of truth for billing.
+ * Sums are integers; rows come sorted (tenant, model) or (bucket, model) by
+ * code unit order, the same on every database.
+ */
+export interface UsageLedger {
+  /**
+   * Records a call once per request id; true when this call wrote the row,
+   * false when a row with that id already existed (the first write wins).
+   * Throws InputError on invalid entries, NotFoundError on unknown tenants.
+   */
+  record(entry: UsageEntry): Promise<boolean>;
+  /** The row recorded under this request id, if any. */
+  get(requestId: string): Promise<UsageRecord | undefined>;
+  /** Sums per tenant and model over the range (optionally one tenant). */
+  sumByTenant(
+    options: UsageRange & { tenantId?: string },
+  ): Promise<TenantModelUsage[]>;
+  /** A tenant's sums per UTC bucket and model; empty buckets are omitted. */
+  series(
+    options: UsageRange & { tenantId: string; granularity: UsageGranularity },
+  ): Promise<UsageSeriesPoint[]>;
+  /** All-time sums per tenant and model (optionally one tenant). */
+  totals(options?: { tenantId?: string }): Promise<TenantModelUsage[]>;
+}
