@@ -1,8 +1,9 @@
 /**
  * Node.js library for DocuChat: extension points that other backend modules
- * plug into (embedding providers now; chat models and payment gateways with
- * their features).
+ * plug into (embedding providers and chat models now; payment gateways with
+ * their feature).
  *
  * @packageDocumentation
  */
+export * from './chat';
 export * from './embeddings';

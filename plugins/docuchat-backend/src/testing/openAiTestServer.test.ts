@@ -1,6 +1,8 @@
 import OpenAI from 'openai';
 import {
   behaviours,
+  chatPromptTokens,
+  DEFAULT_CHAT_ANSWER,
   deterministicEmbedding,
   OpenAiTestServer,
   sendJson,
@@ -88,7 +90,7 @@ describe('startOpenAiTestServer', () => {
   });
 
   it('answers 404 for routes it does not know', async () => {
-    const res = await post('/chat/completions', {});
+    const res = await post('/completions', {});
     expect(res.status).toBe(404);
     expect((await res.json()).error.code).toBe('unknown_url');
   });
@@ -143,6 +145,130 @@ describe('startOpenAiTestServer', () => {
     const res = await post('/chat/completions', { messages: [{}, {}] });
     expect(await res.json()).toEqual({ echoed: 2 });
     expect(server.requestsTo('POST /v1/chat/completions')).toHaveLength(1);
+  });
+
+  describe('POST /v1/chat/completions', () => {
+    const CHAT = 'POST /v1/chat/completions';
+    const messages = [
+      { role: 'system' as const, content: 'Answer from the sources.' },
+      { role: 'user' as const, content: 'What is DocuChat?' },
+    ];
+    const client = () =>
+      new OpenAI({ apiKey: 'k', baseURL: server.baseURL, maxRetries: 0 });
+
+    /** The raw SSE events of a streaming request. */
+    async function sseEvents(body: object) {
+      const res = await post('/chat/completions', { ...body, stream: true });
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      const text = await res.text();
+      expect(text.endsWith('\n\n')).toBe(true);
+      return text
+        .trim()
+        .split('\n\n')
+        .map(event => event.replace(/^data: /, ''));
+    }
+
+    it('answers without streaming like the API', async () => {
+      const completion = await client().chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages,
+      });
+      expect(completion.choices[0]).toMatchObject({
+        message: { role: 'assistant', content: DEFAULT_CHAT_ANSWER },
+        finish_reason: 'stop',
+      });
+      expect(completion.usage).toEqual({
+        prompt_tokens: chatPromptTokens(messages),
+        completion_tokens: expect.any(Number),
+        total_tokens: expect.any(Number),
+      });
+    });
+
+    it('streams chunks with usage null and a final usage chunk', async () => {
+      const events = await sseEvents({
+        model: 'gpt-4o-mini',
+        messages,
+        stream_options: { include_usage: true },
+      });
+      expect(events.at(-1)).toBe('[DONE]');
+      const chunks = events.slice(0, -1).map(event => JSON.parse(event));
+      const usageChunk = chunks.at(-1);
+      expect(usageChunk.choices).toEqual([]);
+      expect(usageChunk.usage.prompt_tokens).toBe(chatPromptTokens(messages));
+      for (const chunk of chunks.slice(0, -1)) {
+        expect(chunk.object).toBe('chat.completion.chunk');
+        expect(chunk.usage).toBeNull();
+      }
+      expect(chunks[0].choices[0].delta.role).toBe('assistant');
+      expect(chunks.at(-2).choices[0].finish_reason).toBe('stop');
+      const text = chunks
+        .flatMap(chunk => chunk.choices)
+        .map(c => c.delta.content ?? '')
+        .join('');
+      expect(text).toBe(DEFAULT_CHAT_ANSWER);
+    });
+
+    it('sends no usage field without include_usage', async () => {
+      const events = await sseEvents({ model: 'm', messages });
+      const chunks = events.slice(0, -1).map(event => JSON.parse(event));
+      expect(chunks.every(chunk => !('usage' in chunk))).toBe(true);
+      expect(chunks.every(chunk => chunk.choices.length === 1)).toBe(true);
+    });
+
+    it('plays scripted answers: text, usage and content_filter', async () => {
+      server.script(
+        CHAT,
+        behaviours.chatAnswer({
+          text: 'Scripted.',
+          usage: { prompt_tokens: 7, completion_tokens: 2 },
+        }),
+        behaviours.chatAnswer({ finishReason: 'content_filter' }),
+      );
+      const scripted = await client().chat.completions.create({
+        model: 'm',
+        messages,
+      });
+      expect(scripted.choices[0].message.content).toBe('Scripted.');
+      expect(scripted.usage?.total_tokens).toBe(9);
+      const filtered = await client().chat.completions.create({
+        model: 'm',
+        messages,
+      });
+      expect(filtered.choices[0]).toMatchObject({
+        message: { content: null },
+        finish_reason: 'content_filter',
+      });
+    });
+
+    it('cuts a stream after N chunks and records the early close', async () => {
+      server.script(CHAT, behaviours.chatAnswer({ cutAfterChunks: 2 }));
+      const res = await post('/chat/completions', {
+        model: 'm',
+        messages,
+        stream: true,
+      });
+      const error = await res.text().catch(e => e);
+      expect(error).toMatchObject({ name: 'TypeError' });
+      expect(await server.requestsTo(CHAT)[0].closed).toBe('early');
+    });
+
+    it('records a complete answer as finished', async () => {
+      await client().chat.completions.create({ model: 'm', messages });
+      expect(await server.requestsTo(CHAT)[0].closed).toBe('finished');
+    });
+
+    it('rejects a request without messages', async () => {
+      const res = await post('/chat/completions', { model: 'm' });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.param).toBe('messages');
+    });
+
+    it('answers a prompt filter rejection like Azure OpenAI', async () => {
+      server.script(CHAT, behaviours.contentFilterRejection());
+      await expect(
+        client().chat.completions.create({ model: 'm', messages }),
+      ).rejects.toMatchObject({ status: 400, code: 'content_filter' });
+    });
   });
 
   it('checks the API key when given one', async () => {

@@ -4,17 +4,18 @@
  * network access.
  *
  * Layout, so new endpoints slot in without touching the machinery:
- * - Routes: `'POST /v1/embeddings'` → a `RouteHandler` that answers like the
- *   real API. Add one with `startOpenAiTestServer({ routes })` or
- *   `server.route(...)`; e.g. `POST /v1/chat/completions` streaming SSE gets
- *   raw `res` access and writes `data: …\n\n` chunks itself.
+ * - Routes: `'POST /v1/embeddings'` and `'POST /v1/chat/completions'` (plain
+ *   and SSE streaming with the usage chunk) → a `RouteHandler` that answers
+ *   like the real API. Add one with `startOpenAiTestServer({ routes })` or
+ *   `server.route(...)`; a handler gets raw `res` access.
  * - Behaviours: what the next requests to a route get instead of (or before)
  *   the normal answer: an error status with headers, a hang, a connection
  *   reset, or any custom handler (a stream cut halfway is a custom handler
  *   that writes some chunks and destroys the socket). Scripted per route,
  *   consumed in order; an empty script means the route's normal answer.
  * - Every request is recorded (body parsed) before its behaviour runs, so
- *   tests count attempts, failed ones included.
+ *   tests count attempts, failed ones included, and see when and how its
+ *   connection closed (a client abort shows as `'early'`).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import {
@@ -25,6 +26,7 @@ import {
 } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { countTokens } from 'gpt-tokenizer/model/text-embedding-3-small';
+import { countTokens as countChatTokens } from 'gpt-tokenizer/encoding/o200k_base';
 
 /** One request as the server saw it. */
 export interface RecordedRequest {
@@ -35,6 +37,12 @@ export interface RecordedRequest {
   body: any;
   /** What the server did with it. */
   behaviour: Behaviour['kind'];
+  /**
+   * Settles when the connection of this request closes: `'finished'` after a
+   * complete answer, `'early'` when it closed first (the client aborted, or a
+   * behaviour cut or reset it).
+   */
+  closed: Promise<'finished' | 'early'>;
 }
 
 /** What a route handler or custom behaviour gets. */
@@ -97,6 +105,26 @@ export const behaviours = {
       'The server had an error while processing your request. Sorry about that!',
       'server_error',
     ),
+  }),
+  /** A 400 like Azure OpenAI's when its filter blocks the prompt. */
+  contentFilterRejection: (): Behaviour => ({
+    kind: 'status',
+    status: 400,
+    body: openAiError(
+      'The response was filtered due to the prompt triggering content management policy.',
+      'invalid_request_error',
+      'content_filter',
+      'prompt',
+    ),
+  }),
+  /**
+   * A chat completion other than the route's default: another text, a
+   * `content_filter` finish, usage numbers of the test's choosing, or a
+   * stream that is cut or stalls after some chunks.
+   */
+  chatAnswer: (options: ChatAnswerOptions = {}): Behaviour => ({
+    kind: 'custom',
+    handle: chatCompletionsRoute(options),
   }),
   hang: (): Behaviour => ({ kind: 'hang' }),
   reset: (): Behaviour => ({ kind: 'reset' }),
@@ -299,6 +327,173 @@ export const embeddingsRoute: RouteHandler = ({ res, request }) => {
   sendJson(res, status, body, { 'openai-processing-ms': '3' });
 };
 
+// --- POST /v1/chat/completions ------------------------------------------------
+
+export const DEFAULT_CHAT_ANSWER =
+  'The test server answers every question with this sentence.';
+
+const CUT_PAUSE_MS = 30;
+
+/** How `chatCompletionsRoute` answers. */
+export interface ChatAnswerOptions {
+  /** The assistant's text. Default `DEFAULT_CHAT_ANSWER`. */
+  text?: string;
+  /** Default `'stop'`. */
+  finishReason?: 'stop' | 'length' | 'content_filter';
+  /** Reported usage; default counted (o200k) from the messages and text. */
+  usage?: { prompt_tokens: number; completion_tokens: number };
+  /** Streaming: destroys the socket after this many `data:` events. */
+  cutAfterChunks?: number;
+  /**
+   * Streaming: after this many `data:` events (0: right after the headers)
+   * writes nothing more and keeps the connection open.
+   */
+  stallAfterChunks?: number;
+  /** Streaming: pause before each `data:` event. */
+  chunkDelayMs?: number;
+}
+
+/**
+ * Usage the way the API counts it: each message's content plus about 3
+ * tokens of framing per message, and 3 to prime the reply.
+ */
+export function chatPromptTokens(messages: Array<{ content?: unknown }>) {
+  return messages.reduce(
+    (sum, message) =>
+      sum +
+      3 +
+      (typeof message.content === 'string'
+        ? countChatTokens(message.content)
+        : 0),
+    3,
+  );
+}
+
+/** The text cut into deltas the way models stream it: a word at a time. */
+export function splitIntoDeltas(text: string): string[] {
+  return text.split(/(?<=\s)(?=\S)/).filter(delta => delta !== '');
+}
+
+/**
+ * `POST /v1/chat/completions` as the API answers it: a `chat.completion`
+ * object, or with `stream: true` server-sent events of
+ * `chat.completion.chunk`s (first the role, then content deltas, then the
+ * finish reason), each with `usage: null` when `stream_options.include_usage`
+ * is set, followed by the usage chunk with `choices: []`, then
+ * `data: [DONE]`.
+ */
+export function chatCompletionsRoute(
+  options: ChatAnswerOptions = {},
+): RouteHandler {
+  return async ({ res, request }) => {
+    const body = request.body;
+    const invalid = (message: string, param: string) =>
+      sendJson(
+        res,
+        400,
+        openAiError(message, 'invalid_request_error', null, param),
+      );
+    if (!body || typeof body.model !== 'string' || body.model === '') {
+      invalid('you must provide a model parameter', 'model');
+      return;
+    }
+    if (!Array.isArray(body.messages) || body.messages.length === 0) {
+      invalid("'messages' must contain at least one message.", 'messages');
+      return;
+    }
+    const text = options.text ?? DEFAULT_CHAT_ANSWER;
+    const finishReason = options.finishReason ?? 'stop';
+    const promptTokens =
+      options.usage?.prompt_tokens ?? chatPromptTokens(body.messages);
+    const completionTokens =
+      options.usage?.completion_tokens ?? countChatTokens(text);
+    const usage = {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    };
+    const id = `chatcmpl-${randomUUID().replace(/-/g, '')}`;
+    const created = Math.floor(Date.now() / 1000);
+
+    if (body.stream !== true) {
+      sendJson(res, 200, {
+        id,
+        object: 'chat.completion',
+        created,
+        model: body.model,
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: finishReason === 'content_filter' ? null : text,
+              refusal: null,
+            },
+            logprobs: null,
+            finish_reason: finishReason,
+          },
+        ],
+        usage,
+      });
+      return;
+    }
+
+    const includeUsage = body.stream_options?.include_usage === true;
+    const chunk = (choices: unknown[], chunkUsage: unknown = null) => ({
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model: body.model,
+      system_fingerprint: null,
+      choices,
+      ...(includeUsage && { usage: chunkUsage }),
+    });
+    const choice = (delta: object, finish: string | null = null) => ({
+      index: 0,
+      delta,
+      logprobs: null,
+      finish_reason: finish,
+    });
+    const events: string[] = [
+      chunk([choice({ role: 'assistant', content: '', refusal: null })]),
+      // A filtered answer stops before any content.
+      ...(finishReason === 'content_filter'
+        ? []
+        : splitIntoDeltas(text).map(delta =>
+            chunk([choice({ content: delta })]),
+          )),
+      chunk([choice({}, finishReason)]),
+      ...(includeUsage ? [chunk([], usage)] : []),
+    ].map(event => `data: ${JSON.stringify(event)}\n\n`);
+    events.push('data: [DONE]\n\n');
+
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-request-id': `req_${randomUUID().replace(/-/g, '')}`,
+    });
+    res.flushHeaders();
+    for (const [index, event] of events.entries()) {
+      if (index === options.stallAfterChunks) return;
+      if (index === options.cutAfterChunks) {
+        // A pause first, so the client has read what was sent, as when a
+        // connection drops mid-answer: undici discards body data it has
+        // not handed out yet when the socket errors.
+        await new Promise(resolve => setTimeout(resolve, CUT_PAUSE_MS));
+        res.socket?.destroy();
+        return;
+      }
+      if (options.chunkDelayMs) {
+        await new Promise(resolve => setTimeout(resolve, options.chunkDelayMs));
+      }
+      if (res.destroyed) return;
+      res.write(event);
+    }
+    if (options.stallAfterChunks === events.length) return;
+    res.end();
+  };
+}
+
 // --- The server ---------------------------------------------------------------
 
 /** Starts a server on 127.0.0.1 on a free port. */
@@ -308,6 +503,7 @@ export async function startOpenAiTestServer(
   const routes = new Map<string, RouteHandler>(
     Object.entries({
       'POST /v1/embeddings': embeddingsRoute,
+      'POST /v1/chat/completions': chatCompletionsRoute(),
       ...options.routes,
     }),
   );
@@ -334,6 +530,11 @@ export async function startOpenAiTestServer(
       headers: req.headers,
       body: parseJson(text),
       behaviour: behaviour.kind,
+      closed: new Promise(resolve =>
+        res.once('close', () =>
+          resolve(res.writableFinished ? 'finished' : 'early'),
+        ),
+      ),
     };
     requests.push(request);
     const ctx = { req, res, request };

@@ -1,0 +1,115 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ChatMessage,
+  ChatModel,
+  ChatModelError,
+  ChatModelFailureReason,
+  ChatStream,
+} from '@internal/backstage-plugin-docuchat-node';
+import { ExtractiveAnswerer, NumberedSource } from './ExtractiveAnswerer';
+import { FallbackRecorder } from './FallbackRecorder';
+
+/** What the chain needs: the prompt for models, the parts for the answerer. */
+export interface ChatChainRequest {
+  /** The full prompt (system, sources, history, question) for the models. */
+  messages: ChatMessage[];
+  /** The question alone, for the extractive answerer. */
+  question: string;
+  /** The retrieved passages as numbered in the prompt. */
+  sources: NumberedSource[];
+  signal?: AbortSignal;
+}
+
+/** One step down the chain. */
+export interface ChatFallback {
+  from: string;
+  to: string;
+  reason: ChatModelFailureReason;
+  /** The failure, for logs and the answer's diagnostics. */
+  message: string;
+}
+
+export interface ChatChainAnswer {
+  /** Id of the model that answers, e.g. `openai:gpt-4o-mini`. */
+  model: string;
+  stream: ChatStream;
+  /** The steps taken down to `model`, in order; empty when the first answered. */
+  fallbacks: ChatFallback[];
+}
+
+/**
+ * Tries the chat models in order (primary, secondary, …) and ends with the
+ * extractive answerer, which never fails, so every question gets an answer.
+ *
+ * The choice is made before the first token: a model's `stream()` resolves
+ * only once its first token arrived, and a `ChatModelError` before that
+ * moves on to the next model. Once a stream is handed out, the chain is out
+ * of the way: a later failure ends that answer (the model estimates its
+ * usage) instead of switching models halfway through a text the client has
+ * partly seen.
+ *
+ * Not stepped down on: the caller's abort, and errors that are not a
+ * `ChatModelError` (wrong key, unknown model, bad request), which another
+ * model would only hide.
+ */
+export class ChatModelChain {
+  readonly #models: ChatModel[];
+  readonly #extractive: ExtractiveAnswerer;
+  readonly #recorder: FallbackRecorder;
+  readonly #logger: LoggerService;
+
+  constructor(options: {
+    /** Tried in this order; may be empty (no model configured). */
+    models: ChatModel[];
+    extractive?: ExtractiveAnswerer;
+    recorder: FallbackRecorder;
+    logger: LoggerService;
+  }) {
+    this.#models = [...options.models];
+    this.#extractive = options.extractive ?? new ExtractiveAnswerer();
+    this.#recorder = options.recorder;
+    this.#logger = options.logger;
+  }
+
+  /** The ids of every step, the extractive answerer last. */
+  get modelIds(): string[] {
+    return [...this.#models.map(m => m.id), this.#extractive.id];
+  }
+
+  async open(request: ChatChainRequest): Promise<ChatChainAnswer> {
+    const { messages, signal } = request;
+    const fallbacks: ChatFallback[] = [];
+    for (const [i, model] of this.#models.entries()) {
+      signal?.throwIfAborted();
+      try {
+        const stream = await model.stream({ messages, signal });
+        return { model: model.id, stream, fallbacks };
+      } catch (error) {
+        if (signal?.aborted || !(error instanceof ChatModelError)) {
+          throw error;
+        }
+        const next = this.#models[i + 1]?.id ?? this.#extractive.id;
+        fallbacks.push(this.#stepDown(model.id, next, error));
+      }
+    }
+    signal?.throwIfAborted();
+    return {
+      model: this.#extractive.id,
+      stream: this.#extractive.answer(request.question, request.sources),
+      fallbacks,
+    };
+  }
+
+  #stepDown(from: string, to: string, error: ChatModelError): ChatFallback {
+    this.#logger.warn(
+      `Chat model ${from} failed before its first token (${error.reason}): ${error.message}; falling back to ${to}`,
+    );
+    try {
+      this.#recorder.record(from, to, error.reason);
+    } catch (recordError) {
+      // Metrics must not cost the user the answer.
+      this.#logger.error(`Could not record a chat fallback: ${recordError}`);
+    }
+    return { from, to, reason: error.reason, message: error.message };
+  }
+}
