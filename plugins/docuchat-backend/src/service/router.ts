@@ -76,38 +76,44 @@ export async function createRouter(
       next(error);
     });
 
+  // Users and other backend plugins; anonymous callers get 401 here.
+  const callerOf = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+  const tenantOf = async (req: express.Request) =>
+    access.requireTenant(await callerOf(req), req.params.tenantId);
+  const documentOf = async (req: express.Request) => {
+    const tenant = await tenantOf(req);
+    const document = await documents.get(tenant.id, req.params.documentId);
+    if (!document) {
+      throw new NotFoundError(`Document ${req.params.documentId} not found`);
+    }
+    return document;
+  };
+
   router.get('/health', (_req, res) => {
     const body: HealthResponse = { status: 'ok' };
     res.json(body);
   });
 
   router.get('/tenants', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await callerOf(req);
     res.json({ items: await access.visibleTenants(credentials) });
   });
 
   router.post('/tenants', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await callerOf(req);
     await access.requireAdmin(credentials);
     const request = parse(createTenantRequestSchema, req.body, 'tenant');
     res.status(201).json(await tenants.create(request));
   });
 
   router.get('/tenants/:tenantId', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await callerOf(req);
     res.json(await access.requireTenant(credentials, req.params.tenantId));
   });
 
   router.patch('/tenants/:tenantId', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await callerOf(req);
     await access.requireAdmin(credentials);
     const request = parse(updateTenantRequestSchema, req.body, 'tenant');
     const tenant = await tenants.update(req.params.tenantId, request);
@@ -117,18 +123,12 @@ export async function createRouter(
   });
 
   router.get('/tenants/:tenantId/documents', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const tenant = await access.requireTenant(credentials, req.params.tenantId);
+    const tenant = await tenantOf(req);
     res.json({ items: await documents.list(tenant.id) });
   });
 
   router.post('/tenants/:tenantId/documents', receiveFile, async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const tenant = await access.requireTenant(credentials, req.params.tenantId);
+    const tenant = await tenantOf(req);
 
     let result;
     if (req.file) {
@@ -157,27 +157,13 @@ export async function createRouter(
   });
 
   router.get('/tenants/:tenantId/documents/:documentId', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const tenant = await access.requireTenant(credentials, req.params.tenantId);
-    const document = await documents.get(tenant.id, req.params.documentId);
-    if (!document) {
-      throw new NotFoundError(`Document ${req.params.documentId} not found`);
-    }
-    res.json(document);
+    res.json(await documentOf(req));
   });
 
   router.delete(
     '/tenants/:tenantId/documents/:documentId',
     async (req, res) => {
-      const credentials = await httpAuth.credentials(req, {
-        allow: ['user', 'service'],
-      });
-      const tenant = await access.requireTenant(
-        credentials,
-        req.params.tenantId,
-      );
+      const tenant = await tenantOf(req);
       if (!(await ingestion.remove(tenant.id, req.params.documentId))) {
         throw new NotFoundError(`Document ${req.params.documentId} not found`);
       }
@@ -188,31 +174,18 @@ export async function createRouter(
   router.post(
     '/tenants/:tenantId/documents/:documentId/reindex',
     async (req, res) => {
-      const credentials = await httpAuth.credentials(req, {
-        allow: ['user', 'service'],
-      });
-      const tenant = await access.requireTenant(
-        credentials,
-        req.params.tenantId,
-      );
-      const document = await documents.get(tenant.id, req.params.documentId);
-      if (!document) {
-        throw new NotFoundError(`Document ${req.params.documentId} not found`);
-      }
-      if (!(await ingestion.reindex(tenant.id, document.id))) {
+      const document = await documentOf(req);
+      if (!(await ingestion.reindex(document.tenantId, document.id))) {
         throw new InputError(
           `Document ${document.id} is ${document.status}; only ready or failed documents can be reindexed`,
         );
       }
-      res.status(202).json(await documents.get(tenant.id, document.id));
+      res.status(202).json(await documents.get(document.tenantId, document.id));
     },
   );
 
   router.get('/tenants/:tenantId/search', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const tenant = await access.requireTenant(credentials, req.params.tenantId);
+    const tenant = await tenantOf(req);
     const { q, k, mode } = parse(searchQuerySchema, req.query, 'search query');
     const body: SearchResponse = {
       query: q,

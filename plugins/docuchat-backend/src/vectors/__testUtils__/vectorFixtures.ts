@@ -2,17 +2,7 @@ import { Knex } from 'knex';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ChunkVector, VectorHit, VectorStore } from '../types';
 
-/** mulberry32: deterministic test data. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../testing/seededRandom';
 
 /**
  * A random vector: uniform in [-1, 1)^d, or, with `around`, that vector

@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a tiny, fast, well-mixed 32-bit PRNG returning [0, 1). Tests
+ * and benchmarks use it so every run (and every method within a run) sees
+ * the same data.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
