@@ -1,7 +1,7 @@
 import { rankByCosine, unitQuery } from './exactRanking';
 import { unitVector } from './float32Blob';
 import { TopK } from './topK';
-import { seededRandom } from './__testUtils__/vectorFixtures';
+import { cosine, seededRandom } from './__testUtils__/vectorFixtures';
 
 describe('TopK', () => {
   it('keeps the k best of many, best first', () => {
@@ -37,17 +37,6 @@ describe('rankByCosine', () => {
     raw.forEach((v, i) => matrix.set(unitVector(v), i * dims));
     const query = Float32Array.from({ length: dims }, () => random() * 2 - 1);
 
-    const cosine = (a: Float32Array, b: Float32Array) => {
-      let dot = 0;
-      let na = 0;
-      let nb = 0;
-      for (let i = 0; i < a.length; i++) {
-        dot += a[i] * b[i];
-        na += a[i] * a[i];
-        nb += b[i] * b[i];
-      }
-      return dot / Math.sqrt(na * nb);
-    };
     const expected = raw
       .map((v, index) => ({ index, score: cosine(v, query) }))
       .sort((a, b) => b.score - a.score)

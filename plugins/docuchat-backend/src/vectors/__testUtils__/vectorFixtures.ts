@@ -96,7 +96,8 @@ export async function writeDocument(
   return rows;
 }
 
-function cosine(a: Float32Array, b: Float32Array): number {
+/** Plain cosine similarity: the brute-force reference the stores must match. */
+export function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;
   let na = 0;
   let nb = 0;
