@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Start real PostgreSQL test servers on loopback for Backstage's TestDatabases.
+# Start real test servers on loopback: PostgreSQL for Backstage's
+# TestDatabases, Redis for the cache store.
 #
-#   scripts/test-servers.sh [start] [--only pg15|pg17|pg15,pg17]
+#   scripts/test-servers.sh [start] [--only pg15|pg17|redis|pg15,redis...]
 #   scripts/test-servers.sh stop    [--only ...]
 #   scripts/test-servers.sh status  [--only ...]
 #   scripts/test-servers.sh env          # print the exports of running servers
 #
-# Servers (trust auth for user `postgres`, listening on 127.0.0.1 only):
-#   pg15  PostgreSQL 15 from the host's Debian bookworm packages, port 54315
-#   pg17  PostgreSQL 17 + pgvector 0.8 from Debian trixie in a chroot, port 54317
+# Servers (listening on 127.0.0.1 only; PostgreSQL with trust auth for user
+# `postgres`):
+#   pg15   PostgreSQL 15 from the host's Debian bookworm packages, port 54315
+#   pg17   PostgreSQL 17 + pgvector 0.8 from Debian trixie in a chroot, port 54317
+#   redis  Redis from the host's Debian `redis-server` package, port 56379,
+#          no persistence, run as the `redis` user
 #
 # There is no Docker here, and bookworm has no pgvector package, so pg17 runs
 # from a `debootstrap`ped trixie root. Trixie is never added to the host's apt
@@ -20,7 +24,7 @@
 #   eval "$(scripts/test-servers.sh)"
 #   scripts/test-servers.sh >/dev/null && . "$STATE_DIR/env"
 #
-# Everything (data dirs, the trixie root, logs) lives in STATE_DIR,
+# Everything (data dirs, the trixie root, logs, pid files) lives in STATE_DIR,
 # $DOCUCHAT_TEST_SERVERS_DIR or /var/tmp/docuchat-test-servers: outside the
 # work tree, because the chroot has /proc mounted and tools that walk the tree
 # (prettier, eslint, file watchers) must never descend into it. Clones on the
@@ -47,7 +51,12 @@ CHROOT_MARKER="$CHROOT/.test-servers-complete"
 DEBOOTSTRAP_LOG="$STATE_DIR/debootstrap.log"
 APT_LOG="$STATE_DIR/apt.log"
 
-ALL_SERVERS=(pg15 pg17)
+REDIS_PORT=56379
+REDIS_DIR="$STATE_DIR/redis"          # working dir, owned by the redis user
+REDIS_PID="$REDIS_DIR/redis.pid"
+REDIS_LOG="$STATE_DIR/redis.log"
+
+ALL_SERVERS=(pg15 pg17 redis)
 
 # ---------------------------------------------------------------------------
 # Messages and failure handling
@@ -401,12 +410,85 @@ pg17_running() {
 }
 
 # ---------------------------------------------------------------------------
+# redis: host package, throw-away server (nothing is ever written to disk)
+
+redis_ensure_installed() {
+  command -v redis-server >/dev/null && command -v redis-cli >/dev/null || apt_install redis-server
+  getent passwd redis >/dev/null || die "redis: user 'redis' is missing although redis-server is installed"
+}
+
+redis_cli() {
+  redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@"
+}
+
+# Our server, not just any process that reuses a stale pid.
+redis_running() {
+  [[ -f $REDIS_PID ]] || return 1
+  local pid
+  pid="$(<"$REDIS_PID")"
+  [[ $pid =~ ^[0-9]+$ ]] && [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == redis-server* ]]
+}
+
+redis_start() {
+  redis_ensure_installed
+  if redis_running; then
+    log "redis: already running, reusing it"
+  else
+    if port_in_use "$REDIS_PORT"; then
+      die "redis: port $REDIS_PORT is already taken by another process (not our server in $REDIS_DIR)"
+    fi
+    # Not root: a Redis client may run CONFIG SET dir / SAVE, which would
+    # then write files anywhere as root.
+    install -d -o redis -g redis -m 750 "$REDIS_DIR"
+    touch "$REDIS_LOG"
+    chown redis:redis "$REDIS_LOG"
+    rm -f "$REDIS_PID"
+    log "redis: starting on 127.0.0.1:$REDIS_PORT (log: $REDIS_LOG)"
+    echo "===== $(date -Is) starting redis =====" >>"$REDIS_LOG"
+    # Cache contents are throw-away: no RDB snapshots, no AOF. `9>&-` keeps
+    # the lock fd out of the daemon (see start_server).
+    (cd "$REDIS_DIR" && runuser -u redis -- redis-server \
+      --bind 127.0.0.1 --port "$REDIS_PORT" --protected-mode yes \
+      --save '' --appendonly no --dir "$REDIS_DIR" \
+      --daemonize yes --pidfile "$REDIS_PID" --logfile "$REDIS_LOG") 9>&- ||
+      die "redis: redis-server failed to start" "$REDIS_LOG"
+  fi
+  local i
+  for ((i = 0; i < 60; i++)); do
+    [[ "$(redis_cli ping 2>/dev/null)" == PONG ]] && break
+    sleep 0.5
+  done
+  [[ "$(redis_cli ping 2>/dev/null)" == PONG ]] ||
+    die "redis: not answering PING on port $REDIS_PORT" "$REDIS_LOG"
+  local version
+  version="$(redis_cli info server | tr -d '\r' | sed -n 's/^redis_version://p')"
+  log "redis: ready, Redis $version"
+}
+
+redis_stop() {
+  if ! redis_running; then
+    log "redis: not running"
+    return 0
+  fi
+  log "redis: stopping"
+  local pid i
+  pid="$(<"$REDIS_PID")"
+  redis_cli shutdown nosave >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
+  for ((i = 0; i < 60; i++)); do
+    kill -0 "$pid" 2>/dev/null || { rm -f "$REDIS_PID"; return 0; }
+    sleep 0.5
+  done
+  die "redis: pid $pid did not exit" "$REDIS_LOG"
+}
+
+# ---------------------------------------------------------------------------
 # Output
 
 env_line() {
   case "$1" in
     pg15) echo "export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING=postgresql://postgres@127.0.0.1:$PG15_PORT" ;;
     pg17) echo "export BACKSTAGE_TEST_DATABASE_POSTGRES17_CONNECTION_STRING=postgresql://postgres@127.0.0.1:$PG17_PORT" ;;
+    redis) echo "export DOCUCHAT_TEST_REDIS_URL=redis://127.0.0.1:$REDIS_PORT" ;;
   esac
 }
 
@@ -431,7 +513,7 @@ main() {
   while [[ $# -gt 0 ]]; do
     case "$1" in
       start | stop | status | env) command="$1" ;;
-      --only) [[ $# -ge 2 ]] || die "--only needs a value (pg15, pg17)"; IFS=, read -ra selected <<<"$2"; shift ;;
+      --only) [[ $# -ge 2 ]] || die "--only needs a value (pg15, pg17, redis)"; IFS=, read -ra selected <<<"$2"; shift ;;
       --only=*) IFS=, read -ra selected <<<"${1#--only=}" ;;
       -h | --help) usage; exit 0 ;;
       *) die "unknown argument: $1 (see --help)" ;;
@@ -441,7 +523,7 @@ main() {
   [[ ${#selected[@]} -gt 0 ]] || selected=("${ALL_SERVERS[@]}")
   local s
   for s in "${selected[@]}"; do
-    [[ $s == pg15 || $s == pg17 ]] || die "unknown server '$s' (known: ${ALL_SERVERS[*]})"
+    [[ $s == pg15 || $s == pg17 || $s == redis ]] || die "unknown server '$s' (known: ${ALL_SERVERS[*]})"
   done
 
   if [[ $command == env ]]; then

@@ -90,6 +90,109 @@ export interface Config {
         fullTextWeight?: number;
       };
     };
+    /**
+     * Token prices for usage reports and billing, in integer Rials per 1,000
+     * tokens (1 Toman = 10 Rials). A model's price is the first that applies:
+     * its entry in `models`, then `localRialsPer1kTokens` for `local:` models,
+     * then `defaultRialsPer1kTokens`.
+     */
+    pricing?: {
+      /**
+       * Price of prompt and completion tokens of any model not listed in
+       * `models`. Default 200 (20 Tomans per 1,000 tokens).
+       */
+      defaultRialsPer1kTokens?: number;
+      /**
+       * Price of models that run in process (ids starting with `local:`, such
+       * as `local:extractive` and `local:use-lite:512`). Default 0: no
+       * provider bills them.
+       */
+      localRialsPer1kTokens?: number;
+      /**
+       * Prices per model. A list rather than a map because model names such
+       * as `gpt-4.1-mini` or `Qwen/Qwen2.5-7B` are not valid config keys.
+       */
+      models?: Array<{
+        /**
+         * Model id as recorded in the usage ledger, e.g. `openai:gpt-4o-mini`.
+         * An id also prices its variants after a further `:`, so
+         * `openai:text-embedding-3-small` covers
+         * `openai:text-embedding-3-small:1536`; the longest match wins.
+         */
+        model: string;
+        /** Integer Rials per 1,000 prompt (input) tokens. */
+        promptRialsPer1kTokens: number;
+        /** Integer Rials per 1,000 completion (output) tokens. */
+        completionRialsPer1kTokens: number;
+      }>;
+    };
+    /**
+     * Prometheus metrics at `GET /api/docuchat/metrics`. Off unless one of
+     * the two is set; setting both is an error.
+     */
+    metrics?: {
+      /**
+       * Serve the metrics to anyone who can reach the backend, without
+       * credentials. Default false.
+       */
+      public?: boolean;
+      /**
+       * Static token scrapers send as `Authorization: Bearer <token>`; at
+       * least 16 characters, no whitespace.
+       * @visibility secret
+       */
+      bearerToken?: string;
+    };
+    /** How questions are answered (`POST /tenants/:tenantId/ask`). */
+    ask?: {
+      /** Chunks retrieved per question when the request does not say. Default 6. */
+      k?: number;
+      /**
+       * Least cosine similarity for a chunk found only by the vector branch
+       * to be shown to the model. Chunks that match the question's words
+       * always count. Default 0.35.
+       */
+      minVectorSimilarity?: number;
+      /** Earlier messages of a conversation put in the prompt. Default 6. */
+      historyMessages?: number;
+    };
+    /**
+     * The chat model fallback chain. Models are tried in order; when one
+     * fails before its first token (timeout, 429, 5xx, connection, content
+     * filter) the next answers, and the local extractive answerer ends the
+     * chain. Default: `gpt-4o-mini` when docuchat.openai.apiKey is set,
+     * else the extractive answerer alone.
+     */
+    chat?: {
+      models?: Array<{
+        /** Model name at the server, e.g. gpt-4o-mini. */
+        model: string;
+        /** Default docuchat.openai.baseURL. */
+        baseURL?: string;
+        /**
+         * Default docuchat.openai.apiKey.
+         * @visibility secret
+         */
+        apiKey?: string;
+        /** Limit for the whole answer in ms. Default 120000. */
+        timeoutMs?: number;
+        /** Limit until the first token in ms. Default 15000. */
+        firstTokenTimeoutMs?: number;
+      }>;
+    };
+    /** Caches on Backstage's cache service (where: backend.cache). */
+    cache?: {
+      /** Whole answers to questions without history. */
+      answers?: {
+        /** Seconds an answer is kept; 0 disables. Default 3600. */
+        ttlSeconds?: number;
+      };
+      /** Query vectors, shared by all tenants. */
+      queryEmbeddings?: {
+        /** Seconds a query vector is kept; 0 disables. Default 86400. */
+        ttlSeconds?: number;
+      };
+    };
     /** Demo data for the embedded defaults (SQLite, local model). */
     demo?: {
       /** Seed two demo tenants and documents at start-up. Default false. */

@@ -15,10 +15,10 @@
  */
 import { ConfigReader } from '@backstage/config';
 import { randomBytes } from 'node:crypto';
-import { DatabaseDocumentStore } from '../src/database/DatabaseDocumentStore';
 import { DatabaseTenantStore } from '../src/database/DatabaseTenantStore';
+import { DatabaseUsageLedger } from '../src/database/DatabaseUsageLedger';
 import { applyDatabaseMigrations } from '../src/database/migrations';
-import { createFullTextIndex } from '../src/search/createFullTextIndex';
+import { UsageMeter } from '../src/metering/UsageMeter';
 import {
   firstOccurrences,
   meanOf,
@@ -26,9 +26,8 @@ import {
   recallAtK,
 } from '../src/search/evaluation/rankingMetrics';
 import { HybridSearch, SearchMode } from '../src/search/HybridSearch';
-import { IngestionService } from '../src/service/IngestionService';
+import { createRetrievalServices } from '../src/service/createRetrievalServices';
 import { readOptions } from '../src/service/readOptions';
-import { createVectorStore } from '../src/vectors/createVectorStore';
 import { createBm25Baseline } from './bm25Baseline';
 import { consoleLogger } from './consoleLogger';
 import { readEvalArgs } from './evalArgs';
@@ -89,18 +88,23 @@ async function main(): Promise<void> {
     await applyDatabaseMigrations(knex);
     // The plugin's own defaults (chunk size, overlap, upload limit).
     const options = readOptions(new ConfigReader({}));
-    const documents = new DatabaseDocumentStore(knex);
-    const vectors = await createVectorStore(knex, { logger });
-    const fullText = createFullTextIndex(knex);
     const embeddings = evalEmbeddings(args.embeddings, logger);
-    const ingestion = new IngestionService({
+    const meter = new UsageMeter({
+      ledger: new DatabaseUsageLedger(knex),
+      logger,
+    });
+    const {
       documents,
       vectors,
       fullText,
+      ingestion,
+      searchWith: fusedBy,
+    } = await createRetrievalServices({
+      knex,
       embeddings,
+      meter,
       logger,
-      maxUploadBytes: options.maxUploadBytes,
-      chunking: options.chunking,
+      settings: options,
     });
 
     const skipped = collection.unjudgedQueries
@@ -145,10 +149,7 @@ async function main(): Promise<void> {
     const searchWith =
       (search: HybridSearch, mode: SearchMode) => async (query: string) =>
         toCorpusIds(await search.search(ingested.tenantId, query, K, mode));
-    const searches = args.fusions.map(
-      fusion =>
-        new HybridSearch({ documents, vectors, fullText, embeddings, fusion }),
-    );
+    const searches = args.fusions.map(fusedBy);
 
     const queryStarted = performance.now();
     const report: EvalReport = {

@@ -4,21 +4,30 @@ import {
 } from '@backstage/backend-plugin-api';
 import { docuchatPermissions } from '@internal/backstage-plugin-docuchat-common';
 import {
+  ChatModel,
+  docuchatChatModelsExtensionPoint,
   docuchatEmbeddingsExtensionPoint,
   EmbeddingProvider,
 } from '@internal/backstage-plugin-docuchat-node';
+import { AskService } from './ask/AskService';
+import { createCaches } from './cache/createCaches';
+import { createChatModelChain } from './chat/createChatModelChain';
+import { DatabaseConversationStore } from './database/DatabaseConversationStore';
 import { applyDatabaseMigrations } from './database/migrations';
-import { DatabaseDocumentStore } from './database/DatabaseDocumentStore';
 import { DatabaseTenantStore } from './database/DatabaseTenantStore';
+import { DatabaseUsageLedger } from './database/DatabaseUsageLedger';
 import { createEmbeddingProvider } from './embeddings/createEmbeddingProvider';
-import { createFullTextIndex } from './search/createFullTextIndex';
-import { HybridSearch } from './search/HybridSearch';
-import { IngestionService } from './service/IngestionService';
+import { UsageMeter } from './metering/UsageMeter';
+import { DocuchatMetrics } from './metrics/DocuchatMetrics';
+import { createHttpMetricsMiddleware } from './metrics/httpMetricsMiddleware';
+import { createMetricsRouter } from './metrics/createMetricsRouter';
+import { readMetricsConfig } from './metrics/readMetricsConfig';
+import { createRetrievalServices } from './service/createRetrievalServices';
 import { readOptions } from './service/readOptions';
 import { createRouter } from './service/router';
 import { seedDemo } from './service/seedDemo';
 import { TenantAccess } from './service/TenantAccess';
-import { createVectorStore } from './vectors/createVectorStore';
+import { readPricing } from './usage/readPricing';
 
 /**
  * The DocuChat backend plugin: serves the DocuChat API under /api/docuchat.
@@ -37,9 +46,16 @@ export const docuchatPlugin = createBackendPlugin({
         customEmbeddings = provider;
       },
     });
+    const extraChatModels: ChatModel[] = [];
+    env.registerExtensionPoint(docuchatChatModelsExtensionPoint, {
+      addChatModel(model) {
+        extraChatModels.push(model);
+      },
+    });
 
     env.registerInit({
       deps: {
+        cache: coreServices.cache,
         config: coreServices.rootConfig,
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
@@ -62,27 +78,44 @@ export const docuchatPlugin = createBackendPlugin({
         const tenants = new DatabaseTenantStore(knex);
         for (const tenant of options.tenants) await tenants.upsert(tenant);
 
-        const documents = new DatabaseDocumentStore(knex);
-        const vectors = await createVectorStore(knex, { logger });
-        const fullText = createFullTextIndex(knex);
+        // Every request is timed, the metrics scrape included: mount first.
+        const metrics = new DocuchatMetrics();
+        httpRouter.use(createHttpMetricsMiddleware(metrics));
+        httpRouter.use(
+          createMetricsRouter({ metrics, access: readMetricsConfig(config) }),
+        );
+
         const embeddings =
           customEmbeddings ?? createEmbeddingProvider(config, logger);
-
-        const ingestion = new IngestionService({
-          documents,
-          vectors,
-          fullText,
+        const ledger = new DatabaseUsageLedger(knex);
+        const meter = new UsageMeter({ ledger, counters: metrics, logger });
+        const caches = createCaches({ cache: deps.cache, config, logger });
+        const { documents, ingestion, search } = await createRetrievalServices({
+          knex,
           embeddings,
+          meter,
           logger,
-          maxUploadBytes: options.maxUploadBytes,
-          chunking: options.chunking,
+          settings: options,
+          queryVectorCache: caches.queryEmbeddings,
+          onChunksIndexed: (tenantId, count) =>
+            metrics.countIndexedChunks(tenantId, count),
         });
-        const search = new HybridSearch({
-          documents,
-          vectors,
-          fullText,
-          embeddings,
-          fusion: options.fusion,
+        const conversations = new DatabaseConversationStore(knex);
+        const ask = new AskService({
+          search,
+          chain: createChatModelChain({
+            config,
+            logger,
+            recorder: metrics,
+            extraModels: extraChatModels,
+          }),
+          meter,
+          revision: tenantId => documents.revision(tenantId),
+          settings: options.ask,
+          logger,
+          conversations,
+          answers: caches.answers,
+          counters: metrics,
         });
 
         httpRouter.use(
@@ -93,12 +126,22 @@ export const docuchatPlugin = createBackendPlugin({
             documents,
             ingestion,
             search,
+            ask,
+            conversations,
+            ledger,
+            pricing: readPricing(config),
             maxUploadBytes: options.maxUploadBytes,
           }),
         );
         // Liveness probes (Kubernetes, the Helm chart) call health without
-        // Backstage credentials; every other route keeps the default policy.
+        // Backstage credentials. The metrics scrape checks its own bearer
+        // token (or is public when config says so). Every other route keeps
+        // the default policy.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({
+          path: '/metrics',
+          allow: 'unauthenticated',
+        });
 
         // Background work starts once the whole backend is up.
         deps.lifecycle.addStartupHook(async () => {

@@ -53,6 +53,8 @@ export interface SearchHit {
   /** Fused score (higher is better) and the branch ranks it came from. */
   score: number;
   vectorRank?: number;
+  /** Cosine similarity of the query and the chunk, when the vector branch found it. */
+  vectorScore?: number;
   fullTextRank?: number;
 }
 

@@ -8,3 +8,6 @@ export * from './health';
 export * from './permissions';
 export * from './tenants';
 export * from './documents';
+export * from './ask';
+export * from './conversations';
+export * from './usage';

@@ -100,6 +100,19 @@ export class ChatModelChain {
     };
   }
 
+  /**
+   * The answer when retrieval found nothing relevant: the extractive
+   * answerer's plain "not in the documents", without calling a model that
+   * might guess.
+   */
+  nothingFound(question: string): ChatChainAnswer {
+    return {
+      model: this.#extractive.id,
+      stream: this.#extractive.answer(question, []),
+      fallbacks: [],
+    };
+  }
+
   #stepDown(from: string, to: string, error: ChatModelError): ChatFallback {
     this.#logger.warn(
       `Chat model ${from} failed before its first token (${error.reason}): ${error.message}; falling back to ${to}`,

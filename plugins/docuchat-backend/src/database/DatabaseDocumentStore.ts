@@ -96,6 +96,18 @@ export class DatabaseDocumentStore implements DocumentStore {
     return rows.map(toSummary);
   }
 
+  async revision(tenantId: string): Promise<string> {
+    // Every change bumps updated_at or the count (deletes), so the pair
+    // moves on each change; one indexed aggregate per question.
+    const row = await this.db(DOCUMENTS)
+      .where({ tenant_id: tenantId })
+      .count({ n: '*' })
+      .max({ latest: 'updated_at' })
+      .first();
+    const latest = row?.latest ? toIsoString(row.latest) : '-';
+    return `${Number(row?.n ?? 0)}@${latest}`;
+  }
+
   async get(tenantId: string, id: string) {
     const row = await this.db(DOCUMENTS)
       .select(SUMMARY_COLUMNS)

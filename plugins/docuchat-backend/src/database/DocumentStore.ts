@@ -41,6 +41,11 @@ export interface DocumentStore {
     doc: NewDocument,
   ): Promise<{ document: DocumentSummary; created: boolean }>;
   list(tenantId: string): Promise<DocumentSummary[]>;
+  /**
+   * A string that changes whenever the tenant's documents change (added,
+   * deleted, re-ingested): answers cached under another revision are stale.
+   */
+  revision(tenantId: string): Promise<string>;
   get(tenantId: string, id: string): Promise<DocumentSummary | undefined>;
   getContent(
     tenantId: string,

@@ -1,9 +1,9 @@
 import { SearchHit } from '@internal/backstage-plugin-docuchat-common';
-import { EmbeddingProvider } from '@internal/backstage-plugin-docuchat-node';
 import { DocumentStore } from '../database/DocumentStore';
 import { VectorStore } from '../vectors/types';
 import { FullTextIndex } from './FullTextIndex';
 import { fuseRankings, FusionOptions } from './fuseRankings';
+import { QueryContext, QueryEmbedder } from './QueryEmbedder';
 
 export type SearchMode = 'hybrid' | 'vector' | 'fulltext';
 
@@ -18,7 +18,7 @@ export class HybridSearch {
       documents: DocumentStore;
       vectors: VectorStore;
       fullText: FullTextIndex;
-      embeddings: EmbeddingProvider;
+      queryEmbedder: QueryEmbedder;
       fusion: FusionOptions;
     },
   ) {}
@@ -28,17 +28,20 @@ export class HybridSearch {
     query: string,
     k: number,
     mode: SearchMode = 'hybrid',
+    /** Who the query embedding is billed to, beyond the tenant. */
+    context: Omit<QueryContext, 'tenantId'> & { signal?: AbortSignal } = {},
   ): Promise<SearchHit[]> {
-    const { documents, vectors, fullText, embeddings, fusion } = this.options;
+    const { documents, vectors, fullText, queryEmbedder, fusion } =
+      this.options;
     const candidates = Math.max(k * 4, 40);
 
     const [vectorHits, fullTextHits] = await Promise.all([
       mode === 'fulltext'
         ? []
-        : embeddings
-            .embed([query])
-            .then(({ vectors: [q] }) =>
-              vectors.search(tenantId, embeddings.model, q, candidates),
+        : queryEmbedder
+            .embed(query, { ...context, tenantId }, context.signal)
+            .then(vector =>
+              vectors.search(tenantId, queryEmbedder.model, vector, candidates),
             ),
       mode === 'vector' ? [] : fullText.search(tenantId, query, candidates),
     ]);
@@ -49,6 +52,7 @@ export class HybridSearch {
       fusion,
     ).slice(0, k);
 
+    const similarity = new Map(vectorHits.map(hit => [hit.chunkId, hit.score]));
     const chunks = new Map(
       (
         await documents.getChunks(
@@ -69,6 +73,7 @@ export class HybridSearch {
           text: chunk.text,
           score: hit.score,
           vectorRank: hit.ranks[0],
+          vectorScore: similarity.get(chunk.id),
           fullTextRank: hit.ranks[1],
         },
       ];

@@ -5,7 +5,9 @@ import { FullTextHit, FullTextIndex, FullTextRow } from './FullTextIndex';
 const TABLE = 'docuchat_chunks_fts';
 
 /**
- * FTS5 with the porter tokenizer; its bm25() is real BM25 (k1 1.2, b 0.75).
+ * FTS5 with the porter tokenizer, `_` joining words (migration
+ * 20261125050000_full_text_v2); its bm25() is real BM25 (k1 1.2, b 0.75,
+ * Robertson/Sparck Jones IDF), which PostgresFullTextIndex computes alike.
  * The statistics behind bm25() span every tenant in the table (scores only,
  * never rows: results are filtered by tenant).
  */
@@ -59,14 +61,15 @@ export class SqliteFullTextIndex implements FullTextIndex {
 }
 
 /**
- * Every word of the question but English stop words, each a quoted FTS5
+ * Every word of the question (letters, digits and `_`, as the index's
+ * tokenizer cuts them) but English stop words, each a quoted FTS5
  * string, ORed: quoting keeps user text from being read as FTS5 syntax
  * (NEAR, column filters, `*`). A question of stop words only keeps them, so
  * it still finds something.
  */
 export function toOrQuery(query: string): string {
   const words = [
-    ...new Set(query.toLocaleLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []),
+    ...new Set(query.toLocaleLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? []),
   ];
   const content = words.filter(word => !ENGLISH_STOP_WORDS.has(word));
   return (content.length > 0 ? content : words)

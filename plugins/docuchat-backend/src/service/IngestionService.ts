@@ -4,6 +4,7 @@ import { EmbeddingProvider } from '@internal/backstage-plugin-docuchat-node';
 import { createHash, randomUUID } from 'node:crypto';
 import { DocumentStore, StoredChunk } from '../database/DocumentStore';
 import { chunkDocument } from '../ingest/chunkDocument';
+import { UsageMeter } from '../metering/UsageMeter';
 import { PayloadTooLargeError } from '../ingest/errors';
 import { parseDocument } from '../ingest/parseDocument';
 import { FullTextIndex } from '../search/FullTextIndex';
@@ -21,6 +22,10 @@ export interface IngestionOptions {
   vectors: VectorStore;
   fullText: FullTextIndex;
   embeddings: EmbeddingProvider;
+  /** Bills each embedding call to the document's tenant. */
+  meter: UsageMeter;
+  /** Told how many chunks each finished document added to its tenant. */
+  onChunksIndexed?: (tenantId: string, count: number) => void;
   logger: LoggerService;
   maxUploadBytes: number;
   chunking: { maxTokens: number; overlapTokens: number };
@@ -139,6 +144,7 @@ export class IngestionService {
     const started = Date.now();
     try {
       const chunkCount = await this.ingest(tenantId, id);
+      this.options.onChunksIndexed?.(tenantId, chunkCount);
       logger.info(
         `Ingested document ${id} of tenant ${tenantId}: ${chunkCount} chunks in ${
           Date.now() - started
@@ -158,7 +164,8 @@ export class IngestionService {
   }
 
   private async ingest(tenantId: string, id: string): Promise<number> {
-    const { documents, vectors, fullText, embeddings, chunking } = this.options;
+    const { documents, vectors, fullText, embeddings, chunking, meter } =
+      this.options;
     const { content, contentType, fileName } = await documents.getContent(
       tenantId,
       id,
@@ -170,6 +177,16 @@ export class IngestionService {
     for (let i = 0; i < chunks.length; i += EMBED_SLICE) {
       const slice = chunks.slice(i, i + EMBED_SLICE).map(c => c.text);
       const result = await embeddings.embed(slice);
+      // Billed even if storing fails later: the model was called.
+      await meter.record({
+        requestId: randomUUID(),
+        tenantId,
+        model: embeddings.model,
+        operation: 'embedding',
+        promptTokens: result.promptTokens,
+        completionTokens: 0,
+        documentId: id,
+      });
       vectorsByChunk.push(...result.vectors);
     }
 

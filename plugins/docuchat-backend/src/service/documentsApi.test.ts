@@ -1,49 +1,24 @@
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabaseId,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { coreServices } from '@backstage/backend-plugin-api';
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { docuchatPlugin } from '../plugin';
+import {
+  ALICE,
+  ADMIN,
+  as,
+  BOB,
+  startDocuchatTestBackend,
+  waitUntilReady,
+} from './__testUtils__/docuchatTestBackend';
 import {
   OpenAiTestServer,
   startOpenAiTestServer,
 } from '../testing/openAiTestServer';
-
-const ADMIN = 'user:default/admin';
-const ALICE = 'user:default/alice'; // owns tenant acme
-const BOB = 'user:default/bob'; // owns tenant globex
 
 const databaseIds: TestDatabaseId[] = [
   'POSTGRES_17',
   'POSTGRES_15',
   'SQLITE_3',
 ];
-
-// Only ADMIN holds docuchat.tenant.admin; everyone else relies on ownership.
-const permissionsFactory = createServiceFactory({
-  service: coreServices.permissions,
-  deps: {},
-  factory: () => ({
-    async authorize(requests: any[], options: any) {
-      const ref = options.credentials.principal.userEntityRef;
-      return requests.map(() => ({
-        result: ref === ADMIN ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
-      }));
-    },
-    async authorizeConditional(requests: any[]) {
-      return requests.map(() => ({ result: AuthorizeResult.DENY }));
-    },
-  }),
-});
-
-const as = (user: string) => mockCredentials.user.header(user);
 
 describe('documents API', () => {
   const databases = TestDatabases.create({ ids: databaseIds });
@@ -63,49 +38,11 @@ describe('documents API', () => {
 
   async function start(databaseId: TestDatabaseId) {
     const knex = await databases.init(databaseId);
-    const { server } = await startTestBackend({
-      features: [
-        docuchatPlugin,
-        permissionsFactory,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            docuchat: {
-              openai: { apiKey: 'test-key', baseURL: openAi.baseURL },
-              embeddings: { provider: 'openai', dimensions: 64 },
-              ingestion: {
-                maxUploadMegabytes: 1,
-                chunkTokens: 80,
-                overlapTokens: 10,
-              },
-              tenants: [
-                { id: 'acme', displayName: 'Acme', ownerRef: ALICE },
-                { id: 'globex', displayName: 'Globex', ownerRef: BOB },
-              ],
-            },
-          },
-        }),
-      ],
+    const server = await startDocuchatTestBackend({
+      knex,
+      openAiBaseURL: openAi.baseURL,
     });
     return { server, knex };
-  }
-
-  async function waitUntilReady(
-    server: any,
-    tenant: string,
-    id: string,
-    user: string,
-  ) {
-    for (let i = 0; i < 200; i++) {
-      const res = await request(server)
-        .get(`/api/docuchat/tenants/${tenant}/documents/${id}`)
-        .set('Authorization', as(user));
-      if (res.body.status === 'ready' || res.body.status === 'failed') {
-        return res.body;
-      }
-      await new Promise(r => setTimeout(r, 50));
-    }
-    throw new Error(`document ${id} never finished`);
   }
 
   async function counts(knex: Knex) {

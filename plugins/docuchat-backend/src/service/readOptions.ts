@@ -3,6 +3,7 @@ import {
   CreateTenantRequest,
   createTenantRequestSchema,
 } from '@internal/backstage-plugin-docuchat-common';
+import { AskSettings } from '../ask/AskService';
 import { FusionOptions } from '../search/fuseRankings';
 
 export interface DocuchatOptions {
@@ -14,6 +15,7 @@ export interface DocuchatOptions {
    * weights fell below BM25 alone. Measure again with a stronger embedder.
    */
   fusion: FusionOptions;
+  ask: AskSettings;
   tenants: CreateTenantRequest[];
   demo: { enabled: boolean; documents: string[]; ownerRef: string };
 }
@@ -55,6 +57,20 @@ export function readOptions(config: Config): DocuchatOptions {
       fullTextWeight:
         docuchat?.getOptionalNumber('retrieval.fusion.fullTextWeight') ?? 1,
     },
+    ask: {
+      defaultK: boundedInteger(docuchat, 'ask.k', 6, 1, 20),
+      // Unrelated texts score about 0.1-0.3 with both the local model and
+      // OpenAI's; a chunk the vector branch alone found must beat that.
+      minVectorSimilarity:
+        docuchat?.getOptionalNumber('ask.minVectorSimilarity') ?? 0.35,
+      maxHistoryMessages: boundedInteger(
+        docuchat,
+        'ask.historyMessages',
+        6,
+        0,
+        40,
+      ),
+    },
     tenants,
     demo: {
       enabled: docuchat?.getOptionalBoolean('demo.enabled') ?? false,
@@ -64,4 +80,20 @@ export function readOptions(config: Config): DocuchatOptions {
         'group:default/platform',
     },
   };
+}
+
+function boundedInteger(
+  config: Config | undefined,
+  key: string,
+  fallback: number,
+  min: number,
+  max: number,
+) {
+  const value = config?.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(
+      `docuchat.${key} must be an integer from ${min} to ${max}, got ${value}`,
+    );
+  }
+  return value;
 }

@@ -1,6 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
+  askRequestSchema,
   createTenantRequestSchema,
   createTextDocumentRequestSchema,
   HealthResponse,
@@ -13,10 +14,18 @@ import multer from 'multer';
 import { z } from 'zod';
 import { DocumentStore } from '../database/DocumentStore';
 import { TenantStore } from '../database/TenantStore';
+import { AskService } from '../ask/AskService';
 import { PayloadTooLargeError } from '../ingest/errors';
 import { HybridSearch } from '../search/HybridSearch';
 import { IngestionService } from './IngestionService';
-import { TenantAccess } from './TenantAccess';
+import { createConversationsRouter } from './createConversationsRouter';
+import { ConversationStore } from '../database/ConversationStore';
+import { UsageLedger } from '../database/UsageLedger';
+import { createUsageRouter } from '../usage/createUsageRouter';
+import { UsagePricing } from '../usage/UsagePricing';
+import { respondToAsk } from './respondToAsk';
+import { Caller, TenantAccess } from './TenantAccess';
+import { parseInput } from './parseInput';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -25,22 +34,11 @@ export interface RouterOptions {
   documents: DocumentStore;
   ingestion: IngestionService;
   search: HybridSearch;
+  ask: AskService;
+  conversations: ConversationStore;
+  ledger: UsageLedger;
+  pricing: UsagePricing;
   maxUploadBytes: number;
-}
-
-function parse<T>(
-  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
-  value: unknown,
-  what: string,
-): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issues = result.error.issues
-      .map(issue => `${issue.path.join('.') || what}: ${issue.message}`)
-      .join('; ');
-    throw new InputError(`Invalid ${what}: ${issues}`);
-  }
-  return result.data;
 }
 
 const searchQuerySchema = z.object({
@@ -52,7 +50,8 @@ const searchQuerySchema = z.object({
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, tenants, access, documents, ingestion, search } = options;
+  const { httpAuth, tenants, access, documents, ingestion, search, ask } =
+    options;
   const { maxUploadBytes } = options;
   const router = Router();
   // JSON uploads carry a whole document; body-parser answers 413 above this.
@@ -79,6 +78,10 @@ export async function createRouter(
   // Users and other backend plugins; anonymous callers get 401 here.
   const callerOf = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
+  const userRefOf = (credentials: Caller) =>
+    credentials.principal.type === 'user'
+      ? credentials.principal.userEntityRef
+      : undefined;
   const tenantOf = async (req: express.Request) =>
     access.requireTenant(await callerOf(req), req.params.tenantId);
   const documentOf = async (req: express.Request) => {
@@ -103,7 +106,7 @@ export async function createRouter(
   router.post('/tenants', async (req, res) => {
     const credentials = await callerOf(req);
     await access.requireAdmin(credentials);
-    const request = parse(createTenantRequestSchema, req.body, 'tenant');
+    const request = parseInput(createTenantRequestSchema, req.body, 'tenant');
     res.status(201).json(await tenants.create(request));
   });
 
@@ -115,7 +118,7 @@ export async function createRouter(
   router.patch('/tenants/:tenantId', async (req, res) => {
     const credentials = await callerOf(req);
     await access.requireAdmin(credentials);
-    const request = parse(updateTenantRequestSchema, req.body, 'tenant');
+    const request = parseInput(updateTenantRequestSchema, req.body, 'tenant');
     const tenant = await tenants.update(req.params.tenantId, request);
     if (!tenant)
       throw new NotFoundError(`Tenant ${req.params.tenantId} not found`);
@@ -139,7 +142,11 @@ export async function createRouter(
         content: req.file.buffer,
       });
     } else if (req.is('application/json')) {
-      const body = parse(createTextDocumentRequestSchema, req.body, 'document');
+      const body = parseInput(
+        createTextDocumentRequestSchema,
+        req.body,
+        'document',
+      );
       result = await ingestion.submit(tenant.id, {
         title: body.title,
         contentType: body.contentType ?? 'text/plain',
@@ -185,15 +192,49 @@ export async function createRouter(
   );
 
   router.get('/tenants/:tenantId/search', async (req, res) => {
-    const tenant = await tenantOf(req);
-    const { q, k, mode } = parse(searchQuerySchema, req.query, 'search query');
+    const credentials = await callerOf(req);
+    const tenant = await access.requireTenant(credentials, req.params.tenantId);
+    const { q, k, mode } = parseInput(
+      searchQuerySchema,
+      req.query,
+      'search query',
+    );
     const body: SearchResponse = {
       query: q,
       k,
-      hits: await search.search(tenant.id, q, k, mode),
+      hits: await search.search(tenant.id, q, k, mode, {
+        userRef: userRefOf(credentials),
+      }),
     };
     res.json(body);
   });
+
+  router.post('/tenants/:tenantId/ask', async (req, res) => {
+    const credentials = await callerOf(req);
+    const tenant = await access.requireTenant(credentials, req.params.tenantId);
+    const request = parseInput(askRequestSchema, req.body, 'question');
+    await respondToAsk(
+      ask,
+      { tenantId: tenant.id, userRef: userRefOf(credentials), request },
+      res,
+    );
+  });
+
+  router.use(
+    createConversationsRouter({
+      httpAuth,
+      access,
+      conversations: options.conversations,
+    }),
+  );
+  router.use(
+    createUsageRouter({
+      httpAuth,
+      access,
+      ledger: options.ledger,
+      pricing: options.pricing,
+    }),
+  );
 
   return router;
 }

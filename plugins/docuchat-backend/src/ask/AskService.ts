@@ -1,0 +1,399 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  AskEvent,
+  AskRequest,
+  AskResponse,
+  AskUsage,
+  ChatTurn,
+} from '@internal/backstage-plugin-docuchat-common';
+import { randomUUID } from 'node:crypto';
+import { ChatChainAnswer, ChatModelChain } from '../chat/ChatModelChain';
+import { ConversationStore } from '../database/ConversationStore';
+import { UsageEntry } from '../database/UsageLedger';
+import { DocuchatMetrics, RagQueryOutcome } from '../metrics/DocuchatMetrics';
+import { UsageMeter } from '../metering/UsageMeter';
+import { HybridSearch } from '../search/HybridSearch';
+import { buildPrompt } from './buildPrompt';
+import { selectSources } from './selectSources';
+
+/** Counters the metrics registry keeps about questions and model calls. */
+export type AskCounters = Pick<
+  DocuchatMetrics,
+  'countRagQuery' | 'countModelRequest'
+>;
+
+/** Complete answers kept per tenant revision (see src/cache/AnswerCache.ts). */
+export interface AskAnswerCache {
+  get(key: AnswerKey): Promise<CachedAnswer | undefined>;
+  set(key: AnswerKey, answer: CachedAnswer): Promise<void>;
+}
+
+export interface AnswerKey {
+  tenantId: string;
+  revision: string;
+  models: string[];
+  k: number;
+  question: string;
+}
+
+export type CachedAnswer = Omit<
+  AskResponse,
+  'requestId' | 'conversationId' | 'cached'
+>;
+
+export interface AskSettings {
+  /** Chunks retrieved per question when the request does not say. */
+  defaultK: number;
+  /** Least cosine similarity for a chunk found only by the vector branch. */
+  minVectorSimilarity: number;
+  /** Earlier messages of a conversation put in the prompt. */
+  maxHistoryMessages: number;
+}
+
+export interface AskInput {
+  tenantId: string;
+  /** Users get their turns stored; other backend plugins do not. */
+  userRef?: string;
+  request: AskRequest;
+  /** Aborted when the client goes away: stops retrieval and the model. */
+  signal: AbortSignal;
+  /** Each event as it happens (the streaming mode); optional for JSON. */
+  onEvent?: (event: AskEvent) => void;
+}
+
+/**
+ * Answers a question from the tenant's documents: retrieve, keep the
+ * relevant chunks, ask the model chain with the numbered sources, stream the
+ * answer and meter every model call. Steps that cannot change the answer
+ * (caches, conversations) never fail the question.
+ */
+export class AskService {
+  readonly #search: HybridSearch;
+  readonly #chain: ChatModelChain;
+  readonly #meter: UsageMeter;
+  readonly #revision: (tenantId: string) => Promise<string>;
+  readonly #settings: AskSettings;
+  readonly #logger: LoggerService;
+  readonly #conversations?: ConversationStore;
+  readonly #answers?: AskAnswerCache;
+  readonly #counters?: AskCounters;
+
+  constructor(options: {
+    search: HybridSearch;
+    chain: ChatModelChain;
+    meter: UsageMeter;
+    /** The tenant's corpus revision, part of the answer cache key. */
+    revision: (tenantId: string) => Promise<string>;
+    settings: AskSettings;
+    logger: LoggerService;
+    conversations?: ConversationStore;
+    answers?: AskAnswerCache;
+    counters?: AskCounters;
+  }) {
+    this.#search = options.search;
+    this.#chain = options.chain;
+    this.#meter = options.meter;
+    this.#revision = options.revision;
+    this.#settings = options.settings;
+    this.#logger = options.logger;
+    this.#conversations = options.conversations;
+    this.#answers = options.answers;
+    this.#counters = options.counters;
+  }
+
+  async ask(input: AskInput): Promise<AskResponse> {
+    const { tenantId, userRef, request, signal } = input;
+    const emit = input.onEvent ?? (() => {});
+    const requestId = request.requestId ?? randomUUID();
+    const k = request.k ?? this.#settings.defaultK;
+
+    // Checks that answer 4xx come first, before any event is sent.
+    if (
+      request.requestId &&
+      (await this.#meter.isRecorded(chatId(requestId)))
+    ) {
+      throw new ConflictError(
+        `Request ${requestId} was already answered; send a new requestId to ask again`,
+      );
+    }
+    const history = await this.#history(tenantId, userRef, request);
+    const conversationId = await this.#conversationFor(
+      tenantId,
+      userRef,
+      request,
+    );
+
+    const answerKey =
+      history.length === 0 && this.#answers
+        ? {
+            tenantId,
+            revision: await this.#revision(tenantId),
+            models: this.#chain.modelIds,
+            k,
+            question: request.question,
+          }
+        : undefined;
+    const cached = answerKey && (await this.#cachedAnswer(answerKey));
+    if (cached) {
+      const response: AskResponse = {
+        ...cached,
+        requestId,
+        conversationId,
+        cached: true,
+        usage: [],
+      };
+      this.#replay(response, emit);
+      await this.#remember(tenantId, userRef, response, request.question);
+      this.#count(tenantId, 'cached');
+      return response;
+    }
+
+    const usage: AskUsage[] = [];
+    const onUsage = (entry: UsageEntry) => usage.push(toAskUsage(entry));
+    const hits = await this.#search.search(
+      tenantId,
+      request.question,
+      k,
+      'hybrid',
+      {
+        requestId: `${requestId}:embedding`,
+        userRef,
+        conversationId,
+        signal,
+        onUsage,
+      },
+    );
+    const selected = selectSources(hits, this.#settings.minVectorSimilarity);
+    const citations = selected.map(s => s.citation);
+    emit({ event: 'citations', data: { citations } });
+
+    const chosen: ChatChainAnswer =
+      selected.length === 0
+        ? this.#chain.nothingFound(request.question)
+        : await this.#chain.open({
+            messages: buildPrompt({
+              question: request.question,
+              sources: selected.map(s => s.source),
+              history,
+              maxHistoryMessages: this.#settings.maxHistoryMessages,
+            }),
+            question: request.question,
+            sources: selected.map(s => s.source),
+            signal,
+          });
+    const fallbacks = chosen.fallbacks.map(({ from, to, reason }) => ({
+      from,
+      to,
+      reason,
+    }));
+    for (const { from } of fallbacks) this.#countModel(from, 'fallback');
+    emit({
+      event: 'meta',
+      data: { requestId, conversationId, model: chosen.model, fallbacks },
+    });
+
+    let answer = '';
+    let failure: unknown;
+    try {
+      for await (const delta of chosen.stream) {
+        if (signal.aborted) break;
+        answer += delta;
+        emit({ event: 'token', data: { text: delta } });
+      }
+    } catch (error) {
+      failure = error;
+    } finally {
+      // The model was called: its row is written whatever happened above.
+      const spent = await chosen.stream.usage();
+      const entry: UsageEntry = {
+        requestId: chatId(requestId),
+        tenantId,
+        model: chosen.model,
+        operation: 'chat',
+        promptTokens: spent.promptTokens,
+        completionTokens: spent.completionTokens,
+        estimated: spent.estimated,
+        userRef,
+        conversationId,
+      };
+      await this.#meter.record(entry);
+      onUsage(entry);
+      this.#countModel(chosen.model, failure ? 'error' : 'success');
+    }
+    emit({ event: 'usage', data: { usage } });
+
+    if (signal.aborted) {
+      this.#count(tenantId, 'aborted');
+      signal.throwIfAborted();
+    }
+    if (failure) {
+      this.#count(tenantId, 'error');
+      // 503: the text so far stands, but it is not a whole answer.
+      throw new ServiceUnavailableError(
+        `The answer of ${chosen.model} broke off: ${String(
+          (failure as Error)?.message ?? failure,
+        )}`,
+        failure,
+      );
+    }
+
+    const response: AskResponse = {
+      requestId,
+      conversationId,
+      answer,
+      model: chosen.model,
+      citations,
+      usage,
+      fallbacks,
+      cached: false,
+    };
+    emit({ event: 'done', data: response });
+    await this.#remember(tenantId, userRef, response, request.question);
+    // A fallback's answer is not cached: the better model may be back soon.
+    if (answerKey && fallbacks.length === 0 && selected.length > 0) {
+      await this.#cacheAnswer(answerKey, response);
+    }
+    this.#count(tenantId, selected.length === 0 ? 'no_sources' : 'answered');
+    return response;
+  }
+
+  async #history(
+    tenantId: string,
+    userRef: string | undefined,
+    request: AskRequest,
+  ): Promise<ChatTurn[]> {
+    if (!request.conversationId) return request.history ?? [];
+    const turns =
+      userRef &&
+      (await this.#conversations?.recentTurns(
+        { tenantId, userRef },
+        request.conversationId,
+        this.#settings.maxHistoryMessages,
+      ));
+    if (!turns) {
+      throw new NotFoundError(
+        `Conversation ${request.conversationId} not found`,
+      );
+    }
+    return turns;
+  }
+
+  /** The conversation the turn goes to: the one continued, or a new one. */
+  async #conversationFor(
+    tenantId: string,
+    userRef: string | undefined,
+    request: AskRequest,
+  ): Promise<string | undefined> {
+    if (request.conversationId) return request.conversationId;
+    // Clients that keep their own history keep their own conversations.
+    if (!userRef || !this.#conversations || request.history) return undefined;
+    const { id } = await this.#conversations.create(
+      { tenantId, userRef },
+      { title: request.question },
+    );
+    return id;
+  }
+
+  async #remember(
+    tenantId: string,
+    userRef: string | undefined,
+    response: AskResponse,
+    question: string,
+  ) {
+    if (!userRef || !response.conversationId || !this.#conversations) return;
+    try {
+      await this.#conversations.appendTurn(
+        { tenantId, userRef },
+        response.conversationId,
+        {
+          question,
+          answer: response.answer,
+          citations: response.citations,
+          model: response.model,
+          requestId: response.requestId,
+        },
+      );
+    } catch (error) {
+      // The user has the answer; a lost history entry must not undo that.
+      this.#logger.error(
+        `Could not store a turn of conversation ${response.conversationId}: ${error}`,
+      );
+    }
+  }
+
+  async #cachedAnswer(key: AnswerKey) {
+    try {
+      return await this.#answers?.get(key);
+    } catch (error) {
+      this.#logger.warn(`Answer cache read failed: ${error}`);
+      return undefined;
+    }
+  }
+
+  async #cacheAnswer(key: AnswerKey, response: AskResponse) {
+    const { answer, model, citations, usage, fallbacks } = response;
+    try {
+      await this.#answers?.set(key, {
+        answer,
+        model,
+        citations,
+        usage,
+        fallbacks,
+      });
+    } catch (error) {
+      this.#logger.warn(`Answer cache write failed: ${error}`);
+    }
+  }
+
+  /** A cached answer, sent as the same events a fresh one would be. */
+  #replay(response: AskResponse, emit: (event: AskEvent) => void) {
+    emit({ event: 'citations', data: { citations: response.citations } });
+    emit({
+      event: 'meta',
+      data: {
+        requestId: response.requestId,
+        conversationId: response.conversationId,
+        model: response.model,
+        fallbacks: response.fallbacks,
+      },
+    });
+    emit({ event: 'token', data: { text: response.answer } });
+    emit({ event: 'usage', data: { usage: response.usage } });
+    emit({ event: 'done', data: response });
+  }
+
+  #countModel(model: string, outcome: 'success' | 'error' | 'fallback') {
+    try {
+      this.#counters?.countModelRequest(model, 'chat', outcome);
+    } catch (error) {
+      this.#logger.error(`Could not count a model request: ${error}`);
+    }
+  }
+
+  #count(tenantId: string, outcome: RagQueryOutcome) {
+    try {
+      this.#counters?.countRagQuery(tenantId, outcome);
+    } catch (error) {
+      this.#logger.error(`Could not count a question: ${error}`);
+    }
+  }
+}
+
+function chatId(requestId: string) {
+  return `${requestId}:chat`;
+}
+
+function toAskUsage(entry: UsageEntry): AskUsage {
+  return {
+    model: entry.model,
+    operation: entry.operation,
+    promptTokens: entry.promptTokens,
+    completionTokens: entry.completionTokens,
+    estimated: entry.estimated ?? false,
+  };
+}

@@ -1,0 +1,96 @@
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { docuchatPlugin } from '../../plugin';
+
+/** Holds docuchat.tenant.admin; everyone else relies on ownership. */
+export const ADMIN = 'user:default/admin';
+/** Owns tenant `acme`. */
+export const ALICE = 'user:default/alice';
+/** Owns tenant `globex`. */
+export const BOB = 'user:default/bob';
+
+/** The Authorization header of a signed-in user. */
+export const as = (user: string) => mockCredentials.user.header(user);
+
+const permissionsFactory = createServiceFactory({
+  service: coreServices.permissions,
+  deps: {},
+  factory: () => ({
+    async authorize(requests: any[], options: any) {
+      const ref = options.credentials.principal.userEntityRef;
+      return requests.map(() => ({
+        result: ref === ADMIN ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      }));
+    },
+    async authorizeConditional(requests: any[]) {
+      return requests.map(() => ({ result: AuthorizeResult.DENY }));
+    },
+  }),
+});
+
+/**
+ * The DocuChat plugin in a test backend on `knex`, talking to the local
+ * OpenAI test server, with tenants acme (Alice) and globex (Bob). `docuchat`
+ * overrides or adds to the default `docuchat` config.
+ */
+export async function startDocuchatTestBackend(options: {
+  knex: Knex;
+  openAiBaseURL: string;
+  docuchat?: Record<string, unknown>;
+}) {
+  const { server } = await startTestBackend({
+    features: [
+      docuchatPlugin,
+      permissionsFactory,
+      mockServices.database.factory({ knex: options.knex }),
+      mockServices.rootConfig.factory({
+        data: {
+          docuchat: {
+            openai: { apiKey: 'test-key', baseURL: options.openAiBaseURL },
+            embeddings: { provider: 'openai', dimensions: 64 },
+            ingestion: {
+              maxUploadMegabytes: 1,
+              chunkTokens: 80,
+              overlapTokens: 10,
+            },
+            tenants: [
+              { id: 'acme', displayName: 'Acme', ownerRef: ALICE },
+              { id: 'globex', displayName: 'Globex', ownerRef: BOB },
+            ],
+            ...options.docuchat,
+          },
+        },
+      }),
+    ],
+  });
+  return server;
+}
+
+/** Polls a document until ingestion has finished; its summary. */
+export async function waitUntilReady(
+  server: any,
+  tenant: string,
+  id: string,
+  user: string,
+) {
+  for (let i = 0; i < 200; i++) {
+    const res = await request(server)
+      .get(`/api/docuchat/tenants/${tenant}/documents/${id}`)
+      .set('Authorization', as(user));
+    if (res.body.status === 'ready' || res.body.status === 'failed') {
+      return res.body;
+    }
+    await new Promise(r => setTimeout(r, 50));
+  }
+  throw new Error(`document ${id} never finished`);
+}

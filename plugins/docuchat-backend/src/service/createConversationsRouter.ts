@@ -1,0 +1,103 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { ConversationListResponse } from '@internal/backstage-plugin-docuchat-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import {
+  ConversationOwner,
+  ConversationStore,
+} from '../database/ConversationStore';
+import { TenantAccess } from './TenantAccess';
+import { parseInput } from './parseInput';
+
+/** What {@link createConversationsRouter} needs. */
+export interface ConversationsRouterOptions {
+  httpAuth: HttpAuthService;
+  access: TenantAccess;
+  conversations: ConversationStore;
+}
+
+const listQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  /** The previous page's last `updatedAt`. */
+  before: z
+    .string()
+    .datetime({ offset: true })
+    .transform(value => new Date(value))
+    .optional(),
+});
+
+const conversationIdSchema = z.string().uuid('must be a UUID');
+
+/**
+ * The caller's stored conversations in a tenant: list, read, delete. Mount it
+ * on the plugin's router; paths start at `/tenants/:tenantId/conversations`.
+ *
+ * Conversations belong to users, so other backend plugins (service
+ * principals) get 403 here. Tenants the user may not use answer 404, and so
+ * does another user's conversation, so neither leaks that it exists.
+ */
+export function createConversationsRouter(
+  options: ConversationsRouterOptions,
+): express.Router {
+  const { httpAuth, access, conversations } = options;
+  const router = Router();
+
+  const ownerOf = async (req: express.Request): Promise<ConversationOwner> => {
+    // Anonymous callers get 401 here.
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    if (credentials.principal.type !== 'user') {
+      throw new NotAllowedError(
+        'Conversations belong to signed-in users; service principals have none',
+      );
+    }
+    const tenant = await access.requireTenant(credentials, req.params.tenantId);
+    return {
+      tenantId: tenant.id,
+      userRef: credentials.principal.userEntityRef,
+    };
+  };
+  const conversationIdOf = (req: express.Request) =>
+    parseInput(
+      conversationIdSchema,
+      req.params.conversationId,
+      'conversationId',
+    );
+  const notFound = (id: string) =>
+    new NotFoundError(`Conversation ${id} not found`);
+
+  router.get('/tenants/:tenantId/conversations', async (req, res) => {
+    const owner = await ownerOf(req);
+    const query = parseInput(listQuerySchema, req.query, 'conversation query');
+    const body: ConversationListResponse = {
+      items: await conversations.list(owner, query),
+    };
+    res.json(body);
+  });
+
+  router.get(
+    '/tenants/:tenantId/conversations/:conversationId',
+    async (req, res) => {
+      const owner = await ownerOf(req);
+      const id = conversationIdOf(req);
+      const conversation = await conversations.get(owner, id);
+      if (!conversation) throw notFound(id);
+      res.json(conversation);
+    },
+  );
+
+  router.delete(
+    '/tenants/:tenantId/conversations/:conversationId',
+    async (req, res) => {
+      const owner = await ownerOf(req);
+      const id = conversationIdOf(req);
+      if (!(await conversations.delete(owner, id))) throw notFound(id);
+      res.status(204).end();
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,59 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { EmbeddingProvider } from '@internal/backstage-plugin-docuchat-node';
+import { Knex } from 'knex';
+import { DatabaseDocumentStore } from '../database/DatabaseDocumentStore';
+import { UsageMeter } from '../metering/UsageMeter';
+import { createFullTextIndex } from '../search/createFullTextIndex';
+import { HybridSearch } from '../search/HybridSearch';
+import { QueryEmbedder, QueryVectorCache } from '../search/QueryEmbedder';
+import { createVectorStore } from '../vectors/createVectorStore';
+import { IngestionService } from './IngestionService';
+import { DocuchatOptions } from './readOptions';
+
+/**
+ * Documents in, chunks out: the stores, ingestion and hybrid search wired
+ * the same way for the plugin and for `yarn eval:retrieval`, so the
+ * evaluation measures what users get.
+ */
+export async function createRetrievalServices(options: {
+  knex: Knex;
+  embeddings: EmbeddingProvider;
+  meter: UsageMeter;
+  logger: LoggerService;
+  settings: Pick<DocuchatOptions, 'maxUploadBytes' | 'chunking' | 'fusion'>;
+  queryVectorCache?: QueryVectorCache;
+  onChunksIndexed?: (tenantId: string, count: number) => void;
+}) {
+  const { knex, embeddings, meter, logger, settings } = options;
+  const documents = new DatabaseDocumentStore(knex);
+  const vectors = await createVectorStore(knex, { logger });
+  const fullText = createFullTextIndex(knex);
+  const ingestion = new IngestionService({
+    documents,
+    vectors,
+    fullText,
+    embeddings,
+    meter,
+    onChunksIndexed: options.onChunksIndexed,
+    logger,
+    maxUploadBytes: settings.maxUploadBytes,
+    chunking: settings.chunking,
+  });
+  const queryEmbedder = new QueryEmbedder({
+    embeddings,
+    meter,
+    cache: options.queryVectorCache,
+  });
+  const searchWith = (fusion: DocuchatOptions['fusion']) =>
+    new HybridSearch({ documents, vectors, fullText, queryEmbedder, fusion });
+  return {
+    documents,
+    vectors,
+    fullText,
+    ingestion,
+    queryEmbedder,
+    search: searchWith(settings.fusion),
+    /** The same search with other fusion settings (for evaluation). */
+    searchWith,
+  };
+}

@@ -1,0 +1,90 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  TenantUsageResponse,
+  usageQuerySchema,
+  UsageSummaryResponse,
+  usageSummaryQuerySchema,
+} from '@internal/backstage-plugin-docuchat-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { UsageLedger } from '../database/UsageLedger';
+import { TenantAccess } from '../service/TenantAccess';
+import { UsagePricing } from './UsagePricing';
+import {
+  grandTotal,
+  priceModelUsage,
+  summarizeTenants,
+} from './summarizeUsage';
+import { parseInput } from '../service/parseInput';
+
+/** What the usage routes read from. */
+export interface UsageRouterOptions {
+  ledger: UsageLedger;
+  access: TenantAccess;
+  pricing: UsagePricing;
+  httpAuth: HttpAuthService;
+}
+
+/**
+ * Token usage and its cost, read from the usage ledger:
+ * `GET /tenants/:tenantId/usage` for anyone who may use the tenant (404
+ * otherwise, like the other tenant routes) and the all-tenants `GET /usage`
+ * for holders of `docuchat.tenant.admin` (403 otherwise).
+ */
+export function createUsageRouter(options: UsageRouterOptions): express.Router {
+  const { ledger, access, pricing, httpAuth } = options;
+  const router = Router();
+
+  const callerOf = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  router.get('/tenants/:tenantId/usage', async (req, res) => {
+    const credentials = await callerOf(req);
+    const tenant = await access.requireTenant(credentials, req.params.tenantId);
+    const { from, to, granularity } = parseInput(
+      usageQuerySchema,
+      req.query,
+      'usage query',
+    );
+    const [series, sums] = await Promise.all([
+      ledger.series({ tenantId: tenant.id, from, to, granularity }),
+      ledger.sumByTenant({ tenantId: tenant.id, from, to }),
+    ]);
+    const models = sums.map(({ tenantId: _, ...usage }) =>
+      priceModelUsage(pricing, usage),
+    );
+    const body: TenantUsageResponse = {
+      tenantId: tenant.id,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      granularity,
+      series,
+      models,
+      total: grandTotal(models),
+    };
+    res.json(body);
+  });
+
+  router.get('/usage', async (req, res) => {
+    const credentials = await callerOf(req);
+    await access.requireAdmin(credentials);
+    const { from, to } = parseInput(
+      usageSummaryQuerySchema,
+      req.query,
+      'usage query',
+    );
+    const tenants = summarizeTenants(
+      pricing,
+      await ledger.sumByTenant({ from, to }),
+    );
+    const body: UsageSummaryResponse = {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      tenants,
+      total: grandTotal(tenants.map(tenant => tenant.total)),
+    };
+    res.json(body);
+  });
+
+  return router;
+}

@@ -1,0 +1,58 @@
+import { Citation } from './ask';
+
+/**
+ * A stored conversation as listed: the caller's own, in one tenant.
+ *
+ * @public
+ */
+export interface ConversationSummary {
+  id: string;
+  tenantId: string;
+  /** The first question, whitespace collapsed and shortened to 80 characters. */
+  title: string;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+  /** When the last turn was appended (ISO 8601, UTC); lists sort by it. */
+  updatedAt: string;
+  /** Questions and answers together: two per turn. */
+  messageCount: number;
+}
+
+/**
+ * One question (`user`) or answer (`assistant`) of a conversation.
+ *
+ * @public
+ */
+export interface ConversationMessage {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  /** The sources the answer cites as `[n]`; assistant messages only. */
+  citations?: Citation[];
+  /** The model that wrote the answer, e.g. `openai:gpt-4o-mini`. */
+  model?: string;
+  /** The ask request that produced the answer. */
+  requestId?: string;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+}
+
+/**
+ * Body of `GET /tenants/:tenantId/conversations/:conversationId`: the
+ * conversation with its messages, oldest first.
+ *
+ * @public
+ */
+export interface ConversationDetail extends ConversationSummary {
+  messages: ConversationMessage[];
+}
+
+/**
+ * Body of `GET /tenants/:tenantId/conversations`: newest first. Pass the last
+ * item's `updatedAt` as `before` for the next page.
+ *
+ * @public
+ */
+export interface ConversationListResponse {
+  items: ConversationSummary[];
+}
