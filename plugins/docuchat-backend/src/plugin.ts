@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { docuchatPermissions } from '@internal/backstage-plugin-docuchat-common';
 import {
   ChatModel,
@@ -9,6 +10,7 @@ import {
   docuchatEmbeddingsExtensionPoint,
   EmbeddingProvider,
 } from '@internal/backstage-plugin-docuchat-node';
+import { registerDocuchatActions } from './actions/registerDocuchatActions';
 import { AskService } from './ask/AskService';
 import { createCaches } from './cache/createCaches';
 import { createChatModelChain } from './chat/createChatModelChain';
@@ -55,6 +57,7 @@ export const docuchatPlugin = createBackendPlugin({
 
     env.registerInit({
       deps: {
+        actionsRegistry: actionsRegistryServiceRef,
         cache: coreServices.cache,
         config: coreServices.rootConfig,
         database: coreServices.database,
@@ -118,11 +121,22 @@ export const docuchatPlugin = createBackendPlugin({
           counters: metrics,
         });
 
+        const access = new TenantAccess(
+          tenants,
+          deps.permissions,
+          deps.userInfo,
+        );
+        registerDocuchatActions({
+          actionsRegistry: deps.actionsRegistry,
+          access,
+          search,
+          ask,
+        });
         httpRouter.use(
           await createRouter({
             httpAuth,
             tenants,
-            access: new TenantAccess(tenants, deps.permissions, deps.userInfo),
+            access,
             documents,
             ingestion,
             search,

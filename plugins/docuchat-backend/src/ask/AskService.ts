@@ -62,6 +62,11 @@ export interface AskInput {
   request: AskRequest;
   /** Aborted when the client goes away: stops retrieval and the model. */
   signal: AbortSignal;
+  /**
+   * Whether a user's turn is stored as a conversation (default true); the
+   * actions registry's callers keep their own context.
+   */
+  keepConversation?: boolean;
   /** Each event as it happens (the streaming mode); optional for JSON. */
   onEvent?: (event: AskEvent) => void;
 }
@@ -122,11 +127,10 @@ export class AskService {
       );
     }
     const history = await this.#history(tenantId, userRef, request);
-    const conversationId = await this.#conversationFor(
-      tenantId,
-      userRef,
-      request,
-    );
+    const conversationId =
+      input.keepConversation === false
+        ? undefined
+        : await this.#conversationFor(tenantId, userRef, request);
 
     const answerKey =
       history.length === 0 && this.#answers

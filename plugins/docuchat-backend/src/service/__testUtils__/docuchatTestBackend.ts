@@ -2,40 +2,18 @@ import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { docuchatPlugin } from '../../plugin';
+import { adminOnlyPermissions, ALICE, as, BOB } from './testUsers';
 
-/** Holds docuchat.tenant.admin; everyone else relies on ownership. */
-export const ADMIN = 'user:default/admin';
-/** Owns tenant `acme`. */
-export const ALICE = 'user:default/alice';
-/** Owns tenant `globex`. */
-export const BOB = 'user:default/bob';
-
-/** The Authorization header of a signed-in user. */
-export const as = (user: string) => mockCredentials.user.header(user);
+export { ADMIN, ALICE, as, BOB } from './testUsers';
 
 const permissionsFactory = createServiceFactory({
   service: coreServices.permissions,
   deps: {},
-  factory: () => ({
-    async authorize(requests: any[], options: any) {
-      const ref = options.credentials.principal.userEntityRef;
-      return requests.map(() => ({
-        result: ref === ADMIN ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
-      }));
-    },
-    async authorizeConditional(requests: any[]) {
-      return requests.map(() => ({ result: AuthorizeResult.DENY }));
-    },
-  }),
+  factory: () => adminOnlyPermissions,
 });
 
 /**
@@ -47,9 +25,12 @@ export async function startDocuchatTestBackend(options: {
   knex: Knex;
   openAiBaseURL: string;
   docuchat?: Record<string, unknown>;
+  /** More features or service factories, e.g. a registry to inspect. */
+  features?: Parameters<typeof startTestBackend>[0]['features'];
 }) {
   const { server } = await startTestBackend({
     features: [
+      ...(options.features ?? []),
       docuchatPlugin,
       permissionsFactory,
       mockServices.database.factory({ knex: options.knex }),
