@@ -15,6 +15,25 @@ if ! yarn install --immutable >/tmp/docuchat-yarn-install.log 2>&1; then
 fi
 eval "$(bash scripts/test-servers.sh)"
 
+# Debian tools the tests drive: promtool and a real Prometheus (metrics
+# tests), Chromium (end to end).
+apt_install() { # apt_install [apt options] PACKAGE...
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"; } \
+    >>/tmp/docuchat-apt-install.log 2>&1 || {
+    tail -20 /tmp/docuchat-apt-install.log >&2
+    exit 1
+  }
+}
+if [ ! -x /usr/bin/prometheus ] || [ ! -x /usr/bin/promtool ]; then
+  echo "test-all: installing Debian's prometheus" >&2
+  # Without recommends: no node exporter; the tests start their own server.
+  apt_install --no-install-recommends prometheus
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  echo "test-all: installing Debian's chromium" >&2
+  apt_install chromium
+fi
+
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 status=0
@@ -25,14 +44,6 @@ CI=true yarn backstage-cli repo test --ci --json \
   --outputFile="$results/jest.json" || status=$?
 
 # End to end: the README's run command, driven in Debian's Chromium.
-if [ ! -x /usr/bin/chromium ]; then
-  echo "test-all: installing Debian's chromium for the end-to-end tests" >&2
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
-    >/tmp/docuchat-chromium-install.log 2>&1 || {
-    tail -20 /tmp/docuchat-chromium-install.log >&2
-    exit 1
-  }
-fi
 node --test --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=./scripts/node-test-report.mjs \
   --test-reporter-destination="$results/e2e.json" e2e/*.test.mjs || status=$?
