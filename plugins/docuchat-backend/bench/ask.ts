@@ -1,0 +1,316 @@
+/**
+ * bench:ask — server time to first token and to done of
+ * `POST /api/docuchat/tenants/:tenantId/ask` (issue 4).
+ *
+ * The real plugin in a Backstage test backend on PostgreSQL 17 + pgvector
+ * (SQLite, with a note, when no PostgreSQL is configured), OpenAI
+ * embeddings (256-d) and one chat model served by the local OpenAI test
+ * server, which answers at once; the answer cache is off. One tenant holds
+ * 10k chunks (× BENCH_SCALE, at least 200) written straight through the
+ * stores. 20 concurrent askers send 400 questions (× BENCH_SCALE, at least
+ * 40) over real HTTP per variant, after an unmeasured warm-up:
+ *
+ *   (a) streaming (SSE), questions never asked before;
+ *   (b) JSON (`stream: false`, first byte = done), other new questions;
+ *   (c) streaming, the questions of (a) again: query vectors come from the
+ *       query-embedding cache, everything else is done afresh;
+ *   (d) streaming, new questions, one asker (40 requests at most): the
+ *       same work without queueing behind other askers.
+ *
+ * Times are from the client's send; "net" takes out the model's own time
+ * to its first word (from when the test server had the chat request to its
+ * first content delta). Client and server share one process (and the
+ * machine's cores), so the figures include the client's share of the CPU.
+ * Any request without a complete answer from the configured model is an
+ * error; the bench exits non-zero if there is one.
+ *
+ *   yarn bench:ask
+ *   BENCH_SCALE=0.02 yarn bench:ask
+ *   BENCH_CONCURRENCY=50 BENCH_REQUESTS=1000 yarn bench:ask
+ */
+import knexFactory, { Knex } from 'knex';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AskCorpus, loadAskCorpus } from './lib/askCorpus';
+import { AskBackend, silentLogger, startAskBackend } from './lib/askBackend';
+import { askConcurrently, AskSample } from './lib/askClient';
+import { fixed, percentile, printTable, thousands, timed } from './lib/report';
+import { withScratchDatabase } from './lib/scratchDatabase';
+import { benchScale } from './lib/settings';
+
+const TENANT = 'bench';
+const DIMENSIONS = 256;
+const TARGET_NET_TTFT_P95_MS = 60;
+
+function envInt(name: string, fallback: number): number {
+  const value = process.env[name];
+  return value ? Number(value) : fallback;
+}
+
+interface Variant {
+  name: string;
+  samples: AskSample[];
+  wallMs: number;
+  /** The model's own time to its first word, per good sample. */
+  modelMs: number[];
+  /** Client time to first token minus the model's, per good sample. */
+  netMs: number[];
+}
+
+function summarise(
+  name: string,
+  run: { samples: AskSample[]; wallMs: number },
+  backend: AskBackend,
+): Variant {
+  const modelMs: number[] = [];
+  const netMs: number[] = [];
+  for (const sample of run.samples) {
+    if (sample.error) continue;
+    const timing = backend.modelTimings.get(sample.question);
+    if (timing?.firstDeltaAt === undefined) {
+      sample.error = 'the chat model was not asked';
+      continue;
+    }
+    const model = timing.firstDeltaAt - timing.receivedAt;
+    modelMs.push(model);
+    netMs.push(sample.firstTokenMs! - model);
+  }
+  return { name, ...run, modelMs, netMs };
+}
+
+function good(variant: Variant, field: 'firstTokenMs' | 'doneMs') {
+  return variant.samples.filter(s => !s.error).map(s => s[field]!);
+}
+
+function errors(variant: Variant) {
+  return variant.samples.filter(s => s.error);
+}
+
+function row(variant: Variant): string[] {
+  const p = (values: number[], q: number) => fixed(percentile(values, q), 1);
+  const ttft = good(variant, 'firstTokenMs');
+  const done = good(variant, 'doneMs');
+  return [
+    variant.name,
+    String(variant.samples.length),
+    String(errors(variant).length),
+    fixed((variant.samples.length / variant.wallMs) * 1000, 0),
+    p(ttft, 50),
+    p(ttft, 95),
+    p(variant.modelMs, 50),
+    p(variant.modelMs, 95),
+    p(variant.netMs, 50),
+    p(variant.netMs, 95),
+    p(done, 50),
+    p(done, 95),
+  ];
+}
+
+async function withBenchDatabase<T>(
+  fn: (knex: Knex, label: string) => Promise<T>,
+): Promise<T> {
+  if (process.env.BACKSTAGE_TEST_DATABASE_POSTGRES17_CONNECTION_STRING) {
+    return withScratchDatabase('ask', async db => {
+      // The plugin's own pool, sized like knex's default for a backend
+      // (the scratch pool of 4 would queue 20 askers).
+      const knex = knexFactory({
+        client: 'pg',
+        connection: db.connectionString,
+        pool: { min: 2, max: 10 },
+      });
+      try {
+        return await fn(knex, 'PostgreSQL 17 + pgvector');
+      } finally {
+        await knex.destroy();
+      }
+    });
+  }
+  process.stdout.write(
+    'note: BACKSTAGE_TEST_DATABASE_POSTGRES17_CONNECTION_STRING is not set, so this runs on SQLite (exact vector search in process), not the production path; run `eval "$(bash scripts/test-servers.sh)"` first for PostgreSQL 17 + pgvector\n\n',
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'docuchat-bench-ask-'));
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: join(dir, 'bench.sqlite') },
+    useNullAsDefault: true,
+  });
+  try {
+    return await fn(knex, 'SQLite');
+  } finally {
+    await knex.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const scale = benchScale();
+  const chunks = Math.max(200, Math.round(10_000 * scale));
+  const requests = envInt(
+    'BENCH_REQUESTS',
+    Math.max(40, Math.round(400 * scale)),
+  );
+  const concurrency = envInt('BENCH_CONCURRENCY', 20);
+  const corpus = new AskCorpus();
+
+  const failed = await withBenchDatabase(async (knex, label) => {
+    const backend = await startAskBackend({
+      knex,
+      tenantId: TENANT,
+      dimensions: DIMENSIONS,
+    });
+    try {
+      const loaded = await timed(() =>
+        loadAskCorpus(knex, corpus, {
+          tenantId: TENANT,
+          chunks,
+          model: backend.embeddingModel,
+          dimensions: backend.dimensions,
+          logger: silentLogger,
+        }),
+      );
+      process.stdout.write(
+        `bench:ask — ${label}; ${thousands(loaded.result.chunks)} chunks (${
+          loaded.result.documents
+        } documents, ${
+          backend.embeddingModel
+        }) in one tenant, loaded in ${fixed(
+          loaded.ms / 1000,
+          1,
+        )} s; ${concurrency} concurrent askers, ${requests} requests per variant (scale ${scale}); answer cache off, model answers at once\n\n`,
+      );
+
+      // JIT, connection pools and the database's buffers, not measured.
+      await askConcurrently(backend, corpus.questions(concurrency * 2), {
+        concurrency,
+        stream: true,
+      });
+
+      const coldQuestions = corpus.questions(requests);
+      const variants = [
+        summarise(
+          'stream, new questions',
+          await askConcurrently(backend, coldQuestions, {
+            concurrency,
+            stream: true,
+          }),
+          backend,
+        ),
+      ];
+      variants.push(
+        summarise(
+          'JSON, new questions',
+          await askConcurrently(backend, corpus.questions(requests), {
+            concurrency,
+            stream: false,
+          }),
+          backend,
+        ),
+      );
+      variants.push(
+        summarise(
+          'stream, repeated (query vector cached)',
+          await askConcurrently(backend, coldQuestions, {
+            concurrency,
+            stream: true,
+          }),
+          backend,
+        ),
+      );
+      // One asker alone: the same work without queueing behind others.
+      variants.push(
+        summarise(
+          'stream, new questions, 1 asker',
+          await askConcurrently(
+            backend,
+            corpus.questions(Math.min(requests, 40)),
+            { concurrency: 1, stream: true },
+          ),
+          backend,
+        ),
+      );
+      const [stream, json, warm, alone] = variants;
+
+      process.stdout.write(
+        'ms from the client sending the question; TTFT = first token event (JSON: whole body); model = test server, request to first word; net = TTFT - model\n',
+      );
+      printTable(
+        [
+          'variant',
+          'requests',
+          'errors',
+          'req/s',
+          'TTFT p50',
+          'TTFT p95',
+          'model p50',
+          'model p95',
+          'net TTFT p50',
+          'net TTFT p95',
+          'done p50',
+          'done p95',
+        ],
+        variants.map(row),
+      );
+
+      const p95 = (values: number[]) => percentile(values, 95);
+      const ratio = (a: number, b: number) => `${fixed(a / b, 2)}×`;
+      process.stdout.write(
+        [
+          `first word, JSON vs streaming (p95 done of JSON / p95 TTFT of stream): ${ratio(
+            p95(good(json, 'doneMs')),
+            p95(good(stream, 'firstTokenMs')),
+          )}`,
+          `whole answer, streaming vs JSON (p95 done): ${ratio(
+            p95(good(stream, 'doneMs')),
+            p95(good(json, 'doneMs')),
+          )}`,
+          `net TTFT, new vs repeated questions (p95; what the query-embedding cache saves): ${ratio(
+            p95(stream.netMs),
+            p95(warm.netMs),
+          )}`,
+          `net TTFT, ${concurrency} askers vs 1 (p95; queueing under load): ${ratio(
+            p95(stream.netMs),
+            p95(alone.netMs),
+          )}`,
+          '',
+        ].join('\n'),
+      );
+
+      const all = variants.flatMap(errors);
+      if (all.length > 0) {
+        const kinds = new Map<string, number>();
+        for (const { error } of all) {
+          const kind = error!.slice(0, 120);
+          kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+        }
+        process.stdout.write(`errors: ${all.length}\n`);
+        for (const [kind, n] of kinds)
+          process.stdout.write(`  ${n} × ${kind}\n`);
+      } else {
+        process.stdout.write('errors: 0\n');
+      }
+      const net = p95(stream.netMs);
+      process.stdout.write(
+        `target (streaming, new questions): p95 net TTFT ${fixed(
+          net,
+          1,
+        )} ms ≤ ${TARGET_NET_TTFT_P95_MS} ms: ${
+          net <= TARGET_NET_TTFT_P95_MS ? 'MET' : 'MISSED'
+        }${
+          scale < 1
+            ? ' (small run: the tenant is smaller than the issue asks)'
+            : ''
+        }\n`,
+      );
+      return all.length > 0;
+    } finally {
+      await backend.stop();
+    }
+  });
+  if (failed) process.exitCode = 1;
+}
+
+main().catch(error => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exit(1);
+});
