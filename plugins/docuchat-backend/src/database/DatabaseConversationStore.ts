@@ -14,21 +14,30 @@ import {
   ConversationStore,
   ConversationTurn,
 } from './ConversationStore';
-import { toIsoString } from './timestamps';
+import {
+  DbTime,
+  Dialect,
+  dialectOf,
+  fromDbTime,
+  isForeignKeyViolation,
+  toDbTime,
+} from './dialect';
+import {
+  MAX_STRING,
+  MAX_TENANT_ID,
+  optionalString,
+  requireString,
+  StringRule,
+} from './stringInput';
 
 const CONVERSATIONS = 'docuchat_conversations';
 const MESSAGES = 'docuchat_conversation_messages';
 /** Long enough to recognise a question in a list, short enough for one line. */
 const MAX_TITLE = 80;
-const MAX_TENANT_ID = 63;
-const MAX_STRING = 255;
 const MAX_LIST_LIMIT = 100;
 /** Far beyond any prompt's history; only guards against absurd reads. */
 const MAX_RECENT_TURNS = 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-type Dialect = 'pg' | 'sqlite';
-type DbTime = Date | number | string;
 
 interface ConversationRow {
   id: string;
@@ -52,33 +61,18 @@ interface MessageRow {
   created_at: DbTime;
 }
 
-function dialectOf(db: Knex): Dialect {
-  const client = db.client.config.client;
-  if (client === 'pg') return 'pg';
-  if (client === 'better-sqlite3' || client === 'sqlite3') return 'sqlite';
-  throw new Error(`The conversation store does not support database ${client}`);
-}
-
-function requireString(name: string, value: unknown, maxLength: number) {
-  if (typeof value !== 'string' || value.trim().length === 0) {
-    throw new InputError(`${name} must be a non-empty string`);
-  }
-  if (value.length > maxLength) {
-    throw new InputError(`${name} must be at most ${maxLength} characters`);
-  }
-  return value;
-}
-
-function optionalString(name: string, value: unknown) {
-  return value === undefined || value === null
-    ? null
-    : requireString(name, value, MAX_STRING);
-}
+/** Owners, questions and ids made only of whitespace are as good as none. */
+const NON_BLANK: StringRule = { rejectBlank: true };
 
 function requireOwner(owner: ConversationOwner): ConversationOwner {
   return {
-    tenantId: requireString('tenantId', owner?.tenantId, MAX_TENANT_ID),
-    userRef: requireString('userRef', owner?.userRef, MAX_STRING),
+    tenantId: requireString(
+      'tenantId',
+      owner?.tenantId,
+      MAX_TENANT_ID,
+      NON_BLANK,
+    ),
+    userRef: requireString('userRef', owner?.userRef, MAX_STRING, NON_BLANK),
   };
 }
 
@@ -128,15 +122,6 @@ function normalizeId(id: unknown): string | undefined {
   return typeof id === 'string' && UUID.test(id) ? id.toLowerCase() : undefined;
 }
 
-function isForeignKeyViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return (
-    e?.code === '23503' || // PostgreSQL foreign_key_violation
-    e?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ||
-    /FOREIGN KEY constraint failed/.test(e?.message ?? '')
-  );
-}
-
 function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; message?: string };
   return (
@@ -144,12 +129,6 @@ function isUniqueViolation(error: unknown): boolean {
     e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
     /UNIQUE constraint failed/.test(e?.message ?? '')
   );
-}
-
-function fromDbTime(value: DbTime): string {
-  return typeof value === 'number'
-    ? new Date(value).toISOString()
-    : toIsoString(value);
 }
 
 function toSummary(row: ConversationRow, messageCount: number) {
@@ -194,7 +173,7 @@ export class DatabaseConversationStore implements ConversationStore {
   /** `now` is the clock; tests pass one to control ordering. */
   constructor(db: Knex, options?: { now?: () => Date }) {
     this.#db = db;
-    this.#dialect = dialectOf(db);
+    this.#dialect = dialectOf(db, 'The conversation store');
     this.#now = options?.now ?? (() => new Date());
   }
 
@@ -277,15 +256,20 @@ export class DatabaseConversationStore implements ConversationStore {
     turn: ConversationTurn,
   ): Promise<boolean> {
     const { tenantId, userRef } = requireOwner(owner);
-    const question = requireString('question', turn?.question, Infinity);
+    const question = requireString(
+      'question',
+      turn?.question,
+      Infinity,
+      NON_BLANK,
+    );
     if (typeof turn.answer !== 'string') {
       throw new InputError('answer must be a string');
     }
     if (turn.citations !== undefined && !Array.isArray(turn.citations)) {
       throw new InputError('citations must be an array');
     }
-    const model = optionalString('model', turn.model);
-    const requestId = optionalString('requestId', turn.requestId);
+    const model = optionalString('model', turn.model, NON_BLANK);
+    const requestId = optionalString('requestId', turn.requestId, NON_BLANK);
     const conversationId = normalizeId(id);
     if (!conversationId) return false;
 
@@ -378,6 +362,6 @@ export class DatabaseConversationStore implements ConversationStore {
   }
 
   #toDbTime(date: Date): Date | number {
-    return this.#dialect === 'pg' ? date : date.getTime();
+    return toDbTime(this.#dialect, date);
   }
 }

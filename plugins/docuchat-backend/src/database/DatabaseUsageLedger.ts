@@ -10,19 +10,27 @@ import {
   UsageRecord,
   UsageSeriesPoint,
 } from './UsageLedger';
-import { toIsoString } from './timestamps';
+import {
+  Dialect,
+  dialectOf,
+  fromDbTime,
+  isForeignKeyViolation,
+  toDbTime,
+} from './dialect';
+import {
+  MAX_STRING,
+  MAX_TENANT_ID,
+  optionalString,
+  requireString,
+} from './stringInput';
 
 const TABLE = 'docuchat_usage';
 /** The columns' CHECK bound (PostgreSQL `integer`). */
 const MAX_TOKENS_PER_CALL = 2147483647;
-const MAX_STRING = 255;
-const MAX_TENANT_ID = 63;
 const BUCKET_SECONDS: Record<UsageGranularity, number> = {
   day: 86400,
   hour: 3600,
 };
-
-type Dialect = 'pg' | 'sqlite';
 
 interface UsageRow {
   request_id: string;
@@ -36,29 +44,6 @@ interface UsageRow {
   user_ref: string | null;
   document_id: string | null;
   conversation_id: string | null;
-}
-
-function dialectOf(db: Knex): Dialect {
-  const client = db.client.config.client;
-  if (client === 'pg') return 'pg';
-  if (client === 'better-sqlite3' || client === 'sqlite3') return 'sqlite';
-  throw new Error(`The usage ledger does not support database ${client}`);
-}
-
-function requireString(name: string, value: unknown, maxLength: number) {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new InputError(`${name} must be a non-empty string`);
-  }
-  if (value.length > maxLength) {
-    throw new InputError(`${name} must be at most ${maxLength} characters`);
-  }
-  return value;
-}
-
-function optionalString(name: string, value: unknown) {
-  return value === undefined || value === null
-    ? null
-    : requireString(name, value, MAX_STRING);
 }
 
 function requireTokens(name: string, value: unknown): number {
@@ -117,10 +102,7 @@ function toRecord(row: UsageRow): UsageRecord {
     promptTokens: Number(row.prompt_tokens),
     completionTokens: Number(row.completion_tokens),
     estimated: Boolean(row.estimated),
-    occurredAt:
-      typeof row.occurred_at === 'number'
-        ? new Date(row.occurred_at).toISOString()
-        : toIsoString(row.occurred_at),
+    occurredAt: fromDbTime(row.occurred_at),
     userRef: row.user_ref ?? undefined,
     documentId: row.document_id ?? undefined,
     conversationId: row.conversation_id ?? undefined,
@@ -141,15 +123,6 @@ function byTenantAndModel(a: TenantModelUsage, b: TenantModelUsage) {
   return compare(a.tenantId, b.tenantId) || compare(a.model, b.model);
 }
 
-function isForeignKeyViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return (
-    e?.code === '23503' || // PostgreSQL foreign_key_violation
-    e?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ||
-    /FOREIGN KEY constraint failed/.test(e?.message ?? '')
-  );
-}
-
 /**
  * The usage ledger in the plugin's database.
  *
@@ -165,11 +138,11 @@ export class DatabaseUsageLedger implements UsageLedger {
   private readonly dialect: Dialect;
 
   constructor(private readonly db: Knex) {
-    this.dialect = dialectOf(db);
+    this.dialect = dialectOf(db, 'The usage ledger');
   }
 
   private toDbTime(date: Date): Date | number {
-    return this.dialect === 'pg' ? date : date.getTime();
+    return toDbTime(this.dialect, date);
   }
 
   /** The bucket number of occurred_at: whole buckets since the epoch. */

@@ -1,0 +1,28 @@
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+
+/**
+ * Every database the plugin supports: PostgreSQL 17 with pgvector,
+ * PostgreSQL 15 without it, and SQLite.
+ */
+export const databaseIds: TestDatabaseId[] = [
+  'POSTGRES_17',
+  'POSTGRES_15',
+  'SQLITE_3',
+];
+
+/**
+ * The databases `databases` should run against but cannot reach, for every
+ * database test file's guard test. TestDatabases silently skips a PostgreSQL
+ * it cannot reach, so without the guard a suite would pass in CI having run
+ * against SQLite alone; CI starts both servers (scripts/test-servers.sh).
+ * Locally only SQLite is required.
+ */
+export function databasesMissingInCi(
+  databases: TestDatabases,
+): TestDatabaseId[] {
+  const required: TestDatabaseId[] = process.env.CI
+    ? databaseIds
+    : ['SQLITE_3'];
+  const supported = new Set(databases.eachSupportedId().map(([id]) => id));
+  return required.filter(id => !supported.has(id));
+}
