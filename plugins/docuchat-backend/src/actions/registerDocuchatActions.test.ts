@@ -52,10 +52,7 @@ describe('DocuChat actions', () => {
 
   it('registers ask and search', async () => {
     const { actions } = await registry.list();
-    expect(actions.map(a => a.id).sort()).toEqual([
-      'test:ask',
-      'test:search',
-    ]);
+    expect(actions.map(a => a.id).sort()).toEqual(['test:ask', 'test:search']);
     expect(actions.find(a => a.id === 'test:search')).toMatchObject({
       attributes: { readOnly: true },
     });

@@ -38,9 +38,17 @@ function bytes(vector: Float32Array) {
 function setUp(
   cacheService = createTestCacheService('memory'),
   ttlSeconds = 60,
+  /** Out-of-reach tests pass the production limit (250 ms). */
+  timeoutMs = 5_000,
 ) {
   const logger = mockServices.logger.mock();
-  const guarded = new GuardedCache({ cache: cacheService, logger });
+  // A generous time limit: a loaded CI machine must not turn hits into
+  // misses here (GuardedCache.test.ts covers the limit itself).
+  const guarded = new GuardedCache({
+    cache: cacheService,
+    logger,
+    timeoutMs,
+  });
   return {
     cacheService,
     logger,
@@ -127,10 +135,10 @@ describe('QueryEmbeddingCache', () => {
     });
 
     it('forgets entries after the TTL', async () => {
-      const { cache } = setUp(createTestCacheService(store), 1);
+      const { cache } = setUp(createTestCacheService(store), 3);
       await cache.set(MODEL, 8, 'q', sampleVector(8));
       expect(await cache.get(MODEL, 8, 'q')).toBeDefined();
-      await new Promise(resolve => setTimeout(resolve, 1_200));
+      await new Promise(resolve => setTimeout(resolve, 3_500));
       expect(await cache.get(MODEL, 8, 'q')).toBeUndefined();
     });
   });
@@ -154,6 +162,8 @@ describe('QueryEmbeddingCache', () => {
       const port = await closedPort();
       const { cache, logger } = setUp(
         createTestCacheService('redis', `redis://127.0.0.1:${port}`),
+        60,
+        250,
       );
       await expect(
         cache.set(MODEL, 8, 'q', sampleVector(8)),
@@ -171,6 +181,8 @@ describe('QueryEmbeddingCache', () => {
         try {
           const { cache, logger } = setUp(
             createTestCacheService('redis', redis.url),
+            60,
+            250,
           );
           await cache.set(MODEL, 8, 'q', sampleVector(8));
           expect(await cache.get(MODEL, 8, 'q')).toBeDefined();

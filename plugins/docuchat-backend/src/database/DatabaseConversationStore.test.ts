@@ -103,6 +103,8 @@ describe('DatabaseConversationStore', () => {
         message({ ordinal: 1, role: 'assistant', request_id: 'req-1' }),
       );
 
+      // better-sqlite3 raises its errors from the first test file's realm, so
+      // `toThrow()` (an instanceof Error check) misses them in later files.
       // The constraints hold without the store in front of them.
       await expect(
         knex('docuchat_conversations').insert({
@@ -110,28 +112,28 @@ describe('DatabaseConversationStore', () => {
           id: randomUUID(),
           tenant_id: 'nobody',
         }),
-      ).rejects.toThrow();
+      ).rejects.toHaveProperty('message');
       await expect(
         knex('docuchat_conversation_messages').insert(message({ ordinal: 1 })),
-      ).rejects.toThrow();
+      ).rejects.toHaveProperty('message');
       await expect(
         knex('docuchat_conversation_messages').insert(
           message({ ordinal: 2, role: 'system' }),
         ),
-      ).rejects.toThrow();
+      ).rejects.toHaveProperty('message');
       await expect(
         knex('docuchat_conversation_messages').insert(
           message({ ordinal: 2, request_id: 'req-1' }),
         ),
-      ).rejects.toThrow();
+      ).rejects.toHaveProperty('message');
       await expect(
         knex('docuchat_conversation_messages').insert(message({ ordinal: -1 })),
-      ).rejects.toThrow();
+      ).rejects.toHaveProperty('message');
       await expect(
         knex('docuchat_conversation_messages').insert(
           message({ ordinal: 2, conversation_id: randomUUID() }),
         ),
-      ).rejects.toThrow();
+      ).rejects.toHaveProperty('message');
       expect(await count(knex, 'docuchat_conversation_messages')).toBe(2);
 
       // Deleting the conversation takes its messages; deleting the tenant

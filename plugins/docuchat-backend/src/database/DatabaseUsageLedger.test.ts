@@ -72,36 +72,40 @@ describe('DatabaseUsageLedger', () => {
         occurred_at: new Date('2026-11-25T00:00:00Z'),
       };
       await knex('docuchat_usage').insert(row);
+      // better-sqlite3 raises its errors from the first test file's realm, so
+      // `toThrow()` (an instanceof Error check) misses them in later files.
       // The constraints hold without the ledger class in front of them.
-      await expect(knex('docuchat_usage').insert(row)).rejects.toThrow();
+      await expect(knex('docuchat_usage').insert(row)).rejects.toHaveProperty(
+        'message',
+      );
       await expect(
         knex('docuchat_usage').insert({
           ...row,
           request_id: 'r2',
           tenant_id: 'nobody',
         }),
-      ).rejects.toThrow();
+      ).rejects.toHaveProperty('message');
       await expect(
         knex('docuchat_usage').insert({
           ...row,
           request_id: 'r3',
           prompt_tokens: -1,
         }),
-      ).rejects.toThrow();
+      ).rejects.toHaveProperty('message');
       await expect(
         knex('docuchat_usage').insert({
           ...row,
           request_id: 'r4',
           operation: 'image',
         }),
-      ).rejects.toThrow();
+      ).rejects.toHaveProperty('message');
       await expect(
         knex('docuchat_usage').insert({
           ...row,
           request_id: 'r5',
           occurred_at: null,
         }),
-      ).rejects.toThrow();
+      ).rejects.toHaveProperty('message');
       const [stored] = await knex('docuchat_usage').select(
         'estimated',
         'user_ref',

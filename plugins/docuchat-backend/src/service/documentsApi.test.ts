@@ -18,6 +18,8 @@ import {
   databasesMissingInCi,
 } from '../database/__testUtils__/testDatabases';
 
+jest.setTimeout(60_000);
+
 describe('documents API', () => {
   const databases = TestDatabases.create({ ids: databaseIds });
   let openAi: OpenAiTestServer;
