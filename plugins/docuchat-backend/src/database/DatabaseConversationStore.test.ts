@@ -4,10 +4,10 @@ import { Citation } from '@internal/backstage-plugin-docuchat-common';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { DatabaseConversationStore } from './DatabaseConversationStore';
-import { applyDatabaseMigrations } from './migrations';
 import {
   databaseIds,
   databasesMissingInCi,
+  migratedDatabaseWithTenants,
 } from './__testUtils__/testDatabases';
 
 const MIGRATION = '20261125040000_conversations.js';
@@ -31,16 +31,6 @@ const citation: Citation = {
   snippet: 'Nightly backups are kept for thirty days',
   score: 0.031,
 };
-
-async function seedTenants(knex: Knex, ...ids: string[]) {
-  await knex('docuchat_tenants').insert(
-    ids.map(id => ({
-      id,
-      display_name: id,
-      owner_ref: `group:default/${id}`,
-    })),
-  );
-}
 
 async function count(knex: Knex, table: string) {
   const [{ n }] = await knex(table).count({ n: '*' });
@@ -66,9 +56,10 @@ describe('DatabaseConversationStore', () => {
   });
 
   async function setUp(databaseId: TestDatabaseId) {
-    const knex = await databases.init(databaseId);
-    await applyDatabaseMigrations(knex);
-    await seedTenants(knex, 'acme', 'globex');
+    const knex = await migratedDatabaseWithTenants(databases, databaseId, [
+      'acme',
+      'globex',
+    ]);
     const clock = manualClock();
     const store = new DatabaseConversationStore(knex, { now: clock.now });
     return { knex, store, clock };
@@ -76,9 +67,9 @@ describe('DatabaseConversationStore', () => {
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
     it('migrates the conversation tables up and down, constraints included', async () => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations(knex);
-      await seedTenants(knex, 'acme');
+      const knex = await migratedDatabaseWithTenants(databases, databaseId, [
+        'acme',
+      ]);
       const at = new Date('2026-11-25T00:00:00Z');
       const conversation = {
         id: randomUUID(),

@@ -2,11 +2,11 @@ import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { DatabaseUsageLedger } from './DatabaseUsageLedger';
-import { applyDatabaseMigrations } from './migrations';
 import { UsageEntry } from './UsageLedger';
 import {
   databaseIds,
   databasesMissingInCi,
+  migratedDatabaseWithTenants,
 } from './__testUtils__/testDatabases';
 
 const MIGRATION = '20261125030000_usage_ledger.js';
@@ -16,16 +16,6 @@ const migrationsDir = resolvePackagePath(
 );
 
 jest.setTimeout(60_000);
-
-async function seedTenants(knex: Knex, ...ids: string[]) {
-  await knex('docuchat_tenants').insert(
-    ids.map(id => ({
-      id,
-      display_name: id,
-      owner_ref: `group:default/${id}`,
-    })),
-  );
-}
 
 let counter = 0;
 function entry(overrides: Partial<UsageEntry> = {}): UsageEntry {
@@ -50,18 +40,19 @@ describe('DatabaseUsageLedger', () => {
   });
 
   async function setUp(databaseId: TestDatabaseId) {
-    const knex = await databases.init(databaseId);
-    await applyDatabaseMigrations(knex);
-    await seedTenants(knex, 'acme', 'globex');
+    const knex = await migratedDatabaseWithTenants(databases, databaseId, [
+      'acme',
+      'globex',
+    ]);
     return { knex, ledger: new DatabaseUsageLedger(knex) };
   }
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
     it('migrates the ledger table up and down', async () => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations(knex);
+      const knex = await migratedDatabaseWithTenants(databases, databaseId, [
+        'acme',
+      ]);
       expect(await knex.schema.hasTable('docuchat_usage')).toBe(true);
-      await seedTenants(knex, 'acme');
       const row = {
         request_id: 'r1',
         tenant_id: 'acme',

@@ -1,13 +1,11 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { Knex } from 'knex';
-import { randomUUID } from 'node:crypto';
-import { applyDatabaseMigrations } from '../database/migrations';
 import { createFullTextIndex } from './createFullTextIndex';
-import { FullTextIndex } from './FullTextIndex';
+import { addDocument } from './__testUtils__/addDocument';
 import {
   databaseIds,
   databasesMissingInCi,
+  migratedDatabaseWithTenants,
 } from '../database/__testUtils__/testDatabases';
 
 const MIGRATION = '20261125050000_full_text_v2.js';
@@ -18,53 +16,6 @@ const migrationsDir = resolvePackagePath(
 
 jest.setTimeout(60_000);
 
-/** Stores one document of the tenant with these chunk texts; returns chunk ids. */
-async function addDocument(
-  knex: Knex,
-  fullText: FullTextIndex,
-  tenantId: string,
-  texts: string[],
-): Promise<string[]> {
-  const documentId = randomUUID();
-  const chunkIds = texts.map(() => randomUUID());
-  await knex.transaction(async trx => {
-    await trx('docuchat_documents').insert({
-      id: documentId,
-      tenant_id: tenantId,
-      title: 'notes.md',
-      content_type: 'text/markdown',
-      content_hash: documentId.replace(/-/g, ''),
-      size_bytes: 1,
-      status: 'ready',
-    });
-    await trx('docuchat_chunks').insert(
-      texts.map((text, ordinal) => ({
-        id: chunkIds[ordinal],
-        tenant_id: tenantId,
-        document_id: documentId,
-        ordinal,
-        text,
-        heading_path: '[]',
-        char_start: 0,
-        char_end: text.length,
-        token_count: 1,
-        embedding_model: 'test',
-        embedding_dimensions: 3,
-      })),
-    );
-    await fullText.insert(
-      trx,
-      texts.map((text, ordinal) => ({
-        chunkId: chunkIds[ordinal],
-        tenantId,
-        documentId,
-        text,
-      })),
-    );
-  });
-  return chunkIds;
-}
-
 describe('FullTextIndex', () => {
   const databases = TestDatabases.create({ ids: databaseIds });
 
@@ -73,15 +24,10 @@ describe('FullTextIndex', () => {
   });
 
   async function setUp(databaseId: TestDatabaseId) {
-    const knex = await databases.init(databaseId);
-    await applyDatabaseMigrations(knex);
-    await knex('docuchat_tenants').insert(
-      ['acme', 'globex'].map(id => ({
-        id,
-        display_name: id,
-        owner_ref: `group:default/${id}`,
-      })),
-    );
+    const knex = await migratedDatabaseWithTenants(databases, databaseId, [
+      'acme',
+      'globex',
+    ]);
     return { knex, fullText: createFullTextIndex(knex) };
   }
 

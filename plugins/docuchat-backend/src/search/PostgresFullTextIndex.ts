@@ -8,74 +8,178 @@ const B = 0.75;
 // Robertson/Sparck Jones IDF is zero or negative.
 const MIN_IDF = 1e-6;
 
+/** A question lexeme found in the tenant's chunks, with its BM25 weight. */
+interface Term {
+  lexeme: string;
+  idf: number;
+  /** How many of the tenant's chunks contain it. */
+  df: number;
+}
+
+interface TermRow {
+  lexeme: string;
+  df: number;
+  n: number;
+  total_length: string | number;
+}
+
 /**
  * BM25 over PostgreSQL's own lexemes, computed the way SQLite's FTS5 bm25()
  * computes it, so both databases rank alike: Robertson/Sparck Jones IDF
  * (floored at 1e-6 for words in more than half the chunks, as FTS5 does)
  * and the chunk's length in words, stop words included (`fts_length`).
  * Text and question go through the same `docuchat_fts_vector` (migration
- * 20261125050000_full_text_v2). The GIN index on the generated tsvector finds
- * the candidates (chunks with any question lexeme); term frequencies come
- * from the tsvector positions, document frequencies from the candidates
- * (exactly the tenant's chunks containing each lexeme). `ts_rank_cd` is not
- * used: it has no IDF and no length normalisation, and ranks worse
- * (REFERENCE.md).
+ * 20261125050000_full_text_v2); N, the average length and each lexeme's
+ * document frequency come from the statistics the chunk triggers keep
+ * (20261126000000_full_text_statistics). `ts_rank_cd` is not used: it has
+ * no IDF and no length normalisation, and ranks worse (REFERENCE.md).
+ *
+ * Only chunks containing one of the question's rarer lexemes are scored
+ * (MaxScore): a chunk with none of them scores less than the sum of the
+ * other lexemes' largest possible contributions, idf × (k1 + 1), so once
+ * the k-th score reaches that sum no unscored chunk can enter the top k and
+ * the answer is exactly that of scoring every match. A question whose
+ * common words would make thousands of candidates scores tens instead
+ * (bench:ask, 10k chunks: about 5 ms of database time per question instead
+ * of 40).
  */
 export class PostgresFullTextIndex implements FullTextIndex {
   constructor(private readonly db: Knex) {}
 
   async insert(): Promise<void> {
-    // The tsvector column is generated from docuchat_chunks.text.
+    // The tsvector column is generated from docuchat_chunks.text, and the
+    // statistics follow by trigger.
   }
 
   async deleteDocument(): Promise<void> {
     // Goes with the chunk rows.
   }
 
-  // Term frequencies: setweight marks the question's lexemes and ts_filter
-  // keeps only them, in C, so a candidate unnests a few lexemes instead of
-  // all of its own (bench:ask, 10k chunks: about 4× faster per search).
   async search(
     tenantId: string,
     query: string,
     k: number,
   ): Promise<FullTextHit[]> {
-    // Named bindings; casts are written CAST(…) because knex reads `::x` as
-    // a binding.
+    const { terms, averageLength } = await this.#terms(tenantId, query);
+    if (terms.length === 0 || k <= 0) return [];
+    // Rarest first: the essential lexemes are always a prefix.
+    terms.sort((a, b) => b.idf - a.idf || a.lexeme.localeCompare(b.lexeme));
+    const bound = (essential: number) =>
+      terms.slice(essential).reduce((sum, t) => sum + t.idf * (K1 + 1), 0);
+
+    // First guess: a chunk with one occurrence of a word, at average
+    // length, scores its idf; so the k-th score is about the idf of the
+    // word at which the rarest words' chunks first number k, and the
+    // essential words are as many as that score requires.
+    let reachesK = 0;
+    for (let seen = terms[0].df; reachesK + 1 < terms.length && seen < k; ) {
+      seen += terms[++reachesK].df;
+    }
+    let essential = reachesK + 1;
+    while (essential < terms.length && bound(essential) > terms[reachesK].idf) {
+      essential++;
+    }
+    for (;;) {
+      const hits = await this.#score(
+        tenantId,
+        terms,
+        essential,
+        k,
+        averageLength,
+      );
+      if (essential === terms.length) return hits;
+      const kth = hits.length === k ? hits[k - 1].score : 0;
+      if (kth >= bound(essential)) return hits;
+      // More candidates only raise the k-th score, so the next round, with
+      // the smallest prefix whose bound is within the k-th score seen here,
+      // is the last.
+      while (essential < terms.length && bound(essential) > kth) essential++;
+    }
+  }
+
+  /** The question's lexemes that occur in the tenant's chunks. */
+  async #terms(
+    tenantId: string,
+    query: string,
+  ): Promise<{ terms: Term[]; averageLength: number }> {
+    const { rows } = await this.db.raw<{ rows: TermRow[] }>(
+      `SELECT u.lexeme, l.chunk_count AS df, t.chunk_count AS n, t.total_length
+       FROM docuchat_fts_tenants t
+       CROSS JOIN unnest(tsvector_to_array(docuchat_fts_vector(:query))) AS u(lexeme)
+       JOIN docuchat_fts_lexemes l
+         ON l.tenant_id = t.tenant_id AND l.lexeme = u.lexeme
+       WHERE t.tenant_id = :tenantId`,
+      { query, tenantId },
+    );
+    if (rows.length === 0) return { terms: [], averageLength: 1 };
+    const n = rows[0].n;
+    const averageLength = Number(rows[0].total_length) / n || 1;
+    const terms = rows.map(({ lexeme, df }) => ({
+      lexeme,
+      df,
+      idf: Math.max(Math.log((n - df + 0.5) / (df + 0.5)), MIN_IDF),
+    }));
+    return { terms, averageLength };
+  }
+
+  /**
+   * BM25 of the chunks containing any of the first `essential` terms, over
+   * all the terms. Term frequencies: setweight marks the question's lexemes
+   * and ts_filter keeps only them, in C, so a candidate unnests a few
+   * lexemes instead of all of its own.
+   */
+  async #score(
+    tenantId: string,
+    terms: Term[],
+    essential: number,
+    k: number,
+    averageLength: number,
+  ): Promise<FullTextHit[]> {
+    // Named bindings; arrays travel as JSON (knex would spread a JS array
+    // into a list) and casts are written CAST(…) because knex reads `::x`
+    // as a binding.
     const { rows } = await this.db.raw(
       `
-      WITH q AS (
-        SELECT lexemes,
-               array_to_string(array(SELECT quote_literal(l) FROM unnest(lexemes) l), ' | ') AS expr
-        FROM (SELECT tsvector_to_array(docuchat_fts_vector(:query)) AS lexemes) x
-      ),
-      stats AS (
-        SELECT CAST(count(*) AS float8) AS n, CAST(coalesce(nullif(avg(fts_length), 0), 1) AS float8) AS avgdl
-        FROM docuchat_chunks WHERE tenant_id = :tenantId
+      WITH w AS (
+        SELECT lexeme, idf
+        FROM jsonb_to_recordset(CAST(:terms AS jsonb)) AS x(lexeme text, idf float8)
       ),
       candidates AS (
         SELECT c.id, c.fts_length, c.tsv
-        FROM docuchat_chunks c, q
-        WHERE q.expr <> '' AND c.tenant_id = :tenantId
-          AND c.tsv @@ to_tsquery('simple', q.expr)
-      ),
-      tf AS (
-        SELECT candidates.id, candidates.fts_length, u.lexeme,
-               CAST(coalesce(array_length(u.positions, 1), 1) AS float8) AS tf
-        FROM candidates, q,
-             unnest(ts_filter(setweight(candidates.tsv, 'A', q.lexemes), '{a}')) u
-      ),
-      df AS (SELECT lexeme, CAST(count(*) AS float8) AS df FROM tf GROUP BY lexeme)
-      SELECT tf.id AS chunk_id,
-             sum(greatest(ln((stats.n - df.df + 0.5) / (df.df + 0.5)), :minIdf)
-                 * tf.tf * (p.k1 + 1)
-                 / (tf.tf + p.k1 * (1 - p.b + p.b * tf.fts_length / stats.avgdl))) AS score
-      FROM tf JOIN df USING (lexeme), stats,
-           (SELECT CAST(:k1 AS float8) AS k1, CAST(:b AS float8) AS b) p
-      GROUP BY tf.id
-      ORDER BY score DESC, tf.id
+        FROM docuchat_chunks c
+        WHERE c.tenant_id = :tenantId
+          AND c.tsv @@ to_tsquery('simple', (
+            SELECT string_agg(quote_literal(e), ' | ')
+            FROM jsonb_array_elements_text(CAST(:essential AS jsonb)) AS e))
+      )
+      SELECT candidates.id AS chunk_id,
+             sum(w.idf * u.tf * (p.k1 + 1)
+                 / (u.tf + p.k1 * (1 - p.b + p.b * candidates.fts_length / p.avgdl))) AS score
+      FROM candidates,
+           LATERAL (
+             SELECT f.lexeme,
+                    CAST(coalesce(array_length(f.positions, 1), 1) AS float8) AS tf
+             FROM unnest(ts_filter(
+               setweight(candidates.tsv, 'A', ARRAY(SELECT lexeme FROM w)),
+               '{a}')) AS f
+           ) AS u
+           JOIN w USING (lexeme),
+           (SELECT CAST(:k1 AS float8) AS k1, CAST(:b AS float8) AS b,
+                   CAST(:avgdl AS float8) AS avgdl) AS p
+      GROUP BY candidates.id
+      ORDER BY score DESC, candidates.id
       LIMIT :k`,
-      { query, tenantId, k, k1: K1, b: B, minIdf: MIN_IDF },
+      {
+        tenantId,
+        terms: JSON.stringify(
+          terms.map(({ lexeme, idf }) => ({ lexeme, idf })),
+        ),
+        essential: JSON.stringify(terms.slice(0, essential).map(t => t.lexeme)),
+        k,
+        k1: K1,
+        b: B,
+        avgdl: averageLength,
+      },
     );
     return rows.map((row: { chunk_id: string; score: number }) => ({
       chunkId: row.chunk_id,

@@ -1,4 +1,6 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
+import { applyDatabaseMigrations } from '../migrations';
 
 /**
  * Every database the plugin supports: PostgreSQL 17 with pgvector,
@@ -25,4 +27,25 @@ export function databasesMissingInCi(
     : ['SQLITE_3'];
   const supported = new Set(databases.eachSupportedId().map(([id]) => id));
   return required.filter(id => !supported.has(id));
+}
+
+/**
+ * A fresh database of `databaseId` with the plugin's tables and these
+ * tenants (each owned by `group:default/<id>`).
+ */
+export async function migratedDatabaseWithTenants(
+  databases: TestDatabases,
+  databaseId: TestDatabaseId,
+  tenantIds: string[],
+): Promise<Knex> {
+  const knex = await databases.init(databaseId);
+  await applyDatabaseMigrations(knex);
+  await knex('docuchat_tenants').insert(
+    tenantIds.map(id => ({
+      id,
+      display_name: id,
+      owner_ref: `group:default/${id}`,
+    })),
+  );
+  return knex;
 }

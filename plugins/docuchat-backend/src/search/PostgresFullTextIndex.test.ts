@@ -1,0 +1,237 @@
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
+import {
+  databaseIds,
+  databasesMissingInCi,
+  migratedDatabaseWithTenants,
+} from '../database/__testUtils__/testDatabases';
+import { seededRandom } from '../testing/seededRandom';
+import { PostgresFullTextIndex } from './PostgresFullTextIndex';
+import { addDocument } from './__testUtils__/addDocument';
+
+jest.setTimeout(120_000);
+
+/** The statistics recounted from the chunks, in the tables' shape. */
+async function recount(knex: Knex) {
+  const tenants = await knex.raw(`
+    SELECT tenant_id, count(*)::int AS chunk_count, sum(fts_length)::bigint AS total_length
+    FROM docuchat_chunks GROUP BY tenant_id ORDER BY tenant_id`);
+  const lexemes = await knex.raw(`
+    SELECT c.tenant_id, u.lexeme, count(*)::int AS chunk_count
+    FROM docuchat_chunks c, unnest(tsvector_to_array(c.tsv)) AS u(lexeme)
+    GROUP BY c.tenant_id, u.lexeme ORDER BY c.tenant_id, u.lexeme`);
+  return { tenants: tenants.rows, lexemes: lexemes.rows };
+}
+
+async function statistics(knex: Knex) {
+  const tenants = await knex.raw(`
+    SELECT tenant_id, chunk_count, total_length
+    FROM docuchat_fts_tenants ORDER BY tenant_id`);
+  const lexemes = await knex.raw(`
+    SELECT tenant_id, lexeme, chunk_count
+    FROM docuchat_fts_lexemes ORDER BY tenant_id, lexeme`);
+  return { tenants: tenants.rows, lexemes: lexemes.rows };
+}
+
+async function deleteDocumentOf(knex: Knex, chunkId: string) {
+  const { document_id: documentId } = await knex('docuchat_chunks')
+    .where({ id: chunkId })
+    .first('document_id');
+  await knex.transaction(async trx => {
+    await trx('docuchat_chunks').where({ document_id: documentId }).delete();
+    await trx('docuchat_documents').where({ id: documentId }).delete();
+  });
+}
+
+const SYLLABLES = ['ka', 'lor', 'mi', 'ten', 'vo', 'rin', 'del', 'qua', 'zu'];
+
+/** 120 made-up words; word i is drawn with probability ∝ 1 / (i + 1). */
+function zipfWords(random: () => number) {
+  const vocabulary = Array.from(
+    { length: 120 },
+    (_, i) =>
+      SYLLABLES[i % 9] + SYLLABLES[Math.floor(i / 9) % 9] + SYLLABLES[i % 7],
+  );
+  const weights = vocabulary.map((_, i) => 1 / (i + 1));
+  const total = weights.reduce((a, b) => a + b, 0);
+  return (count: number) =>
+    Array.from({ length: count }, () => {
+      let r = random() * total;
+      let i = 0;
+      while (r > weights[i]) r -= weights[i++];
+      return vocabulary[Math.min(i, vocabulary.length - 1)];
+    }).join(' ');
+}
+
+/**
+ * BM25 as the index defines it, computed here from every chunk's tsvector
+ * (no statistics tables, no pruning): the reference the pruned search must
+ * equal.
+ */
+async function referenceScores(
+  knex: Knex,
+  tenantId: string,
+  question: string,
+): Promise<Map<string, number>> {
+  const chunks: Array<{ id: string; fts_length: number; tsv: string }> = (
+    await knex.raw(
+      'SELECT id, fts_length, tsv::text AS tsv FROM docuchat_chunks WHERE tenant_id = ?',
+      [tenantId],
+    )
+  ).rows;
+  const [{ lexemes }] = (
+    await knex.raw(
+      'SELECT tsvector_to_array(docuchat_fts_vector(?)) AS lexemes',
+      [question],
+    )
+  ).rows;
+  const termFrequencies = chunks.map(chunk => {
+    const tf = new Map<string, number>();
+    for (const [, lexeme, positions] of chunk.tsv.matchAll(
+      /'([^']+)':([\d,]+)/g,
+    )) {
+      tf.set(lexeme, positions.split(',').length);
+    }
+    return tf;
+  });
+  const n = chunks.length;
+  const averageLength = chunks.reduce((s, c) => s + c.fts_length, 0) / n || 1;
+  const scores = new Map<string, number>();
+  chunks.forEach((chunk, i) => {
+    let score = 0;
+    let matched = false;
+    for (const lexeme of lexemes as string[]) {
+      const tf = termFrequencies[i].get(lexeme);
+      if (!tf) continue;
+      matched = true;
+      const df = termFrequencies.filter(t => t.has(lexeme)).length;
+      const idf = Math.max(Math.log((n - df + 0.5) / (df + 0.5)), 1e-6);
+      score +=
+        (idf * tf * 2.2) /
+        (tf + 1.2 * (1 - 0.75 + (0.75 * chunk.fts_length) / averageLength));
+    }
+    if (matched) scores.set(chunk.id, score);
+  });
+  return scores;
+}
+
+describe('PostgresFullTextIndex', () => {
+  const databases = TestDatabases.create({ ids: databaseIds });
+
+  it('runs against every database CI provides', () => {
+    expect(databasesMissingInCi(databases)).toEqual([]);
+  });
+
+  async function setUp(databaseId: TestDatabaseId) {
+    const knex = await migratedDatabaseWithTenants(databases, databaseId, [
+      'acme',
+      'globex',
+    ]);
+    return { knex, fullText: new PostgresFullTextIndex(knex) };
+  }
+
+  const postgres = databases
+    .eachSupportedId()
+    .filter(([id]) => id.startsWith('POSTGRES'));
+
+  describe.each(postgres)('on %p', databaseId => {
+    it('keeps the statistics equal to a recount through inserts, reindexes and deletes', async () => {
+      const { knex, fullText } = await setUp(databaseId);
+      const [first] = await addDocument(knex, fullText, 'acme', [
+        'The backups are kept for thirty days.',
+        'Backups of backups are kept too.',
+      ]);
+      const [second] = await addDocument(knex, fullText, 'acme', [
+        'Invoices are idempotent.',
+      ]);
+      await addDocument(knex, fullText, 'globex', ['Globex keeps backups.']);
+      expect(await statistics(knex)).toEqual(await recount(knex));
+
+      // A reindex: the document's chunks deleted and written again.
+      await knex.transaction(async trx => {
+        const chunk = await trx('docuchat_chunks').where({ id: first }).first();
+        await trx('docuchat_chunks')
+          .where({ document_id: chunk.document_id })
+          .delete();
+        await trx('docuchat_chunks').insert({
+          ...chunk,
+          tsv: undefined,
+          fts_length: undefined,
+          text: 'Restores are tested weekly.',
+        });
+      });
+      expect(await statistics(knex)).toEqual(await recount(knex));
+
+      await deleteDocumentOf(knex, first);
+      await deleteDocumentOf(knex, second);
+      const after = await statistics(knex);
+      expect(after).toEqual(await recount(knex));
+      // acme has no chunks left: no rows of it remain.
+      expect(after.tenants.map((t: any) => t.tenant_id)).toEqual(['globex']);
+      expect(after.lexemes.filter((l: any) => l.tenant_id === 'acme')).toEqual(
+        [],
+      );
+    });
+
+    it('stays exact when one tenant is written by many transactions at once', async () => {
+      const { knex, fullText } = await setUp(databaseId);
+      const words = zipfWords(seededRandom(7));
+      const written = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          addDocument(knex, fullText, 'acme', [words(20), words(30)]),
+        ),
+      );
+      await Promise.all(
+        written.slice(0, 6).map(([chunkId]) => deleteDocumentOf(knex, chunkId)),
+      );
+
+      expect(await statistics(knex)).toEqual(await recount(knex));
+    });
+
+    it('refuses to change a chunk text in place, which would skew the statistics', async () => {
+      const { knex, fullText } = await setUp(databaseId);
+      const [chunkId] = await addDocument(knex, fullText, 'acme', ['Backups.']);
+
+      await expect(
+        knex('docuchat_chunks').where({ id: chunkId }).update({ text: 'x' }),
+      ).rejects.toThrow(/not updated in place/);
+    });
+
+    it('ranks exactly as scoring every matching chunk would, for common and rare words', async () => {
+      const { knex, fullText } = await setUp(databaseId);
+      const random = seededRandom(42);
+      const words = zipfWords(random);
+      for (let d = 0; d < 8; d++) {
+        await addDocument(
+          knex,
+          fullText,
+          'acme',
+          Array.from({ length: 40 }, () =>
+            words(8 + Math.floor(random() * 40)),
+          ),
+        );
+      }
+      await addDocument(
+        knex,
+        fullText,
+        'globex',
+        Array.from({ length: 40 }, () => words(30)),
+      );
+
+      for (let q = 0; q < 24; q++) {
+        const question = words(2 + Math.floor(random() * 5));
+        const reference = await referenceScores(knex, 'acme', question);
+        for (const k of [1, 5, 20]) {
+          const hits = await fullText.search('acme', question, k);
+
+          const best = [...reference.values()].sort((a, b) => b - a);
+          expect(hits).toHaveLength(Math.min(k, reference.size));
+          hits.forEach((hit, i) => {
+            expect(hit.score).toBeCloseTo(reference.get(hit.chunkId)!, 9);
+            expect(hit.score).toBeCloseTo(best[i], 9);
+          });
+        }
+      }
+    });
+  });
+});
