@@ -19,8 +19,10 @@
  *
  * Times are from the client's send; "net" takes out the model's own time
  * to its first word (from when the test server had the chat request to its
- * first content delta). Client and server share one process (and the
- * machine's cores), so the figures include the client's share of the CPU.
+ * first content delta). The askers and the OpenAI test server run in a
+ * worker thread (lib/askerThread.ts), so the plugin's event loop does only
+ * the plugin's work; they still share the machine's cores with it and
+ * with PostgreSQL.
  * Any request without a complete answer from the configured model is an
  * error; the bench exits non-zero if there is one.
  *
@@ -33,8 +35,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AskCorpus, loadAskCorpus } from './lib/askCorpus';
-import { AskBackend, silentLogger, startAskBackend } from './lib/askBackend';
-import { askConcurrently, AskSample } from './lib/askClient';
+import { silentLogger, startAskBackend } from './lib/askBackend';
+import { AskSample } from './lib/askClient';
+import { AskRun, startAskers } from './lib/askers';
 import { fixed, percentile, printTable, thousands, timed } from './lib/report';
 import { withScratchDatabase } from './lib/scratchDatabase';
 import { benchScale } from './lib/settings';
@@ -58,16 +61,12 @@ interface Variant {
   netMs: number[];
 }
 
-function summarise(
-  name: string,
-  run: { samples: AskSample[]; wallMs: number },
-  backend: AskBackend,
-): Variant {
+function summarise(name: string, run: AskRun): Variant {
   const modelMs: number[] = [];
   const netMs: number[] = [];
   for (const sample of run.samples) {
     if (sample.error) continue;
-    const timing = backend.modelTimings.get(sample.question);
+    const timing = run.modelTimings.get(sample.question);
     if (timing?.firstDeltaAt === undefined) {
       sample.error = 'the chat model was not asked';
       continue;
@@ -76,7 +75,7 @@ function summarise(
     modelMs.push(model);
     netMs.push(sample.firstTokenMs! - model);
   }
-  return { name, ...run, modelMs, netMs };
+  return { name, samples: run.samples, wallMs: run.wallMs, modelMs, netMs };
 }
 
 function good(variant: Variant, field: 'firstTokenMs' | 'doneMs') {
@@ -154,11 +153,17 @@ async function main() {
   const corpus = new AskCorpus();
 
   const failed = await withBenchDatabase(async (knex, label) => {
+    const askers = await startAskers();
     const backend = await startAskBackend({
       knex,
       tenantId: TENANT,
       dimensions: DIMENSIONS,
+      openAiBaseURL: askers.baseURL,
     });
+    const ask = (
+      questions: string[],
+      options: { concurrency: number; stream: boolean },
+    ) => askers.ask(backend, questions, options);
     try {
       const loaded = await timed(() =>
         loadAskCorpus(knex, corpus, {
@@ -181,7 +186,7 @@ async function main() {
       );
 
       // JIT, connection pools and the database's buffers, not measured.
-      await askConcurrently(backend, corpus.questions(concurrency * 2), {
+      await ask(corpus.questions(concurrency * 2), {
         concurrency,
         stream: true,
       });
@@ -190,43 +195,38 @@ async function main() {
       const variants = [
         summarise(
           'stream, new questions',
-          await askConcurrently(backend, coldQuestions, {
+          await ask(coldQuestions, {
             concurrency,
             stream: true,
           }),
-          backend,
         ),
       ];
       variants.push(
         summarise(
           'JSON, new questions',
-          await askConcurrently(backend, corpus.questions(requests), {
+          await ask(corpus.questions(requests), {
             concurrency,
             stream: false,
           }),
-          backend,
         ),
       );
       variants.push(
         summarise(
           'stream, repeated (query vector cached)',
-          await askConcurrently(backend, coldQuestions, {
+          await ask(coldQuestions, {
             concurrency,
             stream: true,
           }),
-          backend,
         ),
       );
       // One asker alone: the same work without queueing behind others.
       variants.push(
         summarise(
           'stream, new questions, 1 asker',
-          await askConcurrently(
-            backend,
-            corpus.questions(Math.min(requests, 40)),
-            { concurrency: 1, stream: true },
-          ),
-          backend,
+          await ask(corpus.questions(Math.min(requests, 40)), {
+            concurrency: 1,
+            stream: true,
+          }),
         ),
       );
       const [stream, json, warm, alone] = variants;
@@ -305,6 +305,7 @@ async function main() {
       return all.length > 0;
     } finally {
       await backend.stop();
+      await askers.close();
     }
   });
   if (failed) process.exitCode = 1;

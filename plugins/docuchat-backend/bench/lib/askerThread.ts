@@ -1,0 +1,78 @@
+/**
+ * The bench:ask client side, in a worker thread: the OpenAI test server
+ * (the model, answering at once) and the askers. Running them off the main
+ * thread keeps the plugin's event loop for the plugin's own work, as in a
+ * deployment where browsers and the model provider are other machines; they
+ * still share the machine's cores.
+ */
+import { parentPort } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import {
+  chatCompletionsRoute,
+  OpenAiTestServer,
+  startOpenAiTestServer,
+} from '../../src/testing/openAiTestServer';
+import { askConcurrently } from './askClient';
+import type { AskRequest, AskerMessage, ModelTiming } from './askers';
+
+const CHAT = 'POST /v1/chat/completions';
+
+/**
+ * Wraps the test server's normal chat answer to note when each request
+ * arrived and when the first content delta was written, so the bench can
+ * take the model's own time out of its figures.
+ */
+function timeChatRoute(
+  openAi: OpenAiTestServer,
+  timings: Map<string, ModelTiming>,
+) {
+  const answer = chatCompletionsRoute();
+  openAi.route(CHAT, async ctx => {
+    const timing: ModelTiming = { receivedAt: performance.now() };
+    const question = ctx.request.body?.messages?.at(-1)?.content;
+    if (typeof question === 'string') timings.set(question, timing);
+    const write = ctx.res.write.bind(ctx.res) as (...args: any[]) => boolean;
+    ctx.res.write = ((chunk: unknown, ...rest: any[]) => {
+      // The role chunk comes first with empty content; the answer starts
+      // with the first non-empty content delta.
+      if (
+        timing.firstDeltaAt === undefined &&
+        typeof chunk === 'string' &&
+        /"delta":\{"content":"[^"]/.test(chunk)
+      ) {
+        timing.firstDeltaAt = performance.now();
+      }
+      return write(chunk, ...rest);
+    }) as typeof ctx.res.write;
+    await answer(ctx);
+  });
+}
+
+async function main() {
+  const port = parentPort!;
+  const openAi = await startOpenAiTestServer();
+  const timings = new Map<string, ModelTiming>();
+  timeChatRoute(openAi, timings);
+
+  // The thread ends by terminate(), the test server with it.
+  port.on('message', async (request: AskRequest) => {
+    timings.clear();
+    const run = await askConcurrently(request.target, request.questions, {
+      concurrency: request.concurrency,
+      stream: request.stream,
+    });
+    const reply: AskerMessage = {
+      kind: 'answered',
+      ...run,
+      modelTimings: [...timings],
+    };
+    port.postMessage(reply);
+  });
+  const ready: AskerMessage = { kind: 'ready', baseURL: openAi.baseURL };
+  port.postMessage(ready);
+}
+
+main().catch(error => {
+  process.stderr.write(`bench:ask asker thread: ${error.stack ?? error}\n`);
+  process.exit(1);
+});
