@@ -123,9 +123,7 @@ exports.down = async function down(knex) {
     'DROP TRIGGER docuchat_fts_refuse_text_update ON docuchat_chunks',
   );
   await knex.raw('DROP TRIGGER docuchat_fts_count_deleted ON docuchat_chunks');
-  await knex.raw(
-    'DROP TRIGGER docuchat_fts_count_inserted ON docuchat_chunks',
-  );
+  await knex.raw('DROP TRIGGER docuchat_fts_count_inserted ON docuchat_chunks');
   await knex.raw('DROP FUNCTION docuchat_fts_refuse_text_update()');
   await knex.raw('DROP FUNCTION docuchat_fts_count_deleted()');
   await knex.raw('DROP FUNCTION docuchat_fts_count_inserted()');
