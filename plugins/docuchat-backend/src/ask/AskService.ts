@@ -112,7 +112,7 @@ export class AskService {
   }
 
   async ask(input: AskInput): Promise<AskResponse> {
-    const { tenantId, userRef, request, signal } = input;
+    const { tenantId, userRef, request } = input;
     const emit = input.onEvent ?? (() => {});
     const requestId = request.requestId ?? randomUUID();
     const k = request.k ?? this.#settings.defaultK;
@@ -132,6 +132,37 @@ export class AskService {
         ? undefined
         : await this.#conversationFor(tenantId, userRef, request);
 
+    try {
+      return await this.#answer(input, {
+        requestId,
+        k,
+        history,
+        conversationId,
+        emit,
+      });
+    } catch (error) {
+      // A conversation this question opened has no turn when the answer
+      // fails: do not leave it empty in the user's list.
+      if (conversationId && userRef && !request.conversationId) {
+        await this.#discardConversation(tenantId, userRef, conversationId);
+      }
+      throw error;
+    }
+  }
+
+  /** Retrieval, the model's answer and its bookkeeping, once the checks passed. */
+  async #answer(
+    input: AskInput,
+    context: {
+      requestId: string;
+      k: number;
+      history: ChatTurn[];
+      conversationId?: string;
+      emit: (event: AskEvent) => void;
+    },
+  ): Promise<AskResponse> {
+    const { tenantId, userRef, request, signal } = input;
+    const { requestId, k, history, conversationId, emit } = context;
     const answerKey =
       history.length === 0 && this.#answers
         ? {
@@ -326,6 +357,20 @@ export class AskService {
       // The user has the answer; a lost history entry must not undo that.
       this.#logger.error(
         `Could not store a turn of conversation ${response.conversationId}: ${error}`,
+      );
+    }
+  }
+
+  async #discardConversation(
+    tenantId: string,
+    userRef: string,
+    conversationId: string,
+  ) {
+    try {
+      await this.#conversations?.delete({ tenantId, userRef }, conversationId);
+    } catch (error) {
+      this.#logger.warn(
+        `Could not remove empty conversation ${conversationId}: ${error}`,
       );
     }
   }

@@ -275,6 +275,21 @@ describe('ask API', () => {
       const [chat] = await ledgerRows(`cut-${databaseId}`);
       expect(chat.completion_tokens).toBeGreaterThan(0);
       expect(Boolean(chat.estimated)).toBe(true);
+      // The conversation the question opened got no turn: it is not kept.
+      const meta = events.find(e => e.event === 'meta');
+      expect(meta?.data.conversationId).toEqual(expect.any(String));
+      const conversations = await request(server)
+        .get('/api/docuchat/tenants/acme/conversations')
+        .set('Authorization', as(ALICE));
+      expect(conversations.status).toBe(200);
+      expect(JSON.stringify(conversations.body)).not.toContain(
+        meta!.data.conversationId,
+      );
+      expect(
+        await knex('docuchat_conversations').where({
+          id: meta!.data.conversationId,
+        }),
+      ).toEqual([]);
     });
 
     it('refuses a retried request id without a second row', async () => {
