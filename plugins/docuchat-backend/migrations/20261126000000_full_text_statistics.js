@@ -12,7 +12,7 @@
  *   it (the document frequency).
  *
  * Statement-level triggers on docuchat_chunks keep both in step with every
- * insert and delete (reindexes, document deletes, cascades), in the same
+ * insert, delete and truncate (reindexes, document deletes, cascades), in the same
  * transaction, so the statistics are never ahead of or behind the chunks a
  * search can see. The tenant row is written first: a transaction that
  * changes a tenant's chunks holds that row until it commits, so two of them
@@ -91,6 +91,13 @@ exports.up = async function up(knex) {
       RAISE EXCEPTION 'docuchat_chunks.text and tenant_id are not updated in place; delete and insert the chunk';
     END $$`);
   await knex.raw(`
+    CREATE FUNCTION docuchat_fts_forget_all() RETURNS trigger
+      LANGUAGE plpgsql AS $$
+    BEGIN
+      TRUNCATE docuchat_fts_tenants, docuchat_fts_lexemes;
+      RETURN NULL;
+    END $$`);
+  await knex.raw(`
     CREATE TRIGGER docuchat_fts_count_inserted
       AFTER INSERT ON docuchat_chunks
       REFERENCING NEW TABLE AS inserted
@@ -100,6 +107,10 @@ exports.up = async function up(knex) {
       AFTER DELETE ON docuchat_chunks
       REFERENCING OLD TABLE AS deleted
       FOR EACH STATEMENT EXECUTE FUNCTION docuchat_fts_count_deleted()`);
+  await knex.raw(`
+    CREATE TRIGGER docuchat_fts_forget_all
+      AFTER TRUNCATE ON docuchat_chunks
+      FOR EACH STATEMENT EXECUTE FUNCTION docuchat_fts_forget_all()`);
   await knex.raw(`
     CREATE TRIGGER docuchat_fts_refuse_text_update
       BEFORE UPDATE OF text, tenant_id ON docuchat_chunks
@@ -122,9 +133,11 @@ exports.down = async function down(knex) {
   await knex.raw(
     'DROP TRIGGER docuchat_fts_refuse_text_update ON docuchat_chunks',
   );
+  await knex.raw('DROP TRIGGER docuchat_fts_forget_all ON docuchat_chunks');
   await knex.raw('DROP TRIGGER docuchat_fts_count_deleted ON docuchat_chunks');
   await knex.raw('DROP TRIGGER docuchat_fts_count_inserted ON docuchat_chunks');
   await knex.raw('DROP FUNCTION docuchat_fts_refuse_text_update()');
+  await knex.raw('DROP FUNCTION docuchat_fts_forget_all()');
   await knex.raw('DROP FUNCTION docuchat_fts_count_deleted()');
   await knex.raw('DROP FUNCTION docuchat_fts_count_inserted()');
   await knex.raw('DROP TABLE docuchat_fts_lexemes');

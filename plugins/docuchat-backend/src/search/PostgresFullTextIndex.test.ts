@@ -188,6 +188,15 @@ describe('PostgresFullTextIndex', () => {
       expect(await statistics(knex)).toEqual(await recount(knex));
     });
 
+    it('forgets every statistic when the chunks are truncated', async () => {
+      const { knex, fullText } = await setUp(databaseId);
+      await addDocument(knex, fullText, 'acme', ['Backups are kept.']);
+
+      await knex.raw('TRUNCATE docuchat_chunks');
+
+      expect(await statistics(knex)).toEqual({ tenants: [], lexemes: [] });
+    });
+
     it('refuses to change a chunk text in place, which would skew the statistics', async () => {
       const { knex, fullText } = await setUp(databaseId);
       const [chunkId] = await addDocument(knex, fullText, 'acme', ['Backups.']);
