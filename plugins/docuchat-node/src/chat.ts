@@ -72,15 +72,24 @@ export type ChatModelFailureReason =
  */
 export class ChatModelError extends Error {
   readonly reason: ChatModelFailureReason;
+  /**
+   * Whether the provider may have read (and billed) the prompt: false only
+   * when it turned the request away with an error status before any work
+   * (a 429, a 5xx answer); true for timeouts, lost connections and errors
+   * inside a started stream. The usage ledger estimates the prompt's tokens
+   * for a failed attempt only when this is true.
+   */
+  readonly promptMayBeBilled: boolean;
 
   constructor(
     reason: ChatModelFailureReason,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; promptMayBeBilled?: boolean },
   ) {
     super(message, options);
     this.name = 'ChatModelError';
     this.reason = reason;
+    this.promptMayBeBilled = options?.promptMayBeBilled ?? true;
   }
 }
 

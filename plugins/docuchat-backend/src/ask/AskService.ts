@@ -243,21 +243,26 @@ export class AskService {
     } catch (error) {
       failure = error;
     } finally {
-      // The model was called: its row is written whatever happened above.
+      // Every model called, the failed attempts included, gets its row,
+      // whatever happened above.
       const spent = await chosen.stream.usage();
-      const entry: UsageEntry = {
-        requestId: chatId(requestId),
-        tenantId,
-        model: chosen.model,
-        operation: 'chat',
-        promptTokens: spent.promptTokens,
-        completionTokens: spent.completionTokens,
-        estimated: spent.estimated,
-        userRef,
-        conversationId,
-      };
-      await this.#meter.record(entry);
-      onUsage(entry);
+      await this.#recordAll(
+        [
+          ...chosen.fallbacks.map(({ from, usage: attempt }, i) => ({
+            requestId: `${chatId(requestId)}:attempt-${i + 1}`,
+            model: from,
+            ...attempt,
+          })),
+          { requestId: chatId(requestId), model: chosen.model, ...spent },
+        ].map(call => ({
+          ...call,
+          tenantId,
+          operation: 'chat' as const,
+          userRef,
+          conversationId,
+        })),
+        onUsage,
+      );
       this.#countModel(chosen.model, failure ? 'error' : 'success');
     }
     emit({ event: 'usage', data: { usage } });
@@ -295,6 +300,23 @@ export class AskService {
     }
     this.#count(tenantId, selected.length === 0 ? 'no_sources' : 'answered');
     return response;
+  }
+
+  /** Writes every entry, even after one failed; then throws the first error. */
+  async #recordAll(
+    entries: UsageEntry[],
+    onUsage: (entry: UsageEntry) => void,
+  ) {
+    let firstError: unknown;
+    for (const entry of entries) {
+      try {
+        await this.#meter.record(entry);
+        onUsage(entry);
+      } catch (error) {
+        firstError ??= error;
+      }
+    }
+    if (firstError !== undefined) throw firstError;
   }
 
   async #history(

@@ -11,6 +11,7 @@ import {
   startOpenAiTestServer,
 } from '../testing/openAiTestServer';
 import { ChatChainRequest, ChatModelChain } from './ChatModelChain';
+import { countPromptTokens } from './chatTokens';
 import { FallbackRecorder } from './FallbackRecorder';
 import { OpenAiChatModel } from './OpenAiChatModel';
 
@@ -80,36 +81,54 @@ describe('ChatModelChain', () => {
     expect(chain().modelIds).toEqual([PRIMARY, SECONDARY, EXTRACTIVE]);
   });
 
-  it.each<[string, Behaviour, string]>([
-    ['429', behaviours.rateLimited(), 'rate_limit'],
-    ['500', behaviours.serverError(), 'server_error'],
-    ['a hang', behaviours.hang(), 'timeout'],
-    ['a reset', behaviours.reset(), 'connection'],
+  // Whether the failed attempt may have been billed: not when the provider
+  // turned the request away with an error status.
+  it.each<[string, Behaviour, string, boolean]>([
+    ['429', behaviours.rateLimited(), 'rate_limit', false],
+    ['500', behaviours.serverError(), 'server_error', false],
+    ['a hang', behaviours.hang(), 'timeout', true],
+    ['a reset', behaviours.reset(), 'connection', true],
     [
       'content filter',
       behaviours.chatAnswer({ finishReason: 'content_filter' }),
       'content_filter',
+      true,
     ],
-  ])('falls back to the secondary after %s', async (_, failure, reason) => {
-    server.script(
-      CHAT,
-      failure,
-      behaviours.chatAnswer({ text: 'From the secondary.' }),
-    );
-    const answer = await chain().open(request);
+  ])(
+    'falls back to the secondary after %s',
+    async (_, failure, reason, billed) => {
+      server.script(
+        CHAT,
+        failure,
+        behaviours.chatAnswer({ text: 'From the secondary.' }),
+      );
+      const answer = await chain().open(request);
 
-    expect(answer.model).toBe(SECONDARY);
-    expect(await read(answer.stream)).toBe('From the secondary.');
-    expect((await answer.stream.usage()).estimated).toBe(false);
-    expect(answer.fallbacks).toEqual([
-      { from: PRIMARY, to: SECONDARY, reason, message: expect.any(String) },
-    ]);
-    expect(recorded).toEqual([[PRIMARY, SECONDARY, reason]]);
-    expect(server.requestsTo(CHAT).map(r => r.body.model)).toEqual([
-      'gpt-4o',
-      'gpt-4o-mini',
-    ]);
-  });
+      expect(answer.model).toBe(SECONDARY);
+      expect(await read(answer.stream)).toBe('From the secondary.');
+      expect((await answer.stream.usage()).estimated).toBe(false);
+      expect(answer.fallbacks).toEqual([
+        {
+          from: PRIMARY,
+          to: SECONDARY,
+          reason,
+          message: expect.any(String),
+          usage: billed
+            ? {
+                promptTokens: countPromptTokens(request.messages),
+                completionTokens: 0,
+                estimated: true,
+              }
+            : { promptTokens: 0, completionTokens: 0, estimated: false },
+        },
+      ]);
+      expect(recorded).toEqual([[PRIMARY, SECONDARY, reason]]);
+      expect(server.requestsTo(CHAT).map(r => r.body.model)).toEqual([
+        'gpt-4o',
+        'gpt-4o-mini',
+      ]);
+    },
+  );
 
   it('falls back to the secondary when the primary refuses connections', async () => {
     const gone = await startOpenAiTestServer();
@@ -120,6 +139,12 @@ describe('ChatModelChain', () => {
     ]).open(request);
     expect(answer.model).toBe(SECONDARY);
     expect(recorded).toEqual([[PRIMARY, SECONDARY, 'connection']]);
+    // The request never left: nothing to bill.
+    expect(answer.fallbacks[0].usage).toEqual({
+      promptTokens: 0,
+      completionTokens: 0,
+      estimated: false,
+    });
   });
 
   it('ends with an extractive answer with citations when both fail', async () => {
@@ -228,6 +253,12 @@ describe('ChatModelChain', () => {
         to: EXTRACTIVE,
         reason: 'server_error',
         message: 'down',
+        // A module's own ChatModelError: billed unless it says otherwise.
+        usage: {
+          promptTokens: countPromptTokens(request.messages),
+          completionTokens: 0,
+          estimated: true,
+        },
       },
     ]);
   });

@@ -5,7 +5,9 @@ import {
   ChatModelError,
   ChatModelFailureReason,
   ChatStream,
+  ChatUsage,
 } from '@internal/backstage-plugin-docuchat-node';
+import { countPromptTokens } from './chatTokens';
 import { ExtractiveAnswerer, NumberedSource } from './ExtractiveAnswerer';
 import { FallbackRecorder } from './FallbackRecorder';
 
@@ -27,6 +29,12 @@ export interface ChatFallback {
   reason: ChatModelFailureReason;
   /** The failure, for logs and the answer's diagnostics. */
   message: string;
+  /**
+   * What the failed attempt may have cost, for its ledger row: the prompt's
+   * tokens counted locally (estimated) unless the provider turned the
+   * request away unread; never completion tokens, as none reached us.
+   */
+  usage: ChatUsage;
 }
 
 export interface ChatChainAnswer {
@@ -89,7 +97,7 @@ export class ChatModelChain {
           throw error;
         }
         const next = this.#models[i + 1]?.id ?? this.#extractive.id;
-        fallbacks.push(this.#stepDown(model.id, next, error));
+        fallbacks.push(this.#stepDown(model.id, next, error, messages));
       }
     }
     signal?.throwIfAborted();
@@ -113,7 +121,12 @@ export class ChatModelChain {
     };
   }
 
-  #stepDown(from: string, to: string, error: ChatModelError): ChatFallback {
+  #stepDown(
+    from: string,
+    to: string,
+    error: ChatModelError,
+    messages: ChatMessage[],
+  ): ChatFallback {
     this.#logger.warn(
       `Chat model ${from} failed before its first token (${error.reason}): ${error.message}; falling back to ${to}`,
     );
@@ -123,6 +136,13 @@ export class ChatModelChain {
       // Metrics must not cost the user the answer.
       this.#logger.error(`Could not record a chat fallback: ${recordError}`);
     }
-    return { from, to, reason: error.reason, message: error.message };
+    const usage = error.promptMayBeBilled
+      ? {
+          promptTokens: countPromptTokens(messages),
+          completionTokens: 0,
+          estimated: true,
+        }
+      : { promptTokens: 0, completionTokens: 0, estimated: false };
+    return { from, to, reason: error.reason, message: error.message, usage };
   }
 }

@@ -27,8 +27,17 @@ export function classifyChatFailure(
     return error;
   }
   const described = toOpenAiError(error, context);
+  // An HTTP error status means the request was turned away unread (an
+  // APIError without one is an error event inside a started stream), and a
+  // refused connection or unknown host means it never left.
+  const turnedAway =
+    (error instanceof APIError && error.status !== undefined) ||
+    neverSent(error);
   const fail = (reason: ChatModelFailureReason, message = described.message) =>
-    new ChatModelError(reason, message, { cause: error });
+    new ChatModelError(reason, message, {
+      cause: error,
+      promptMayBeBilled: !turnedAway,
+    });
 
   if (context.timedOut) {
     return fail(
@@ -62,6 +71,14 @@ export function classifyChatFailure(
   // What the body read throws when the connection drops mid-stream
   // (undici's "terminated", ECONNRESET).
   return fail('connection', `OpenAI ${context.what}: connection lost`);
+}
+
+/** Whether the cause chain says the connection was never made. */
+function neverSent(error: unknown): boolean {
+  for (let e: any = error, depth = 0; e && depth < 5; e = e.cause, depth++) {
+    if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND') return true;
+  }
+  return false;
 }
 
 /** Azure OpenAI sends `code: 'content_filter'`, sometimes nested. */

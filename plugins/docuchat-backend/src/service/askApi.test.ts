@@ -250,8 +250,56 @@ describe('ask API', () => {
       ]);
       expect(third.body.answer).toMatch(/thirty days.*\[\d\]/s);
       expect(third.body.citations.length).toBeGreaterThan(0);
-      const [chat] = await ledgerRows(`extractive-${databaseId}`);
-      expect(chat).toMatchObject({ model: 'local:extractive' });
+      // One row per model called: both failed attempts (turned away with
+      // an error status, so nothing billed) and the answer.
+      const rows = await ledgerRows(`extractive-${databaseId}`);
+      expect(
+        rows.map(r => [
+          r.request_id,
+          r.model,
+          r.prompt_tokens,
+          r.completion_tokens,
+          Boolean(r.estimated),
+        ]),
+      ).toEqual([
+        [
+          `extractive-${databaseId}:chat`,
+          'local:extractive',
+          expect.any(Number),
+          expect.any(Number),
+          false,
+        ],
+        [
+          `extractive-${databaseId}:chat:attempt-1`,
+          'openai:gpt-primary',
+          0,
+          0,
+          false,
+        ],
+        [
+          `extractive-${databaseId}:chat:attempt-2`,
+          'openai:gpt-secondary',
+          0,
+          0,
+          false,
+        ],
+        ...rows
+          .filter(r => r.operation === 'embedding')
+          .map(r => [
+            r.request_id,
+            r.model,
+            r.prompt_tokens,
+            r.completion_tokens,
+            Boolean(r.estimated),
+          ]),
+      ]);
+      expect(third.body.usage.map((u: any) => u.model)).toEqual(
+        expect.arrayContaining([
+          'openai:gpt-primary',
+          'openai:gpt-secondary',
+          'local:extractive',
+        ]),
+      );
     });
 
     it('flags a cut stream estimated and ends with an error event', async () => {
