@@ -74,6 +74,20 @@ export class UsageMeter {
     throw lastError;
   }
 
+  /**
+   * Counts an embedding call that failed (after the provider's own
+   * retries): there is no usage to record, but operators watch the error
+   * rate. Calls the caller aborted are not failures and are not counted.
+   */
+  countFailedEmbedding(model: string, signal?: AbortSignal): void {
+    if (signal?.aborted) return;
+    try {
+      this.#counters?.countModelRequest(model, 'embedding', 'error');
+    } catch (error) {
+      this.#logger.error(`Could not count a failed embedding call: ${error}`);
+    }
+  }
+
   #count(entry: UsageEntry) {
     try {
       this.#counters?.countTokens(entry);

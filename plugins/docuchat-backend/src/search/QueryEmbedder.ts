@@ -62,7 +62,12 @@ export class QueryEmbedder {
     const cached = await this.#cache?.get(model, dimensions, text);
     if (cached) return cached;
 
-    const result = await this.#embeddings.embed([text], { signal });
+    const result = await this.#embeddings
+      .embed([text], { signal })
+      .catch(error => {
+        this.#meter.countFailedEmbedding(model, signal);
+        throw error;
+      });
     const entry: UsageEntry = {
       requestId: context.requestId ?? randomUUID(),
       tenantId: context.tenantId,

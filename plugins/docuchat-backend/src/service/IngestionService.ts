@@ -176,7 +176,10 @@ export class IngestionService {
     const vectorsByChunk: Float32Array[] = [];
     for (let i = 0; i < chunks.length; i += EMBED_SLICE) {
       const slice = chunks.slice(i, i + EMBED_SLICE).map(c => c.text);
-      const result = await embeddings.embed(slice);
+      const result = await embeddings.embed(slice).catch(error => {
+        meter.countFailedEmbedding(embeddings.model);
+        throw error;
+      });
       // Billed even if storing fails later: the model was called.
       await meter.record({
         requestId: randomUUID(),
