@@ -207,6 +207,7 @@ export class AskService {
     const citations = selected.map(s => s.citation);
     emit({ event: 'citations', data: { citations } });
 
+    let attempts = 0;
     const chosen: ChatChainAnswer =
       selected.length === 0
         ? this.#chain.nothingFound(request.question)
@@ -220,6 +221,21 @@ export class AskService {
             question: request.question,
             sources: selected.map(s => s.source),
             signal,
+            // Each failed attempt was a model call too: its row now, before
+            // the next model is tried or the error goes up.
+            onFailedAttempt: async attempt => {
+              const entry: UsageEntry = {
+                requestId: `${chatId(requestId)}:attempt-${++attempts}`,
+                tenantId,
+                model: attempt.model,
+                operation: 'chat',
+                ...attempt.usage,
+                userRef,
+                conversationId,
+              };
+              await this.#meter.record(entry);
+              onUsage(entry);
+            },
           });
     const fallbacks = chosen.fallbacks.map(({ from, to, reason }) => ({
       from,
@@ -243,26 +259,21 @@ export class AskService {
     } catch (error) {
       failure = error;
     } finally {
-      // Every model called, the failed attempts included, gets its row,
-      // whatever happened above.
+      // The model was called: its row is written whatever happened above.
       const spent = await chosen.stream.usage();
-      await this.#recordAll(
-        [
-          ...chosen.fallbacks.map(({ from, usage: attempt }, i) => ({
-            requestId: `${chatId(requestId)}:attempt-${i + 1}`,
-            model: from,
-            ...attempt,
-          })),
-          { requestId: chatId(requestId), model: chosen.model, ...spent },
-        ].map(call => ({
-          ...call,
-          tenantId,
-          operation: 'chat' as const,
-          userRef,
-          conversationId,
-        })),
-        onUsage,
-      );
+      const entry: UsageEntry = {
+        requestId: chatId(requestId),
+        tenantId,
+        model: chosen.model,
+        operation: 'chat',
+        promptTokens: spent.promptTokens,
+        completionTokens: spent.completionTokens,
+        estimated: spent.estimated,
+        userRef,
+        conversationId,
+      };
+      await this.#meter.record(entry);
+      onUsage(entry);
       this.#countModel(chosen.model, failure ? 'error' : 'success');
     }
     emit({ event: 'usage', data: { usage } });
@@ -300,23 +311,6 @@ export class AskService {
     }
     this.#count(tenantId, selected.length === 0 ? 'no_sources' : 'answered');
     return response;
-  }
-
-  /** Writes every entry, even after one failed; then throws the first error. */
-  async #recordAll(
-    entries: UsageEntry[],
-    onUsage: (entry: UsageEntry) => void,
-  ) {
-    let firstError: unknown;
-    for (const entry of entries) {
-      try {
-        await this.#meter.record(entry);
-        onUsage(entry);
-      } catch (error) {
-        firstError ??= error;
-      }
-    }
-    if (firstError !== undefined) throw firstError;
   }
 
   async #history(

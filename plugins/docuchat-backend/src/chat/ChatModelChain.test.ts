@@ -10,7 +10,11 @@ import {
   OpenAiTestServer,
   startOpenAiTestServer,
 } from '../testing/openAiTestServer';
-import { ChatChainRequest, ChatModelChain } from './ChatModelChain';
+import {
+  ChatChainRequest,
+  ChatModelChain,
+  FailedAttempt,
+} from './ChatModelChain';
 import { countPromptTokens } from './chatTokens';
 import { FallbackRecorder } from './FallbackRecorder';
 import { OpenAiChatModel } from './OpenAiChatModel';
@@ -210,17 +214,55 @@ describe('ChatModelChain', () => {
         throw new Error('401 wrong key');
       },
     };
+    const attempts: FailedAttempt[] = [];
     await expect(
-      chain([broken, openAi('gpt-4o-mini')]).open(request),
+      chain([broken, openAi('gpt-4o-mini')]).open({
+        ...request,
+        onFailedAttempt: async attempt => {
+          attempts.push(attempt);
+        },
+      }),
     ).rejects.toThrow('401 wrong key');
     expect(server.requests).toHaveLength(0);
     expect(recorded).toEqual([]);
+    // Still a call: reported, with nothing billed (the provider refused it).
+    expect(attempts).toEqual([
+      {
+        model: 'broken',
+        usage: { promptTokens: 0, completionTokens: 0, estimated: false },
+      },
+    ]);
+  });
+
+  it('reports every failed attempt as it fails, before the chain goes on', async () => {
+    server.script(CHAT, behaviours.serverError(), behaviours.hang());
+    const reported: Array<[string, number]> = [];
+    const answer = await chain().open({
+      ...request,
+      onFailedAttempt: async attempt => {
+        // Awaited: the next model is not asked before this returns.
+        reported.push([attempt.model, server.requestsTo(CHAT).length]);
+      },
+    });
+
+    expect(answer.model).toBe(EXTRACTIVE);
+    expect(reported).toEqual([
+      [PRIMARY, 1],
+      [SECONDARY, 2],
+    ]);
   });
 
   it('stops at the caller abort instead of falling back', async () => {
     server.script(CHAT, behaviours.hang());
     const controller = new AbortController();
-    const pending = chain().open({ ...request, signal: controller.signal });
+    const attempts: FailedAttempt[] = [];
+    const pending = chain().open({
+      ...request,
+      signal: controller.signal,
+      onFailedAttempt: async attempt => {
+        attempts.push(attempt);
+      },
+    });
     while (server.requestsTo(CHAT).length === 0) {
       await new Promise(resolve => setTimeout(resolve, 5));
     }
@@ -228,6 +270,17 @@ describe('ChatModelChain', () => {
     await expect(pending).rejects.toThrow('client left');
     expect(server.requestsTo(CHAT)).toHaveLength(1);
     expect(recorded).toEqual([]);
+    // The primary had the prompt: its call is reported, estimated.
+    expect(attempts).toEqual([
+      {
+        model: PRIMARY,
+        usage: {
+          promptTokens: countPromptTokens(request.messages),
+          completionTokens: 0,
+          estimated: true,
+        },
+      },
+    ]);
   });
 
   it('keeps answering when the recorder throws', async () => {

@@ -11,6 +11,21 @@ import { countPromptTokens } from './chatTokens';
 import { ExtractiveAnswerer, NumberedSource } from './ExtractiveAnswerer';
 import { FallbackRecorder } from './FallbackRecorder';
 
+const NOTHING_BILLED: ChatUsage = {
+  promptTokens: 0,
+  completionTokens: 0,
+  estimated: false,
+};
+
+/** A call whose prompt the provider may have read, but sent nothing back. */
+function estimatedPromptUsage(messages: ChatMessage[]): ChatUsage {
+  return {
+    promptTokens: countPromptTokens(messages),
+    completionTokens: 0,
+    estimated: true,
+  };
+}
+
 /** What the chain needs: the prompt for models, the parts for the answerer. */
 export interface ChatChainRequest {
   /** The full prompt (system, sources, history, question) for the models. */
@@ -20,6 +35,19 @@ export interface ChatChainRequest {
   /** The retrieved passages as numbered in the prompt. */
   sources: NumberedSource[];
   signal?: AbortSignal;
+  /**
+   * Called (and awaited) for every model call that does not give the
+   * answer, as it fails: each step down, the caller's abort and errors no
+   * fallback may hide. So each call's ledger row is written even when a
+   * later step throws.
+   */
+  onFailedAttempt?: (attempt: FailedAttempt) => Promise<void>;
+}
+
+/** A model called without getting the answer, and what it may have cost. */
+export interface FailedAttempt {
+  model: string;
+  usage: ChatUsage;
 }
 
 /** One step down the chain. */
@@ -94,10 +122,23 @@ export class ChatModelChain {
         return { model: model.id, stream, fallbacks };
       } catch (error) {
         if (signal?.aborted || !(error instanceof ChatModelError)) {
+          // Aborted: the prompt may have been read. Anything else is the
+          // provider refusing the request (key, model, bad request).
+          await request.onFailedAttempt?.({
+            model: model.id,
+            usage: signal?.aborted
+              ? estimatedPromptUsage(messages)
+              : NOTHING_BILLED,
+          });
           throw error;
         }
         const next = this.#models[i + 1]?.id ?? this.#extractive.id;
-        fallbacks.push(this.#stepDown(model.id, next, error, messages));
+        const fallback = this.#stepDown(model.id, next, error, messages);
+        fallbacks.push(fallback);
+        await request.onFailedAttempt?.({
+          model: model.id,
+          usage: fallback.usage,
+        });
       }
     }
     signal?.throwIfAborted();
@@ -137,12 +178,8 @@ export class ChatModelChain {
       this.#logger.error(`Could not record a chat fallback: ${recordError}`);
     }
     const usage = error.promptMayBeBilled
-      ? {
-          promptTokens: countPromptTokens(messages),
-          completionTokens: 0,
-          estimated: true,
-        }
-      : { promptTokens: 0, completionTokens: 0, estimated: false };
+      ? estimatedPromptUsage(messages)
+      : NOTHING_BILLED;
     return { from, to, reason: error.reason, message: error.message, usage };
   }
 }
