@@ -1,20 +1,17 @@
-import { mockServices } from '@backstage/backend-test-utils';
-import { GuardedCache } from './GuardedCache';
 import {
   queryEmbeddingCacheKey,
   QueryEmbeddingCache,
 } from './QueryEmbeddingCache';
 import {
-  closedPort,
-  describeWithRedis,
-  redisMissingInCi,
   createTestCacheService,
-  redisClientErrors,
-  redisKeyTtls,
-  watchTestRedisConnections,
-  startThrowawayRedis,
+  redisMissingInCi,
   testCacheStores,
+  watchTestRedisConnections,
 } from './__testUtils__/cacheStores';
+import {
+  describeCacheInRedis,
+  guardedTestCache,
+} from './__testUtils__/describeCacheInRedis';
 
 jest.setTimeout(30_000);
 
@@ -38,22 +35,11 @@ function bytes(vector: Float32Array) {
 function setUp(
   cacheService = createTestCacheService('memory'),
   ttlSeconds = 60,
-  /** Out-of-reach tests pass the production limit (250 ms). */
-  timeoutMs = 5_000,
 ) {
-  const logger = mockServices.logger.mock();
-  // A generous time limit: a loaded CI machine must not turn hits into
-  // misses here (GuardedCache.test.ts covers the limit itself).
-  const guarded = new GuardedCache({
-    cache: cacheService,
-    logger,
-    timeoutMs,
-  });
-  return {
+  return guardedTestCache(
+    guarded => new QueryEmbeddingCache({ cache: guarded, ttlSeconds }),
     cacheService,
-    logger,
-    cache: new QueryEmbeddingCache({ cache: guarded, ttlSeconds }),
-  };
+  );
 }
 
 describe('QueryEmbeddingCache', () => {
@@ -143,64 +129,13 @@ describe('QueryEmbeddingCache', () => {
     });
   });
 
-  describeWithRedis('in Redis itself', () => {
-    // Keyv also checks expiry on read; this is about what Redis holds.
-    it('sets the TTL on the key, and Redis drops it', async () => {
-      const { cache, cacheService } = setUp(createTestCacheService('redis'), 1);
-      await cache.set(MODEL, 8, 'q', sampleVector(8));
-      const ttls = [...redisKeyTtls(cacheService).values()];
-      expect(ttls).toEqual([expect.any(Number)]);
-      expect(ttls[0]).toBeGreaterThan(0);
-      expect(ttls[0]).toBeLessThanOrEqual(1_000);
-      await new Promise(resolve => setTimeout(resolve, 1_200));
-      expect(redisKeyTtls(cacheService).size).toBe(0);
-    });
-  });
-
-  describe('when Redis is out of reach', () => {
-    it('misses without throwing when nothing listens on the port', async () => {
-      const port = await closedPort();
-      const { cache, logger } = setUp(
-        createTestCacheService('redis', `redis://127.0.0.1:${port}`),
-        60,
-        250,
-      );
-      await expect(
-        cache.set(MODEL, 8, 'q', sampleVector(8)),
-      ).resolves.toBeUndefined();
-      const started = Date.now();
-      await expect(cache.get(MODEL, 8, 'q')).resolves.toBeUndefined();
-      expect(Date.now() - started).toBeLessThan(1_000);
-      expect(logger.warn).toHaveBeenCalledTimes(1);
-    });
-
-    // Needs redis-server, which comes with the Redis test server.
-    describeWithRedis('with its own Redis server', () => {
-      it('misses without throwing once a connected Redis stops', async () => {
-        const redis = await startThrowawayRedis();
-        try {
-          const { cache, logger } = setUp(
-            createTestCacheService('redis', redis.url),
-            60,
-            250,
-          );
-          await cache.set(MODEL, 8, 'q', sampleVector(8));
-          expect(await cache.get(MODEL, 8, 'q')).toBeDefined();
-
-          const errorsBefore = redisClientErrors.length;
-          await redis.stop();
-          const started = Date.now();
-          await expect(cache.get(MODEL, 8, 'q')).resolves.toBeUndefined();
-          await expect(
-            cache.set(MODEL, 8, 'q2', sampleVector(8)),
-          ).resolves.toBeUndefined();
-          expect(Date.now() - started).toBeLessThan(1_000);
-          expect(logger.warn).toHaveBeenCalledTimes(1);
-          expect(redisClientErrors.length).toBeGreaterThan(errorsBefore);
-        } finally {
-          await redis.stop();
-        }
-      });
-    });
+  describeCacheInRedis((guarded, ttlSeconds) => {
+    const cache = new QueryEmbeddingCache({ cache: guarded, ttlSeconds });
+    const question = (n: number) => `question ${n}`;
+    return {
+      set: n => cache.set(MODEL, 8, question(n), sampleVector(8)),
+      get: n => cache.get(MODEL, 8, question(n)),
+      stored: () => sampleVector(8),
+    };
   });
 });
