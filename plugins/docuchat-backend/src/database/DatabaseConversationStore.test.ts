@@ -1,12 +1,11 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabaseId } from '@backstage/backend-test-utils';
 import { Citation } from '@internal/backstage-plugin-docuchat-common';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { DatabaseConversationStore } from './DatabaseConversationStore';
 import {
-  databaseIds,
-  databasesMissingInCi,
+  createEveryTestDatabase,
   migratedDatabaseWithTenants,
 } from './__testUtils__/testDatabases';
 
@@ -49,11 +48,7 @@ function manualClock(start = '2026-11-25T10:00:00.000Z') {
 }
 
 describe('DatabaseConversationStore', () => {
-  const databases = TestDatabases.create({ ids: databaseIds });
-
-  it('runs against every database CI provides', () => {
-    expect(databasesMissingInCi(databases)).toEqual([]);
-  });
+  const databases = createEveryTestDatabase();
 
   async function setUp(databaseId: TestDatabaseId) {
     const knex = await migratedDatabaseWithTenants(databases, databaseId, [

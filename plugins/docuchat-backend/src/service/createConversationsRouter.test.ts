@@ -1,8 +1,4 @@
-import {
-  mockCredentials,
-  TestDatabaseId,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabaseId } from '@backstage/backend-test-utils';
 import { Citation } from '@internal/backstage-plugin-docuchat-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
@@ -13,10 +9,7 @@ import { applyDatabaseMigrations } from '../database/migrations';
 import { createConversationsRouter } from './createConversationsRouter';
 import { createRouterTestApp } from './__testUtils__/routerTestApp';
 import { ADMIN, ALICE, as, BOB } from './__testUtils__/testUsers';
-import {
-  databaseIds,
-  databasesMissingInCi,
-} from '../database/__testUtils__/testDatabases';
+import { createEveryTestDatabase } from '../database/__testUtils__/testDatabases';
 
 jest.setTimeout(60_000);
 
@@ -31,11 +24,7 @@ const citation: Citation = {
 };
 
 describe('createConversationsRouter', () => {
-  const databases = TestDatabases.create({ ids: databaseIds });
-
-  it('runs against every database CI provides', () => {
-    expect(databasesMissingInCi(databases)).toEqual([]);
-  });
+  const databases = createEveryTestDatabase();
 
   async function start(databaseId: TestDatabaseId) {
     const knex = await databases.init(databaseId);

@@ -1,3 +1,4 @@
+/* eslint-disable jest/no-export -- shared set-up the database tests call, not a test file itself */
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../migrations';
@@ -19,9 +20,7 @@ export const databaseIds: TestDatabaseId[] = [
  * against SQLite alone; CI starts both servers (scripts/test-servers.sh).
  * Locally only SQLite is required.
  */
-export function databasesMissingInCi(
-  databases: TestDatabases,
-): TestDatabaseId[] {
+function databasesMissingInCi(databases: TestDatabases): TestDatabaseId[] {
   const required: TestDatabaseId[] = process.env.CI
     ? databaseIds
     : ['SQLITE_3'];
@@ -48,4 +47,17 @@ export async function migratedDatabaseWithTenants(
     })),
   );
   return knex;
+}
+
+/**
+ * Call inside a `describe`: TestDatabases for every database the plugin
+ * supports, and the guard test that fails in CI when one of them could not
+ * be reached (see `databasesMissingInCi`).
+ */
+export function createEveryTestDatabase(): TestDatabases {
+  const databases = TestDatabases.create({ ids: databaseIds });
+  it('runs against every database CI provides', () => {
+    expect(databasesMissingInCi(databases)).toEqual([]);
+  });
+  return databases;
 }
