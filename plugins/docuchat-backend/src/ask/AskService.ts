@@ -12,6 +12,7 @@ import {
   ChatTurn,
 } from '@internal/backstage-plugin-docuchat-common';
 import { randomUUID } from 'node:crypto';
+import { ChatUsage } from '@internal/backstage-plugin-docuchat-node';
 import { ChatChainAnswer, ChatModelChain } from '../chat/ChatModelChain';
 import { ConversationStore } from '../database/ConversationStore';
 import { UsageEntry } from '../database/UsageLedger';
@@ -190,6 +191,26 @@ export class AskService {
 
     const usage: AskUsage[] = [];
     const onUsage = (entry: UsageEntry) => usage.push(toAskUsage(entry));
+    // A chat model call's ledger row, listed in the answer's usage too.
+    const recordChatCall = async (
+      id: string,
+      model: string,
+      spent: ChatUsage,
+    ) => {
+      const entry: UsageEntry = {
+        requestId: id,
+        tenantId,
+        model,
+        operation: 'chat',
+        promptTokens: spent.promptTokens,
+        completionTokens: spent.completionTokens,
+        estimated: spent.estimated,
+        userRef,
+        conversationId,
+      };
+      await this.#meter.record(entry);
+      onUsage(entry);
+    };
     const hits = await this.#search.search(
       tenantId,
       request.question,
@@ -223,19 +244,12 @@ export class AskService {
             signal,
             // Each failed attempt was a model call too: its row now, before
             // the next model is tried or the error goes up.
-            onFailedAttempt: async attempt => {
-              const entry: UsageEntry = {
-                requestId: `${chatId(requestId)}:attempt-${++attempts}`,
-                tenantId,
-                model: attempt.model,
-                operation: 'chat',
-                ...attempt.usage,
-                userRef,
-                conversationId,
-              };
-              await this.#meter.record(entry);
-              onUsage(entry);
-            },
+            onFailedAttempt: attempt =>
+              recordChatCall(
+                `${chatId(requestId)}:attempt-${++attempts}`,
+                attempt.model,
+                attempt.usage,
+              ),
           });
     const fallbacks = chosen.fallbacks.map(({ from, to, reason }) => ({
       from,
@@ -261,19 +275,7 @@ export class AskService {
     } finally {
       // The model was called: its row is written whatever happened above.
       const spent = await chosen.stream.usage();
-      const entry: UsageEntry = {
-        requestId: chatId(requestId),
-        tenantId,
-        model: chosen.model,
-        operation: 'chat',
-        promptTokens: spent.promptTokens,
-        completionTokens: spent.completionTokens,
-        estimated: spent.estimated,
-        userRef,
-        conversationId,
-      };
-      await this.#meter.record(entry);
-      onUsage(entry);
+      await recordChatCall(chatId(requestId), chosen.model, spent);
       this.#countModel(chosen.model, failure ? 'error' : 'success');
     }
     emit({ event: 'usage', data: { usage } });

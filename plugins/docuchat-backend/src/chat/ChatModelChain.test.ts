@@ -39,6 +39,18 @@ const request: ChatChainRequest = {
   ],
 };
 
+/** Opens the chain on `request`, collecting the failed attempts it reports. */
+async function openReporting(chain: ChatModelChain) {
+  const attempts: FailedAttempt[] = [];
+  const answer = await chain.open({
+    ...request,
+    onFailedAttempt: async attempt => {
+      attempts.push(attempt);
+    },
+  });
+  return { answer, attempts };
+}
+
 async function read(stream: ChatStream) {
   let text = '';
   for await (const delta of stream) text += delta;
@@ -106,17 +118,17 @@ describe('ChatModelChain', () => {
         failure,
         behaviours.chatAnswer({ text: 'From the secondary.' }),
       );
-      const answer = await chain().open(request);
+      const { answer, attempts } = await openReporting(chain());
 
       expect(answer.model).toBe(SECONDARY);
       expect(await read(answer.stream)).toBe('From the secondary.');
       expect((await answer.stream.usage()).estimated).toBe(false);
       expect(answer.fallbacks).toEqual([
+        { from: PRIMARY, to: SECONDARY, reason, message: expect.any(String) },
+      ]);
+      expect(attempts).toEqual([
         {
-          from: PRIMARY,
-          to: SECONDARY,
-          reason,
-          message: expect.any(String),
+          model: PRIMARY,
           usage: billed
             ? {
                 promptTokens: countPromptTokens(request.messages),
@@ -137,18 +149,18 @@ describe('ChatModelChain', () => {
   it('falls back to the secondary when the primary refuses connections', async () => {
     const gone = await startOpenAiTestServer();
     await gone.close();
-    const answer = await chain([
-      openAi('gpt-4o', gone.baseURL),
-      openAi('gpt-4o-mini'),
-    ]).open(request);
+    const { answer, attempts } = await openReporting(
+      chain([openAi('gpt-4o', gone.baseURL), openAi('gpt-4o-mini')]),
+    );
     expect(answer.model).toBe(SECONDARY);
     expect(recorded).toEqual([[PRIMARY, SECONDARY, 'connection']]);
     // The request never left: nothing to bill.
-    expect(answer.fallbacks[0].usage).toEqual({
-      promptTokens: 0,
-      completionTokens: 0,
-      estimated: false,
-    });
+    expect(attempts).toEqual([
+      {
+        model: PRIMARY,
+        usage: { promptTokens: 0, completionTokens: 0, estimated: false },
+      },
+    ]);
   });
 
   it('ends with an extractive answer with citations when both fail', async () => {
@@ -290,15 +302,17 @@ describe('ChatModelChain', () => {
         throw new ChatModelError('server_error', 'down');
       },
     };
-    const answer = await new ChatModelChain({
-      models: [failing],
-      recorder: {
-        record: () => {
-          throw new Error('metrics broken');
+    const { answer, attempts } = await openReporting(
+      new ChatModelChain({
+        models: [failing],
+        recorder: {
+          record: () => {
+            throw new Error('metrics broken');
+          },
         },
-      },
-      logger,
-    }).open(request);
+        logger,
+      }),
+    );
     expect(answer.model).toBe(EXTRACTIVE);
     expect(answer.fallbacks).toEqual([
       {
@@ -306,7 +320,12 @@ describe('ChatModelChain', () => {
         to: EXTRACTIVE,
         reason: 'server_error',
         message: 'down',
-        // A module's own ChatModelError: billed unless it says otherwise.
+      },
+    ]);
+    // A module's own ChatModelError: billed unless it says otherwise.
+    expect(attempts).toEqual([
+      {
+        model: 'failing',
         usage: {
           promptTokens: countPromptTokens(request.messages),
           completionTokens: 0,

@@ -44,7 +44,11 @@ export interface ChatChainRequest {
   onFailedAttempt?: (attempt: FailedAttempt) => Promise<void>;
 }
 
-/** A model called without getting the answer, and what it may have cost. */
+/**
+ * A model called without getting the answer, and what it may have cost:
+ * the prompt's tokens counted locally (estimated) unless the provider turned
+ * the request away unread; never completion tokens, as none reached us.
+ */
 export interface FailedAttempt {
   model: string;
   usage: ChatUsage;
@@ -57,12 +61,6 @@ export interface ChatFallback {
   reason: ChatModelFailureReason;
   /** The failure, for logs and the answer's diagnostics. */
   message: string;
-  /**
-   * What the failed attempt may have cost, for its ledger row: the prompt's
-   * tokens counted locally (estimated) unless the provider turned the
-   * request away unread; never completion tokens, as none reached us.
-   */
-  usage: ChatUsage;
 }
 
 export interface ChatChainAnswer {
@@ -133,11 +131,12 @@ export class ChatModelChain {
           throw error;
         }
         const next = this.#models[i + 1]?.id ?? this.#extractive.id;
-        const fallback = this.#stepDown(model.id, next, error, messages);
-        fallbacks.push(fallback);
+        fallbacks.push(this.#stepDown(model.id, next, error));
         await request.onFailedAttempt?.({
           model: model.id,
-          usage: fallback.usage,
+          usage: error.promptMayBeBilled
+            ? estimatedPromptUsage(messages)
+            : NOTHING_BILLED,
         });
       }
     }
@@ -162,12 +161,7 @@ export class ChatModelChain {
     };
   }
 
-  #stepDown(
-    from: string,
-    to: string,
-    error: ChatModelError,
-    messages: ChatMessage[],
-  ): ChatFallback {
+  #stepDown(from: string, to: string, error: ChatModelError): ChatFallback {
     this.#logger.warn(
       `Chat model ${from} failed before its first token (${error.reason}): ${error.message}; falling back to ${to}`,
     );
@@ -177,9 +171,6 @@ export class ChatModelChain {
       // Metrics must not cost the user the answer.
       this.#logger.error(`Could not record a chat fallback: ${recordError}`);
     }
-    const usage = error.promptMayBeBilled
-      ? estimatedPromptUsage(messages)
-      : NOTHING_BILLED;
-    return { from, to, reason: error.reason, message: error.message, usage };
+    return { from, to, reason: error.reason, message: error.message };
   }
 }
