@@ -13,7 +13,9 @@ export interface IngestedCollection {
 }
 
 /**
- * Ingests every corpus document as one text/plain upload of a fresh tenant,
+ * Ingests every corpus document as one text/plain upload of a fresh tenant
+ * (title as the document title; title and text as the content, the way a
+ * section's heading line opens its text in the Markdown it came from),
  * through IngestionService (parse, chunk, embed, store, index), and waits
  * until the queue is empty. A document whose background ingestion fails is
  * an error: the measurement would be meaningless.

@@ -4,6 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DatabaseDocumentStore } from '../../src/database/DatabaseDocumentStore';
 import { StoredChunk } from '../../src/database/DocumentStore';
 import { createFullTextIndex } from '../../src/search/createFullTextIndex';
+import { fullTextHeading } from '../../src/search/fullTextHeading';
 import { deterministicEmbedding } from '../../src/testing/openAiTestServer';
 import { createVectorStore } from '../../src/vectors/createVectorStore';
 import { PgVectorStore } from '../../src/vectors/PgVectorStore';
@@ -238,6 +239,7 @@ export async function loadAskCorpus(
           chunkId: chunk.id,
           tenantId,
           documentId: document.id,
+          heading: fullTextHeading(title, chunk.headingPath),
           text: chunk.text,
         })),
       );

@@ -11,6 +11,7 @@ import {
   NewDocument,
   StoredChunk,
 } from './DocumentStore';
+import { fullTextHeading } from '../search/fullTextHeading';
 import { toIsoString } from './timestamps';
 
 const DOCUMENTS = 'docuchat_documents';
@@ -118,11 +119,12 @@ export class DatabaseDocumentStore implements DocumentStore {
 
   async getContent(tenantId: string, id: string) {
     const row = await this.db(DOCUMENTS)
-      .select('content', 'content_type', 'file_name')
+      .select('title', 'content', 'content_type', 'file_name')
       .where({ tenant_id: tenantId, id })
       .first();
     if (!row) throw new NotFoundError(`Document ${id} not found`);
     return {
+      title: row.title,
       content: Buffer.from(row.content),
       contentType: row.content_type,
       fileName: row.file_name ?? undefined,
@@ -172,7 +174,7 @@ export class DatabaseDocumentStore implements DocumentStore {
     // A document deleted while it was being ingested must not come back as
     // orphan chunks: fail the transaction instead.
     const query = trx(DOCUMENTS)
-      .select('id')
+      .select('title')
       .where({ tenant_id: tenantId, id: documentId });
     // SQLite serialises writers anyway and knex warns on FOR UPDATE there.
     if (trx.client.config.client === 'pg') query.forUpdate();
@@ -190,13 +192,14 @@ export class DatabaseDocumentStore implements DocumentStore {
       ordinal: chunk.ordinal,
       text: chunk.text,
       heading_path: JSON.stringify(chunk.headingPath),
+      fts_heading: fullTextHeading(document.title, chunk.headingPath),
       char_start: chunk.charStart,
       char_end: chunk.charEnd,
       token_count: chunk.tokenCount,
       embedding_model: chunk.embeddingModel,
       embedding_dimensions: chunk.embeddingDimensions,
     }));
-    // Stay under SQLite's bound-variable limit (11 columns a row).
+    // Stay under SQLite's bound-variable limit (12 columns a row).
     for (let i = 0; i < rows.length; i += 80) {
       await trx(CHUNKS).insert(rows.slice(i, i + 80));
     }

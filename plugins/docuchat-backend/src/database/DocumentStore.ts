@@ -50,7 +50,12 @@ export interface DocumentStore {
   getContent(
     tenantId: string,
     id: string,
-  ): Promise<{ content: Buffer; contentType: string; fileName?: string }>;
+  ): Promise<{
+    title: string;
+    content: Buffer;
+    contentType: string;
+    fileName?: string;
+  }>;
   /** Moves a document to `status` only if it is in one of `from`. */
   transition(
     tenantId: string,

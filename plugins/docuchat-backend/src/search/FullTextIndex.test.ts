@@ -1,7 +1,12 @@
 import { TestDatabaseId } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { createFullTextIndex } from './createFullTextIndex';
+import { fullTextHeading } from './fullTextHeading';
 import { addDocument } from './__testUtils__/addDocument';
+import {
+  HEADINGS_MIGRATION,
+  storeChunkWithoutHeading,
+} from './__testUtils__/storeChunkWithoutHeading';
 import {
   createEveryTestDatabase,
   migratedDatabaseWithTenants,
@@ -34,11 +39,12 @@ describe('FullTextIndex', () => {
         'Invoices are idempotent.',
         'Alerts page the on-call engineer.',
       ]);
-      // 7, 3 and 6 words ("on-call" is two), stop words counted.
-      const averageLength = (7 + 3 + 6) / 3;
+      // 7, 3 and 6 words ("on-call" is two), stop words counted, each
+      // after the 2 of its document's title ("notes.md").
+      const averageLength = (9 + 5 + 8) / 3;
       const idf = Math.log((3 - 1 + 0.5) / (1 + 0.5));
       const expected =
-        (idf * (1.2 + 1)) / (1 + 1.2 * (1 - 0.75 + (0.75 * 7) / averageLength));
+        (idf * (1.2 + 1)) / (1 + 1.2 * (1 - 0.75 + (0.75 * 9) / averageLength));
 
       // "backups" and "kept" each occur once, only in the first chunk.
       const hits = await fullText.search('acme', 'backups kept?', 5);
@@ -108,6 +114,43 @@ describe('FullTextIndex', () => {
 
       const hits = await fullText.search('acme', 'backups', 5);
       expect(hits.map(hit => hit.chunkId)).toEqual([backups]);
+    });
+
+    it('indexes the headings of chunks stored before the headings migration, and migrates down again', async () => {
+      const { knex, fullText } = await setUp(databaseId);
+      await knex.migrate.down({
+        directory: migrationsDir,
+        name: HEADINGS_MIGRATION,
+      });
+      const restore = {
+        title: 'Runbooks',
+        headingPath: ['Disaster recovery', 'Restore'],
+        text: 'Run pg_restore against the standby server.',
+      };
+      const chunkId = await storeChunkWithoutHeading(knex, restore);
+      const ids = async (question: string) =>
+        (await fullText.search('acme', question, 5)).map(hit => hit.chunkId);
+
+      await knex.migrate.up({
+        directory: migrationsDir,
+        name: HEADINGS_MIGRATION,
+      });
+
+      const stored = await knex('docuchat_chunks')
+        .where({ id: chunkId })
+        .first('fts_heading');
+      expect(stored.fts_heading).toBe(
+        fullTextHeading(restore.title, restore.headingPath),
+      );
+      expect(await ids('runbooks for disaster recovery')).toEqual([chunkId]);
+
+      await knex.migrate.down({
+        directory: migrationsDir,
+        name: HEADINGS_MIGRATION,
+      });
+
+      expect(await ids('runbooks for disaster recovery')).toEqual([]);
+      expect(await ids('pg_restore')).toEqual([chunkId]);
     });
   });
 });

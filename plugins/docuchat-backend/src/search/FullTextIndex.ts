@@ -1,10 +1,12 @@
 import { Knex } from 'knex';
 
-/** A chunk's text as the full-text index stores it. */
+/** A chunk as the full-text index stores it: its headings, then its text. */
 export interface FullTextRow {
   chunkId: string;
   tenantId: string;
   documentId: string;
+  /** fullTextHeading() of the chunk's document title and heading path. */
+  heading: string;
   text: string;
 }
 

@@ -1,3 +1,4 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { TestDatabaseId } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import {
@@ -7,30 +8,18 @@ import {
 import { seededRandom } from '../testing/seededRandom';
 import { PostgresFullTextIndex } from './PostgresFullTextIndex';
 import { addDocument } from './__testUtils__/addDocument';
+import { recount, statistics } from './__testUtils__/ftsStatistics';
+import {
+  HEADINGS_MIGRATION,
+  storeChunkWithoutHeading,
+} from './__testUtils__/storeChunkWithoutHeading';
+
+const migrationsDir = resolvePackagePath(
+  '@internal/backstage-plugin-docuchat-backend',
+  'migrations',
+);
 
 jest.setTimeout(120_000);
-
-/** The statistics recounted from the chunks, in the tables' shape. */
-async function recount(knex: Knex) {
-  const tenants = await knex.raw(`
-    SELECT tenant_id, count(*)::int AS chunk_count, sum(fts_length)::bigint AS total_length
-    FROM docuchat_chunks GROUP BY tenant_id ORDER BY tenant_id`);
-  const lexemes = await knex.raw(`
-    SELECT c.tenant_id, u.lexeme, count(*)::int AS chunk_count
-    FROM docuchat_chunks c, unnest(tsvector_to_array(c.tsv)) AS u(lexeme)
-    GROUP BY c.tenant_id, u.lexeme ORDER BY c.tenant_id, u.lexeme`);
-  return { tenants: tenants.rows, lexemes: lexemes.rows };
-}
-
-async function statistics(knex: Knex) {
-  const tenants = await knex.raw(`
-    SELECT tenant_id, chunk_count, total_length
-    FROM docuchat_fts_tenants ORDER BY tenant_id`);
-  const lexemes = await knex.raw(`
-    SELECT tenant_id, lexeme, chunk_count
-    FROM docuchat_fts_lexemes ORDER BY tenant_id, lexeme`);
-  return { tenants: tenants.rows, lexemes: lexemes.rows };
-}
 
 async function deleteDocumentOf(knex: Knex, chunkId: string) {
   const { document_id: documentId } = await knex('docuchat_chunks')
@@ -192,13 +181,52 @@ describe('PostgresFullTextIndex', () => {
       expect(await statistics(knex)).toEqual({ tenants: [], lexemes: [] });
     });
 
-    it('refuses to change a chunk text in place, which would skew the statistics', async () => {
+    it('refuses to change a chunk text or heading in place, which would skew the statistics', async () => {
       const { knex, fullText } = await setUp(databaseId);
       const [chunkId] = await addDocument(knex, fullText, 'acme', ['Backups.']);
 
       await expect(
         knex('docuchat_chunks').where({ id: chunkId }).update({ text: 'x' }),
       ).rejects.toThrow(/not updated in place/);
+      await expect(
+        knex('docuchat_chunks')
+          .where({ id: chunkId })
+          .update({ fts_heading: 'x' }),
+      ).rejects.toThrow(/not updated in place/);
+    });
+
+    it('counts the statistics again when the headings migration goes up and down', async () => {
+      const { knex, fullText } = await setUp(databaseId);
+      await addDocument(knex, fullText, 'globex', ['Globex keeps backups.']);
+      await knex.migrate.down({
+        directory: migrationsDir,
+        name: HEADINGS_MIGRATION,
+      });
+      await storeChunkWithoutHeading(knex, {
+        title: 'Runbooks',
+        headingPath: ['Disaster recovery'],
+        text: 'Run pg_restore against the standby server.',
+      });
+      const lexemesOfAcme = async () =>
+        (await statistics(knex)).lexemes
+          .filter((l: any) => l.tenant_id === 'acme')
+          .map((l: any) => l.lexeme);
+
+      await knex.migrate.up({
+        directory: migrationsDir,
+        name: HEADINGS_MIGRATION,
+      });
+      expect(await statistics(knex)).toEqual(await recount(knex));
+      expect(await lexemesOfAcme()).toEqual(
+        expect.arrayContaining(['runbook', 'disast', 'recoveri', 'pgrestor']),
+      );
+
+      await knex.migrate.down({
+        directory: migrationsDir,
+        name: HEADINGS_MIGRATION,
+      });
+      expect(await statistics(knex)).toEqual(await recount(knex));
+      expect(await lexemesOfAcme()).not.toContain('recoveri');
     });
 
     it('ranks exactly as scoring every matching chunk would, for common and rare words', async () => {

@@ -29,7 +29,8 @@ interface TermRow {
  * (floored at 1e-6 for words in more than half the chunks, as FTS5 does)
  * and the chunk's length in words, stop words included (`fts_length`).
  * Text and question go through the same `docuchat_fts_vector` (migration
- * 20261125050000_full_text_v2); N, the average length and each lexeme's
+ * 20261125050000_full_text_v2), the text being the chunk's headings and
+ * text (20261126010000_full_text_headings); N, the average length and each lexeme's
  * document frequency come from the statistics the chunk triggers keep
  * (20261126000000_full_text_statistics). `ts_rank_cd` is not used: it has
  * no IDF and no length normalisation, and ranks worse (REFERENCE.md).
@@ -47,8 +48,8 @@ export class PostgresFullTextIndex implements FullTextIndex {
   constructor(private readonly db: Knex) {}
 
   async insert(): Promise<void> {
-    // The tsvector column is generated from docuchat_chunks.text, and the
-    // statistics follow by trigger.
+    // The tsvector column is generated from docuchat_chunks.fts_heading and
+    // text, and the statistics follow by trigger.
   }
 
   async deleteDocument(): Promise<void> {

@@ -6,7 +6,8 @@ const TABLE = 'docuchat_chunks_fts';
 
 /**
  * FTS5 with the porter tokenizer, `_` joining words (migration
- * 20261125050000_full_text_v2); its bm25() is real BM25 (k1 1.2, b 0.75,
+ * 20261125050000_full_text_v2), over each chunk's headings and text
+ * (20261126010000_full_text_headings); its bm25() is real BM25 (k1 1.2, b 0.75,
  * Robertson/Sparck Jones IDF), which PostgresFullTextIndex computes alike.
  * The statistics behind bm25() span every tenant in the table (scores only,
  * never rows: results are filtered by tenant).
@@ -19,7 +20,7 @@ export class SqliteFullTextIndex implements FullTextIndex {
     for (let i = 0; i < rows.length; i += 200) {
       await trx(TABLE).insert(
         rows.slice(i, i + 200).map(row => ({
-          text: row.text,
+          text: `${row.heading}\n${row.text}`,
           chunk_id: row.chunkId,
           tenant_id: row.tenantId,
           document_id: row.documentId,

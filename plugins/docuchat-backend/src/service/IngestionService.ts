@@ -8,6 +8,7 @@ import { UsageMeter } from '../metering/UsageMeter';
 import { PayloadTooLargeError } from '../ingest/errors';
 import { parseDocument } from '../ingest/parseDocument';
 import { FullTextIndex } from '../search/FullTextIndex';
+import { fullTextHeading } from '../search/fullTextHeading';
 import { VectorStore } from '../vectors/types';
 
 export interface Upload {
@@ -166,10 +167,8 @@ export class IngestionService {
   private async ingest(tenantId: string, id: string): Promise<number> {
     const { documents, vectors, fullText, embeddings, chunking, meter } =
       this.options;
-    const { content, contentType, fileName } = await documents.getContent(
-      tenantId,
-      id,
-    );
+    const { title, content, contentType, fileName } =
+      await documents.getContent(tenantId, id);
     const parsed = await parseDocument(content, { contentType, fileName });
     const chunks = chunkDocument(parsed, chunking);
 
@@ -228,6 +227,7 @@ export class IngestionService {
           chunkId: chunk.id,
           tenantId,
           documentId: id,
+          heading: fullTextHeading(title, chunk.headingPath),
           text: chunk.text,
         })),
       );

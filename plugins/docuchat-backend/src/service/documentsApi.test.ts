@@ -169,6 +169,57 @@ describe('documents API', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'finds a chunk by its document title and headings, which its text lacks, on %p',
+    async databaseId => {
+      const { server } = await start(databaseId);
+      const upload = (body: object) =>
+        request(server)
+          .post('/api/docuchat/tenants/acme/documents')
+          .set('Authorization', as(ALICE))
+          .send(body);
+      const recovery = await upload({
+        title: 'Runbooks',
+        contentType: 'text/markdown',
+        text: [
+          '# Disaster recovery',
+          'Declare the incident in the on-call channel first.',
+          '## Restore',
+          'Run pg_restore against the standby server.',
+        ].join('\n\n'),
+      });
+      const postmortem = await upload({
+        title: 'Postmortem template',
+        text: 'Write what happened, when, and who was paged.',
+      });
+      await waitUntilReady(server, 'acme', recovery.body.id, ALICE);
+      await waitUntilReady(server, 'acme', postmortem.body.id, ALICE);
+      const fullText = async (q: string) =>
+        (
+          await request(server)
+            .get('/api/docuchat/tenants/acme/search')
+            .query({ q, k: 5, mode: 'fulltext' })
+            .set('Authorization', as(ALICE))
+        ).body.hits;
+
+      // "Disaster recovery" is only in the Restore chunk's heading path.
+      const restore = (await fullText('disaster recovery')).find((hit: any) =>
+        hit.text.includes('pg_restore'),
+      );
+      expect(restore).toMatchObject({
+        headingPath: ['Disaster recovery', 'Restore'],
+      });
+      expect(restore.text).not.toMatch(/disaster|recovery/i);
+      // "Postmortem" is only in the document's title.
+      expect(await fullText('postmortem')).toEqual([
+        expect.objectContaining({
+          documentTitle: 'Postmortem template',
+          text: 'Write what happened, when, and who was paged.',
+        }),
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'rejects bad input with a clear error and writes nothing on %p',
     async databaseId => {
       const { server, knex } = await start(databaseId);

@@ -1,6 +1,9 @@
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { FullTextIndex } from '../FullTextIndex';
+import { fullTextHeading } from '../fullTextHeading';
+
+const TITLE = 'notes.md';
 
 /** Stores one document of the tenant with these chunk texts; returns chunk ids. */
 export async function addDocument(
@@ -11,11 +14,12 @@ export async function addDocument(
 ): Promise<string[]> {
   const documentId = randomUUID();
   const chunkIds = texts.map(() => randomUUID());
+  const heading = fullTextHeading(TITLE, []);
   await knex.transaction(async trx => {
     await trx('docuchat_documents').insert({
       id: documentId,
       tenant_id: tenantId,
-      title: 'notes.md',
+      title: TITLE,
       content_type: 'text/markdown',
       content_hash: documentId.replace(/-/g, ''),
       size_bytes: 1,
@@ -29,6 +33,7 @@ export async function addDocument(
         ordinal,
         text,
         heading_path: '[]',
+        fts_heading: heading,
         char_start: 0,
         char_end: text.length,
         token_count: 1,
@@ -42,6 +47,7 @@ export async function addDocument(
         chunkId: chunkIds[ordinal],
         tenantId,
         documentId,
+        heading,
         text,
       })),
     );
