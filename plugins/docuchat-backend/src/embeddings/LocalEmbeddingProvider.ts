@@ -13,9 +13,10 @@ import { splitIntoBatches } from './splitIntoBatches';
 /** @public */
 export interface LocalEmbeddingProviderOptions {
   /**
-   * Texts per model call. Default 8: one call blocks the event loop for its
-   * whole duration (about 30 ms per passage on one core), so small batches
-   * keep the backend answering HTTP while documents are ingested.
+   * Texts per model call. Default 8: a call cannot be interrupted (about
+   * 30 ms per passage on one core), so an abort takes effect within one
+   * batch. The model runs in a worker thread (loadUseLiteModel), never on
+   * the backend's event loop.
    */
   batchSize?: number;
   logger?: LoggerService;
@@ -70,13 +71,12 @@ export class LocalEmbeddingProvider implements EmbeddingProvider {
     const vectors: Float32Array[] = [];
     for (const batch of splitIntoBatches(texts, this.#batchSize)) {
       // The model cannot be interrupted inside a batch; between batches the
-      // signal is honoured and other work on the event loop gets a turn.
+      // signal is honoured.
       signal?.throwIfAborted();
       const output = await encoder.embed(batch);
       for (const values of output) {
         vectors.push(l2Normalize(Float32Array.from(values)));
       }
-      await new Promise(resolve => setImmediate(resolve));
     }
     return { vectors, promptTokens: countEmbeddingTokens(texts) };
   }
