@@ -25,6 +25,11 @@ exports.up = async function up(knex) {
       .comment('Document title and heading path, one per line, for full text');
   });
   if (knex.client.config.client === 'pg') {
+    // Before the backfill: with the tsvector columns and their GIN index in
+    // place, every updated row also recomputed and reindexed them (20k
+    // chunks of 250 words: 45 s for the migration instead of 20-24 s, which
+    // is nearly all computing the new tsvectors, about 1 ms a chunk).
+    await dropFullText(knex);
     await knex.raw(`
       UPDATE docuchat_chunks c
       SET fts_heading = concat_ws(E'\\n', d.title, (
@@ -52,6 +57,7 @@ exports.up = async function up(knex) {
 exports.down = async function down(knex) {
   if (knex.client.config.client === 'pg') {
     await refuseUpdatesOf(knex, 'text, tenant_id');
+    await dropFullText(knex);
     await generateFullText(knex, 'text');
   } else {
     await rewriteSqliteRows(knex, 'c.text');
@@ -61,17 +67,21 @@ exports.down = async function down(knex) {
   });
 };
 
+/** @param {import('knex').Knex} knex */
+async function dropFullText(knex) {
+  await knex.raw(
+    'ALTER TABLE docuchat_chunks DROP COLUMN tsv, DROP COLUMN fts_length',
+  );
+}
+
 /**
- * Regenerates `tsv` and `fts_length` from `source` and recounts the BM25
+ * Generates `tsv` and `fts_length` from `source` and recounts the BM25
  * statistics, which the chunk triggers only keep up on insert and delete.
  *
  * @param {import('knex').Knex} knex
  * @param {string} source
  */
 async function generateFullText(knex, source) {
-  await knex.raw(
-    'ALTER TABLE docuchat_chunks DROP COLUMN tsv, DROP COLUMN fts_length',
-  );
   await knex.raw(`
     ALTER TABLE docuchat_chunks
       ADD COLUMN tsv tsvector
