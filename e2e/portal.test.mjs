@@ -89,15 +89,24 @@ test('health answers without credentials, other routes need them', async () => {
 });
 
 test('the catalog lists catalog-info.yaml and the environments', async () => {
-  const entities = await api('/api/catalog/entities');
-  const refs = entities.map(e => `${e.kind}:${e.metadata.name}`);
-  for (const ref of [
+  const expected = [
     'System:docuchat',
     'Component:docuchat-backend',
     'Component:docuchat-frontend',
     'Resource:docuchat-staging',
     'Resource:docuchat-production',
-  ]) {
+  ];
+  // The catalog processes its locations in the background after start-up,
+  // so the first answers may not hold them yet.
+  const deadline = Date.now() + 120_000;
+  let refs;
+  do {
+    const entities = await api('/api/catalog/entities');
+    refs = entities.map(e => `${e.kind}:${e.metadata.name}`);
+    if (expected.every(ref => refs.includes(ref))) break;
+    await new Promise(r => setTimeout(r, 1000));
+  } while (Date.now() < deadline);
+  for (const ref of expected) {
     assert.ok(refs.includes(ref), `${ref} missing from ${refs.join(', ')}`);
   }
 });
