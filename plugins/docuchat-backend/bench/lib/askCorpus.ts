@@ -4,7 +4,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DatabaseDocumentStore } from '../../src/database/DatabaseDocumentStore';
 import { StoredChunk } from '../../src/database/DocumentStore';
 import { createFullTextIndex } from '../../src/search/createFullTextIndex';
-import { fullTextHeading } from '../../src/search/fullTextHeading';
 import { deterministicEmbedding } from '../../src/testing/openAiTestServer';
 import { createVectorStore } from '../../src/vectors/createVectorStore';
 import { PgVectorStore } from '../../src/vectors/PgVectorStore';
@@ -233,16 +232,7 @@ export async function loadAskCorpus(
           vector: deterministicEmbedding(chunk.text, dimensions),
         })),
       );
-      await fullText.insert(
-        trx,
-        stored.map(chunk => ({
-          chunkId: chunk.id,
-          tenantId,
-          documentId: document.id,
-          heading: fullTextHeading(title, chunk.headingPath),
-          text: chunk.text,
-        })),
-      );
+      await fullText.indexDocument(trx, tenantId, document.id);
     });
     written += size;
     count++;

@@ -119,12 +119,11 @@ export class DatabaseDocumentStore implements DocumentStore {
 
   async getContent(tenantId: string, id: string) {
     const row = await this.db(DOCUMENTS)
-      .select('title', 'content', 'content_type', 'file_name')
+      .select('content', 'content_type', 'file_name')
       .where({ tenant_id: tenantId, id })
       .first();
     if (!row) throw new NotFoundError(`Document ${id} not found`);
     return {
-      title: row.title,
       content: Buffer.from(row.content),
       contentType: row.content_type,
       fileName: row.file_name ?? undefined,

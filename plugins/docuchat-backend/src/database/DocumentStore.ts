@@ -50,12 +50,7 @@ export interface DocumentStore {
   getContent(
     tenantId: string,
     id: string,
-  ): Promise<{
-    title: string;
-    content: Buffer;
-    contentType: string;
-    fileName?: string;
-  }>;
+  ): Promise<{ content: Buffer; contentType: string; fileName?: string }>;
   /** Moves a document to `status` only if it is in one of `from`. */
   transition(
     tenantId: string,

@@ -1,15 +1,5 @@
 import { Knex } from 'knex';
 
-/** A chunk as the full-text index stores it: its headings, then its text. */
-export interface FullTextRow {
-  chunkId: string;
-  tenantId: string;
-  documentId: string;
-  /** fullTextHeading() of the chunk's document title and heading path. */
-  heading: string;
-  text: string;
-}
-
 /** A chunk found by words; `score` is BM25 (higher is better). */
 export interface FullTextHit {
   chunkId: string;
@@ -21,8 +11,15 @@ export interface FullTextHit {
  * matching (questions are not keyword lists, so words are ORed).
  */
 export interface FullTextIndex {
-  /** Indexes chunks inside the caller's transaction. */
-  insert(trx: Knex.Transaction, rows: FullTextRow[]): Promise<void>;
+  /**
+   * Indexes a document's chunks, written to docuchat_chunks earlier in the
+   * caller's transaction, from their rows: `fts_heading`, then `text`.
+   */
+  indexDocument(
+    trx: Knex.Transaction,
+    tenantId: string,
+    documentId: string,
+  ): Promise<void>;
   deleteDocument(
     db: Knex | Knex.Transaction,
     tenantId: string,

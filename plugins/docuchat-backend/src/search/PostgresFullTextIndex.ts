@@ -47,7 +47,7 @@ interface TermRow {
 export class PostgresFullTextIndex implements FullTextIndex {
   constructor(private readonly db: Knex) {}
 
-  async insert(): Promise<void> {
+  async indexDocument(): Promise<void> {
     // The tsvector column is generated from docuchat_chunks.fts_heading and
     // text, and the statistics follow by trigger.
   }

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { ENGLISH_STOP_WORDS } from './englishStopWords';
-import { FullTextHit, FullTextIndex, FullTextRow } from './FullTextIndex';
+import { FullTextHit, FullTextIndex } from './FullTextIndex';
 
 const TABLE = 'docuchat_chunks_fts';
 
@@ -15,18 +15,19 @@ const TABLE = 'docuchat_chunks_fts';
 export class SqliteFullTextIndex implements FullTextIndex {
   constructor(private readonly db: Knex) {}
 
-  async insert(trx: Knex.Transaction, rows: FullTextRow[]): Promise<void> {
-    // SQLite caps bound variables per statement; 200 rows × 4 stays below it.
-    for (let i = 0; i < rows.length; i += 200) {
-      await trx(TABLE).insert(
-        rows.slice(i, i + 200).map(row => ({
-          text: `${row.heading}\n${row.text}`,
-          chunk_id: row.chunkId,
-          tenant_id: row.tenantId,
-          document_id: row.documentId,
-        })),
-      );
-    }
+  async indexDocument(
+    trx: Knex.Transaction,
+    tenantId: string,
+    documentId: string,
+  ): Promise<void> {
+    // The same text PostgreSQL generates its tsvector from.
+    await trx.raw(
+      `INSERT INTO ${TABLE} (text, chunk_id, tenant_id, document_id)
+       SELECT fts_heading || char(10) || text, id, tenant_id, document_id
+       FROM docuchat_chunks
+       WHERE tenant_id = ? AND document_id = ?`,
+      [tenantId, documentId],
+    );
   }
 
   async deleteDocument(

@@ -8,7 +8,6 @@ import { UsageMeter } from '../metering/UsageMeter';
 import { PayloadTooLargeError } from '../ingest/errors';
 import { parseDocument } from '../ingest/parseDocument';
 import { FullTextIndex } from '../search/FullTextIndex';
-import { fullTextHeading } from '../search/fullTextHeading';
 import { VectorStore } from '../vectors/types';
 
 export interface Upload {
@@ -167,8 +166,10 @@ export class IngestionService {
   private async ingest(tenantId: string, id: string): Promise<number> {
     const { documents, vectors, fullText, embeddings, chunking, meter } =
       this.options;
-    const { title, content, contentType, fileName } =
-      await documents.getContent(tenantId, id);
+    const { content, contentType, fileName } = await documents.getContent(
+      tenantId,
+      id,
+    );
     const parsed = await parseDocument(content, { contentType, fileName });
     const chunks = chunkDocument(parsed, chunking);
 
@@ -221,16 +222,7 @@ export class IngestionService {
           vector: vectorsByChunk[i],
         })),
       );
-      await fullText.insert(
-        trx,
-        stored.map(chunk => ({
-          chunkId: chunk.id,
-          tenantId,
-          documentId: id,
-          heading: fullTextHeading(title, chunk.headingPath),
-          text: chunk.text,
-        })),
-      );
+      await fullText.indexDocument(trx, tenantId, id);
     });
     return stored.length;
   }

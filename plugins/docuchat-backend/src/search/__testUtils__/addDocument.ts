@@ -14,7 +14,6 @@ export async function addDocument(
 ): Promise<string[]> {
   const documentId = randomUUID();
   const chunkIds = texts.map(() => randomUUID());
-  const heading = fullTextHeading(TITLE, []);
   await knex.transaction(async trx => {
     await trx('docuchat_documents').insert({
       id: documentId,
@@ -33,7 +32,7 @@ export async function addDocument(
         ordinal,
         text,
         heading_path: '[]',
-        fts_heading: heading,
+        fts_heading: fullTextHeading(TITLE, []),
         char_start: 0,
         char_end: text.length,
         token_count: 1,
@@ -41,16 +40,7 @@ export async function addDocument(
         embedding_dimensions: 3,
       })),
     );
-    await fullText.insert(
-      trx,
-      texts.map((text, ordinal) => ({
-        chunkId: chunkIds[ordinal],
-        tenantId,
-        documentId,
-        heading,
-        text,
-      })),
-    );
+    await fullText.indexDocument(trx, tenantId, documentId);
   });
   return chunkIds;
 }
