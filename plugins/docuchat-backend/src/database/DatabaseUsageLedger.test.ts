@@ -9,6 +9,7 @@ import {
 } from './__testUtils__/testDatabases';
 
 const MIGRATION = '20261125030000_usage_ledger.js';
+const SETTLEMENT = '20261202000000_usage_settlement.js';
 const migrationsDir = resolvePackagePath(
   '@internal/backstage-plugin-docuchat-backend',
   'migrations',
@@ -99,11 +100,20 @@ describe('DatabaseUsageLedger', () => {
       expect(Boolean(stored.estimated)).toBe(false);
       expect(stored.user_ref).toBeNull();
 
+      // Later migrations of the ledger go down first and up after it.
+      await knex.migrate.down({ directory: migrationsDir, name: SETTLEMENT });
+      expect(await knex.schema.hasColumn('docuchat_usage', 'status')).toBe(
+        false,
+      );
       await knex.migrate.down({ directory: migrationsDir, name: MIGRATION });
       expect(await knex.schema.hasTable('docuchat_usage')).toBe(false);
       expect(await knex.schema.hasTable('docuchat_tenants')).toBe(true);
       await knex.migrate.up({ directory: migrationsDir, name: MIGRATION });
       expect(await knex.schema.hasTable('docuchat_usage')).toBe(true);
+      await knex.migrate.up({ directory: migrationsDir, name: SETTLEMENT });
+      expect(await knex.schema.hasColumn('docuchat_usage', 'status')).toBe(
+        true,
+      );
       await knex.migrate.rollback({ directory: migrationsDir }, true);
       expect(await knex.schema.hasTable('docuchat_usage')).toBe(false);
     });
@@ -134,6 +144,10 @@ describe('DatabaseUsageLedger', () => {
         userRef: 'user:default/jane',
         documentId: 'doc-1',
         conversationId: 'conv-1',
+        status: 'settled',
+        settledAt: expect.any(String),
+        billable: true,
+        demo: false,
       });
       const minimal = entry();
       delete minimal.occurredAt;
@@ -556,5 +570,116 @@ describe('DatabaseUsageLedger', () => {
         ]);
       });
     }
+  });
+});
+
+describe('DatabaseUsageLedger settlement', () => {
+  const databases = createEveryTestDatabase();
+
+  describe.each(databases.eachSupportedId())('on %p', databaseId => {
+    async function setUp() {
+      const knex = await migratedDatabaseWithTenants(databases, databaseId, [
+        'acme',
+      ]);
+      return { knex, ledger: new DatabaseUsageLedger(knex) };
+    }
+
+    it('writes a pending row before the call and settles it once', async () => {
+      const { ledger } = await setUp();
+      const started = entry({ promptTokens: 90, estimated: true });
+      expect(await ledger.begin({ ...started, completionTokens: 0 })).toBe(
+        true,
+      );
+      expect(await ledger.get(started.requestId)).toMatchObject({
+        status: 'pending',
+        settledAt: undefined,
+        promptTokens: 90,
+        completionTokens: 0,
+        estimated: true,
+        billable: true,
+        demo: false,
+      });
+      // A second begin of the same call writes nothing.
+      expect(await ledger.begin(started)).toBe(false);
+
+      const final = {
+        promptTokens: 95,
+        completionTokens: 30,
+        estimated: false,
+      };
+      expect(await ledger.settle(started.requestId, final)).toBe(true);
+      const settled = await ledger.get(started.requestId);
+      expect(settled).toMatchObject({ status: 'settled', ...final });
+      expect(Date.parse(settled!.settledAt!)).not.toBeNaN();
+
+      // Settled once: a late settle (or the sweep) changes nothing.
+      expect(
+        await ledger.settle(started.requestId, { ...final, promptTokens: 1 }),
+      ).toBe(false);
+      expect(await ledger.settleAbandoned(new Date('2100-01-01'))).toEqual([]);
+      expect(await ledger.get(started.requestId)).toMatchObject(final);
+    });
+
+    it('settles abandoned pending rows as estimated, older ones only', async () => {
+      const { ledger } = await setUp();
+      const old = entry({ occurredAt: new Date('2026-11-25T10:00:00Z') });
+      const recent = entry({ occurredAt: new Date('2026-11-25T11:59:00Z') });
+      await ledger.begin(old);
+      await ledger.begin(recent);
+      const swept = await ledger.settleAbandoned(
+        new Date('2026-11-25T11:00:00Z'),
+      );
+      expect(swept.map(row => row.requestId)).toEqual([old.requestId]);
+      expect(swept[0]).toMatchObject({
+        status: 'settled',
+        estimated: true,
+        promptTokens: old.promptTokens,
+        completionTokens: old.completionTokens,
+      });
+      expect((await ledger.get(recent.requestId))?.status).toBe('pending');
+    });
+
+    it('records settled rows directly, with the billable and demo marks', async () => {
+      const { ledger } = await setUp();
+      const maintenance = entry({ operation: 'embedding', billable: false });
+      const demo = entry({ demo: true });
+      await ledger.record(maintenance);
+      await ledger.record(demo);
+      expect(await ledger.get(maintenance.requestId)).toMatchObject({
+        status: 'settled',
+        billable: false,
+        demo: false,
+      });
+      expect(await ledger.get(demo.requestId)).toMatchObject({
+        billable: true,
+        demo: true,
+      });
+      await expect(
+        ledger.record(entry({ billable: 'no' as any })),
+      ).rejects.toThrow('billable must be a boolean');
+      await expect(
+        ledger.settle('nope', {
+          promptTokens: -1,
+          completionTokens: 0,
+          estimated: false,
+        }),
+      ).rejects.toThrow('promptTokens must be an integer');
+    });
+
+    it('refuses an unknown status in the database itself', async () => {
+      const { knex } = await setUp();
+      await expect(
+        knex('docuchat_usage').insert({
+          request_id: 'bad-status',
+          tenant_id: 'acme',
+          model: 'm',
+          operation: 'chat',
+          prompt_tokens: 1,
+          completion_tokens: 1,
+          occurred_at: new Date('2026-11-25T00:00:00Z'),
+          status: 'billed',
+        }),
+      ).rejects.toHaveProperty('message');
+    });
   });
 });

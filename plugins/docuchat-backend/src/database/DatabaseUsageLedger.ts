@@ -9,6 +9,8 @@ import {
   UsageRange,
   UsageRecord,
   UsageSeriesPoint,
+  UsageSettlement,
+  UsageStatus,
 } from './UsageLedger';
 import {
   Dialect,
@@ -44,7 +46,29 @@ interface UsageRow {
   user_ref: string | null;
   document_id: string | null;
   conversation_id: string | null;
+  status: string;
+  settled_at: Date | number | string | null;
+  billable: boolean | number;
+  demo: boolean | number;
 }
+
+const ROW_COLUMNS = [
+  'request_id',
+  'tenant_id',
+  'model',
+  'operation',
+  'prompt_tokens',
+  'completion_tokens',
+  'estimated',
+  'occurred_at',
+  'user_ref',
+  'document_id',
+  'conversation_id',
+  'status',
+  'settled_at',
+  'billable',
+  'demo',
+];
 
 function requireTokens(name: string, value: unknown): number {
   if (
@@ -106,7 +130,18 @@ function toRecord(row: UsageRow): UsageRecord {
     userRef: row.user_ref ?? undefined,
     documentId: row.document_id ?? undefined,
     conversationId: row.conversation_id ?? undefined,
+    status: row.status as UsageStatus,
+    settledAt: row.settled_at === null ? undefined : fromDbTime(row.settled_at),
+    billable: Boolean(row.billable),
+    demo: Boolean(row.demo),
   };
+}
+
+function requireBoolean(name: string, value: unknown): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new InputError(`${name} must be a boolean`);
+  }
+  return value;
 }
 
 function toTenantModelUsage(row: any): TenantModelUsage {
@@ -159,6 +194,66 @@ export class DatabaseUsageLedger implements UsageLedger {
   }
 
   async record(entry: UsageEntry): Promise<boolean> {
+    return this.insert(entry, 'settled');
+  }
+
+  async begin(entry: UsageEntry): Promise<boolean> {
+    return this.insert(entry, 'pending');
+  }
+
+  async settle(
+    requestId: string,
+    settlement: UsageSettlement,
+  ): Promise<boolean> {
+    requireString('requestId', requestId, MAX_STRING);
+    if (typeof settlement?.estimated !== 'boolean') {
+      throw new InputError('estimated must be a boolean');
+    }
+    // The status condition makes the update the lock: of two concurrent
+    // settles (a finishing call and the sweep) exactly one changes the row.
+    const updated = await this.db(TABLE)
+      .where({ request_id: requestId, status: 'pending' })
+      .update({
+        prompt_tokens: requireTokens('promptTokens', settlement.promptTokens),
+        completion_tokens: requireTokens(
+          'completionTokens',
+          settlement.completionTokens,
+        ),
+        estimated: settlement.estimated,
+        status: 'settled',
+        settled_at: this.toDbTime(new Date()),
+      });
+    return updated > 0;
+  }
+
+  async settleAbandoned(startedBefore: Date): Promise<UsageRecord[]> {
+    const before = this.toDbTime(requireDate('startedBefore', startedBefore));
+    const settledAt = this.toDbTime(new Date());
+    // One statement per row id list: rows found pending here and settled by
+    // their own call in the meantime keep that call's counts (status check).
+    const candidates: string[] = (
+      await this.db(TABLE)
+        .select('request_id')
+        .where('status', 'pending')
+        .where('occurred_at', '<', before)
+    ).map((row: { request_id: string }) => row.request_id);
+    const settled: UsageRecord[] = [];
+    for (const requestId of candidates) {
+      const updated = await this.db(TABLE)
+        .where({ request_id: requestId, status: 'pending' })
+        .update({ status: 'settled', estimated: true, settled_at: settledAt });
+      if (updated > 0) {
+        const record = await this.get(requestId);
+        if (record) settled.push(record);
+      }
+    }
+    return settled;
+  }
+
+  private async insert(
+    entry: UsageEntry,
+    status: UsageStatus,
+  ): Promise<boolean> {
     if (!entry || typeof entry !== 'object') {
       throw new InputError('A usage entry is required');
     }
@@ -169,9 +264,9 @@ export class DatabaseUsageLedger implements UsageLedger {
         )}`,
       );
     }
-    if (entry.estimated !== undefined && typeof entry.estimated !== 'boolean') {
-      throw new InputError('estimated must be a boolean');
-    }
+    requireBoolean('estimated', entry.estimated);
+    requireBoolean('billable', entry.billable);
+    requireBoolean('demo', entry.demo);
     const occurredAt = requireDate(
       'occurredAt',
       entry.occurredAt ?? new Date(),
@@ -194,6 +289,10 @@ export class DatabaseUsageLedger implements UsageLedger {
       user_ref: optionalString('userRef', entry.userRef),
       document_id: optionalString('documentId', entry.documentId),
       conversation_id: optionalString('conversationId', entry.conversationId),
+      status,
+      settled_at: status === 'settled' ? this.toDbTime(new Date()) : null,
+      billable: entry.billable ?? true,
+      demo: entry.demo ?? false,
     };
 
     try {
@@ -215,23 +314,11 @@ export class DatabaseUsageLedger implements UsageLedger {
 
   async get(requestId: string): Promise<UsageRecord | undefined> {
     requireString('requestId', requestId, MAX_STRING);
-    const row = await this.db<UsageRow>(TABLE)
-      .select(
-        'request_id',
-        'tenant_id',
-        'model',
-        'operation',
-        'prompt_tokens',
-        'completion_tokens',
-        'estimated',
-        'occurred_at',
-        'user_ref',
-        'document_id',
-        'conversation_id',
-      )
+    const row: UsageRow | undefined = await this.db(TABLE)
+      .select(ROW_COLUMNS)
       .where({ request_id: requestId })
       .first();
-    return row && toRecord(row as UsageRow);
+    return row && toRecord(row);
   }
 
   async sumByTenant(

@@ -26,6 +26,25 @@ export interface UsageEntry {
   userRef?: string;
   documentId?: string;
   conversationId?: string;
+  /** False for maintenance (re-embedding): metered, never invoiced. */
+  billable?: boolean;
+  /** Made up by the demo seed. */
+  demo?: boolean;
+}
+
+/**
+ * A row is `pending` from just before its model call starts until the call
+ * ends and `settle` writes the provider's counts; a crash leaves it pending
+ * until the sweep settles it as estimated. Billing reads settled rows only.
+ */
+export type UsageStatus = 'pending' | 'settled';
+
+/** The final counts of a call, written by `settle`. */
+export interface UsageSettlement {
+  promptTokens: number;
+  completionTokens: number;
+  /** True when counted by tokenizer because the provider sent no usage. */
+  estimated: boolean;
 }
 
 /** A ledger row as read back. */
@@ -42,6 +61,11 @@ export interface UsageRecord {
   userRef?: string;
   documentId?: string;
   conversationId?: string;
+  status: UsageStatus;
+  /** ISO 8601, UTC; absent while pending. */
+  settledAt?: string;
+  billable: boolean;
+  demo: boolean;
 }
 
 /** A half-open time range: `from` ≤ occurredAt < `to`. */
@@ -81,6 +105,27 @@ export interface UsageLedger {
    * Throws InputError on invalid entries, NotFoundError on unknown tenants.
    */
   record(entry: UsageEntry): Promise<boolean>;
+
+  /**
+   * Writes the row of a call that is about to start as `pending`, with the
+   * counts known so far (the locally counted prompt, flag it estimated).
+   * Same idempotency and errors as `record`.
+   */
+  begin(entry: UsageEntry): Promise<boolean>;
+
+  /**
+   * Gives a pending row its final counts and marks it settled. True when
+   * this call settled it; false when there is no pending row under that id
+   * (already settled, or never begun): a row is settled once.
+   */
+  settle(requestId: string, settlement: UsageSettlement): Promise<boolean>;
+
+  /**
+   * Settles, as estimated and with the counts they hold, the pending rows
+   * whose call started before `startedBefore` (their process died). Returns
+   * the rows settled, so the caller can count them.
+   */
+  settleAbandoned(startedBefore: Date): Promise<UsageRecord[]>;
   /** The row recorded under this request id, if any. */
   get(requestId: string): Promise<UsageRecord | undefined>;
   /** Sums per tenant and model over the range (optionally one tenant). */
