@@ -78,6 +78,39 @@ export interface Config {
       chunkTokens?: number;
       /** Tokens repeated between consecutive chunks. Default 60. */
       overlapTokens?: number;
+      /**
+       * A replica's claim on a document it ingests lasts this long after its
+       * last renewal (renewed every third of it); a replica that died loses
+       * its documents to the others after this. Default 60.
+       */
+      leaseSeconds?: number;
+      /** Claims of one document before it ends failed. Default 3. */
+      maxAttempts?: number;
+      /** Documents one replica ingests at once. Default 1. */
+      concurrency?: number;
+      /** How often each replica looks for queued or abandoned documents. Default 10. */
+      pollSeconds?: number;
+    };
+    /** What a replica does when it is told to stop (SIGTERM). */
+    shutdown?: {
+      /**
+       * Running answers and ingestion get this long to finish; then they are
+       * cut (ledger row settled as estimated) or released to another
+       * replica. Keep it below the pod's terminationGracePeriodSeconds.
+       * Default 20.
+       */
+      graceSeconds?: number;
+    };
+    /** The usage ledger's crash safety. */
+    usage?: {
+      /**
+       * A ledger row still pending this long after its model call started
+       * belongs to a replica that died: the sweep settles it as estimated.
+       * Longer than any answer can stream. Default 900.
+       */
+      abandonedCallSeconds?: number;
+      /** How often the sweep runs (one replica at a time). Default 60. */
+      sweepSeconds?: number;
     };
     retrieval?: {
       /** Weighted reciprocal rank fusion of the vector and BM25 branches. */

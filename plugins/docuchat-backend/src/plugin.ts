@@ -29,6 +29,8 @@ import { readOptions } from './service/readOptions';
 import { createRouter } from './service/router';
 import { seedDemo } from './service/seedDemo';
 import { TenantAccess } from './service/TenantAccess';
+import { RunningWork } from './service/RunningWork';
+import { scheduleBackgroundWork } from './service/scheduleBackgroundWork';
 import { readPricing } from './usage/readPricing';
 
 /**
@@ -58,6 +60,7 @@ export const docuchatPlugin = createBackendPlugin({
     env.registerInit({
       deps: {
         actionsRegistry: actionsRegistryServiceRef,
+        auditor: coreServices.auditor,
         cache: coreServices.cache,
         config: coreServices.rootConfig,
         database: coreServices.database,
@@ -67,6 +70,7 @@ export const docuchatPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
         userInfo: coreServices.userInfo,
       },
       async init(deps) {
@@ -93,6 +97,8 @@ export const docuchatPlugin = createBackendPlugin({
         const ledger = new DatabaseUsageLedger(knex);
         const meter = new UsageMeter({ ledger, counters: metrics, logger });
         const caches = createCaches({ cache: deps.cache, config, logger });
+        // Answers streaming and documents ingesting: drained at shutdown.
+        const running = new RunningWork();
         const { documents, ingestion, search } = await createRetrievalServices({
           knex,
           embeddings,
@@ -102,6 +108,9 @@ export const docuchatPlugin = createBackendPlugin({
           queryVectorCache: caches.queryEmbeddings,
           onChunksIndexed: (tenantId, count) =>
             metrics.countIndexedChunks(tenantId, count),
+          work: options.work.ingestion,
+          running,
+          auditor: deps.auditor,
         });
         const conversations = new DatabaseConversationStore(knex);
         const ask = new AskService({
@@ -119,6 +128,7 @@ export const docuchatPlugin = createBackendPlugin({
           conversations,
           answers: caches.answers,
           counters: metrics,
+          running,
         });
 
         const access = new TenantAccess(
@@ -143,6 +153,7 @@ export const docuchatPlugin = createBackendPlugin({
             ask,
             conversations,
             ledger,
+            auditor: deps.auditor,
             pricing: readPricing(config),
             maxUploadBytes: options.maxUploadBytes,
           }),
@@ -157,6 +168,15 @@ export const docuchatPlugin = createBackendPlugin({
           allow: 'unauthenticated',
         });
 
+        await scheduleBackgroundWork({
+          scheduler: deps.scheduler,
+          lifecycle: deps.lifecycle,
+          logger,
+          running,
+          ingestion,
+          meter,
+          settings: options.work,
+        });
         // Background work starts once the whole backend is up.
         deps.lifecycle.addStartupHook(async () => {
           await ingestion.resume();

@@ -19,6 +19,7 @@ import { UsageEntry } from '../database/UsageLedger';
 import { DocuchatMetrics, RagQueryOutcome } from '../metrics/DocuchatMetrics';
 import { UsageMeter } from '../metering/UsageMeter';
 import { HybridSearch } from '../search/HybridSearch';
+import { RunningWork } from '../service/RunningWork';
 import { buildPrompt } from './buildPrompt';
 import { selectSources } from './selectSources';
 
@@ -88,6 +89,7 @@ export class AskService {
   readonly #conversations?: ConversationStore;
   readonly #answers?: AskAnswerCache;
   readonly #counters?: AskCounters;
+  readonly #running?: RunningWork;
 
   constructor(options: {
     search: HybridSearch;
@@ -100,6 +102,8 @@ export class AskService {
     conversations?: ConversationStore;
     answers?: AskAnswerCache;
     counters?: AskCounters;
+    /** The replica's running work, drained at shutdown. */
+    running?: RunningWork;
   }) {
     this.#search = options.search;
     this.#chain = options.chain;
@@ -110,9 +114,22 @@ export class AskService {
     this.#conversations = options.conversations;
     this.#answers = options.answers;
     this.#counters = options.counters;
+    this.#running = options.running;
   }
 
+  /**
+   * Answers the question. During a shutdown new questions get 503, and an
+   * answer still streaming when the grace period ends is cut like a client
+   * abort (its ledger row settled, estimated).
+   */
   async ask(input: AskInput): Promise<AskResponse> {
+    if (!this.#running) return this.#ask(input);
+    return this.#running.run(input.signal, signal =>
+      this.#ask({ ...input, signal }),
+    );
+  }
+
+  async #ask(input: AskInput): Promise<AskResponse> {
     const { tenantId, userRef, request } = input;
     const emit = input.onEvent ?? (() => {});
     const requestId = request.requestId ?? randomUUID();
@@ -191,24 +208,41 @@ export class AskService {
 
     const usage: AskUsage[] = [];
     const onUsage = (entry: UsageEntry) => usage.push(toAskUsage(entry));
-    // A chat model call's ledger row, listed in the answer's usage too.
-    const recordChatCall = async (
-      id: string,
-      model: string,
-      spent: ChatUsage,
-    ) => {
-      const entry: UsageEntry = {
-        requestId: id,
-        tenantId,
-        model,
-        operation: 'chat',
-        promptTokens: spent.promptTokens,
-        completionTokens: spent.completionTokens,
-        estimated: spent.estimated,
-        userRef,
-        conversationId,
-      };
-      await this.#meter.record(entry);
+    // One ledger row per chat call: the first is `<id>:chat`, the n-th after
+    // it `<id>:chat:attempt-n`. A model call's row is begun (pending, with
+    // the prompt counted locally) before the call and settled when it ends,
+    // on every path; a crash in between leaves it to the sweep.
+    let calls = 0;
+    let pendingCall: UsageEntry | undefined;
+    const nextCallId = () =>
+      ++calls === 1
+        ? chatId(requestId)
+        : `${chatId(requestId)}:attempt-${calls}`;
+    const chatEntry = (id: string, model: string, spent: ChatUsage) => ({
+      requestId: id,
+      tenantId,
+      model,
+      operation: 'chat' as const,
+      promptTokens: spent.promptTokens,
+      completionTokens: spent.completionTokens,
+      estimated: spent.estimated,
+      userRef,
+      conversationId,
+    });
+    const beginChatCall = async (model: string, estimate: ChatUsage) => {
+      pendingCall = chatEntry(nextCallId(), model, estimate);
+      await this.#meter.begin(pendingCall);
+    };
+    const settleChatCall = async (model: string, spent: ChatUsage) => {
+      const begun = pendingCall;
+      pendingCall = undefined;
+      const entry = chatEntry(begun?.requestId ?? nextCallId(), model, spent);
+      if (begun) {
+        await this.#meter.settle(entry);
+      } else {
+        // The local answerer: no provider call, nothing to lose to a crash.
+        await this.#meter.record(entry);
+      }
       onUsage(entry);
     };
     const hits = await this.#search.search(
@@ -228,7 +262,6 @@ export class AskService {
     const citations = selected.map(s => s.citation);
     emit({ event: 'citations', data: { citations } });
 
-    let attempts = 0;
     const chosen: ChatChainAnswer =
       selected.length === 0
         ? this.#chain.nothingFound(request.question)
@@ -242,14 +275,12 @@ export class AskService {
             question: request.question,
             sources: selected.map(s => s.source),
             signal,
-            // Each failed attempt was a model call too: its row now, before
+            onAttemptStart: attempt =>
+              beginChatCall(attempt.model, attempt.usage),
+            // Each failed attempt was a model call too: settled now, before
             // the next model is tried or the error goes up.
             onFailedAttempt: attempt =>
-              recordChatCall(
-                `${chatId(requestId)}:attempt-${++attempts}`,
-                attempt.model,
-                attempt.usage,
-              ),
+              settleChatCall(attempt.model, attempt.usage),
           });
     const fallbacks = chosen.fallbacks.map(({ from, to, reason }) => ({
       from,
@@ -275,7 +306,7 @@ export class AskService {
     } finally {
       // The model was called: its row is written whatever happened above.
       const spent = await chosen.stream.usage();
-      await recordChatCall(chatId(requestId), chosen.model, spent);
+      await settleChatCall(chosen.model, spent);
       this.#countModel(chosen.model, failure ? 'error' : 'success');
     }
     emit({ event: 'usage', data: { usage } });

@@ -42,6 +42,13 @@ export interface ChatChainRequest {
    * later step throws.
    */
   onFailedAttempt?: (attempt: FailedAttempt) => Promise<void>;
+  /**
+   * Called (and awaited) just before each model is called, with what the
+   * call will cost at least (the prompt, counted locally): the caller writes
+   * the call's pending ledger row here, so a crash during the call loses
+   * nothing. A rejection stops the chain before the model is called.
+   */
+  onAttemptStart?: (attempt: FailedAttempt) => Promise<void>;
 }
 
 /**
@@ -115,6 +122,10 @@ export class ChatModelChain {
     const fallbacks: ChatFallback[] = [];
     for (const [i, model] of this.#models.entries()) {
       signal?.throwIfAborted();
+      await request.onAttemptStart?.({
+        model: model.id,
+        usage: estimatedPromptUsage(messages),
+      });
       try {
         const stream = await model.stream({ messages, signal });
         return { model: model.id, stream, fallbacks };

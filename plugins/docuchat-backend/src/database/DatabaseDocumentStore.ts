@@ -7,12 +7,15 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import {
   ChunkWithDocument,
+  ClaimLostError,
   DocumentStore,
+  IngestionClaim,
   NewDocument,
   StoredChunk,
 } from './DocumentStore';
 import { fullTextHeading } from '../search/fullTextHeading';
 import { toIsoString } from './timestamps';
+import { Dialect, dialectOf, toDbTime } from './dialect';
 
 const DOCUMENTS = 'docuchat_documents';
 const CHUNKS = 'docuchat_chunks';
@@ -53,8 +56,38 @@ function toSummary(row: any): DocumentSummary {
   };
 }
 
+// Claims compared per statement: of two replicas the database lets one
+// update the row, the other's WHERE no longer matches.
+const CLAIM_CANDIDATES = 8;
+
 export class DatabaseDocumentStore implements DocumentStore {
-  constructor(private readonly db: Knex) {}
+  private readonly dialect: Dialect;
+
+  constructor(private readonly db: Knex) {
+    this.dialect = dialectOf(db, 'The document store');
+  }
+
+  /** Leases compare as timestamptz on PostgreSQL, epoch ms on SQLite. */
+  private time(date: Date) {
+    return toDbTime(this.dialect, date);
+  }
+
+  /** Documents nobody holds: queued, or processing under an expired lease. */
+  private claimable(query: Knex.QueryBuilder, now: Date) {
+    return query.where(q =>
+      q
+        .where('status', 'queued')
+        .orWhere(expired =>
+          expired
+            .where('status', 'processing')
+            .where(lease =>
+              lease
+                .whereNull('lease_expires_at')
+                .orWhere('lease_expires_at', '<', this.time(now)),
+            ),
+        ),
+    );
+  }
 
   async createOrFind(doc: NewDocument) {
     const existing = await this.db(DOCUMENTS)
@@ -148,12 +181,139 @@ export class DatabaseDocumentStore implements DocumentStore {
     return count > 0;
   }
 
-  async listQueued() {
-    const rows = await this.db(DOCUMENTS)
-      .select('tenant_id', 'id')
-      .where({ status: 'queued' })
-      .orderBy('created_at');
-    return rows.map(row => ({ tenantId: row.tenant_id, id: row.id }));
+  async claimNext(
+    owner: string,
+    leaseUntil: Date,
+  ): Promise<IngestionClaim | undefined> {
+    const now = new Date();
+    const candidates = await this.claimable(
+      this.db(DOCUMENTS).select('tenant_id', 'id', 'attempts'),
+      now,
+    )
+      .orderBy(['created_at', 'id'])
+      .limit(CLAIM_CANDIDATES);
+    for (const row of candidates) {
+      const claimed = await this.claimable(
+        this.db(DOCUMENTS).where({ tenant_id: row.tenant_id, id: row.id }),
+        now,
+      ).update({
+        status: 'processing',
+        error: null,
+        claimed_by: owner,
+        lease_expires_at: this.time(leaseUntil),
+        attempts: this.db.raw('attempts + 1'),
+        updated_at: this.db.fn.now(),
+      });
+      if (claimed > 0) {
+        const current = await this.db(DOCUMENTS)
+          .select('attempts')
+          .where({ tenant_id: row.tenant_id, id: row.id, claimed_by: owner })
+          .first();
+        if (!current) continue; // deleted or reset in between
+        return {
+          tenantId: row.tenant_id,
+          id: row.id,
+          attempts: Number(current.attempts),
+        };
+      }
+    }
+    return undefined;
+  }
+
+  async failExhausted(maxAttempts: number, reason: string) {
+    const now = new Date();
+    const expired = (query: Knex.QueryBuilder) =>
+      query
+        .where('status', 'processing')
+        .where('attempts', '>=', maxAttempts)
+        .where(lease =>
+          lease
+            .whereNull('lease_expires_at')
+            .orWhere('lease_expires_at', '<', this.time(now)),
+        );
+    const rows = await expired(this.db(DOCUMENTS).select('tenant_id', 'id'));
+    const failed: Array<{ tenantId: string; id: string }> = [];
+    for (const row of rows) {
+      const count = await expired(
+        this.db(DOCUMENTS).where({ tenant_id: row.tenant_id, id: row.id }),
+      ).update({
+        status: 'failed',
+        error: reason,
+        claimed_by: null,
+        lease_expires_at: null,
+        updated_at: this.db.fn.now(),
+      });
+      if (count > 0) failed.push({ tenantId: row.tenant_id, id: row.id });
+    }
+    return failed;
+  }
+
+  private claimed(tenantId: string, id: string, owner: string) {
+    return this.db(DOCUMENTS).where({
+      tenant_id: tenantId,
+      id,
+      status: 'processing',
+      claimed_by: owner,
+    });
+  }
+
+  async renewClaim(
+    tenantId: string,
+    id: string,
+    owner: string,
+    leaseUntil: Date,
+  ): Promise<boolean> {
+    const count = await this.claimed(tenantId, id, owner).update({
+      lease_expires_at: this.time(leaseUntil),
+    });
+    return count > 0;
+  }
+
+  async releaseClaim(
+    tenantId: string,
+    id: string,
+    owner: string,
+  ): Promise<boolean> {
+    const count = await this.claimed(tenantId, id, owner).update({
+      status: 'queued',
+      claimed_by: null,
+      lease_expires_at: null,
+      attempts: this.db.raw(
+        'case when attempts > 0 then attempts - 1 else 0 end',
+      ),
+      updated_at: this.db.fn.now(),
+    });
+    return count > 0;
+  }
+
+  async failClaim(
+    tenantId: string,
+    id: string,
+    owner: string,
+    error: string,
+  ): Promise<boolean> {
+    const count = await this.claimed(tenantId, id, owner).update({
+      status: 'failed',
+      error,
+      claimed_by: null,
+      lease_expires_at: null,
+      updated_at: this.db.fn.now(),
+    });
+    return count > 0;
+  }
+
+  async requeue(tenantId: string, id: string): Promise<boolean> {
+    const count = await this.db(DOCUMENTS)
+      .where({ tenant_id: tenantId, id })
+      .update({
+        status: 'queued',
+        error: null,
+        claimed_by: null,
+        lease_expires_at: null,
+        attempts: 0,
+        updated_at: this.db.fn.now(),
+      });
+    return count > 0;
   }
 
   async listEmbeddedWithOtherModel(model: string) {
@@ -169,17 +329,28 @@ export class DatabaseDocumentStore implements DocumentStore {
     tenantId: string,
     documentId: string,
     chunks: StoredChunk[],
+    claimedBy?: string,
   ): Promise<void> {
     // A document deleted while it was being ingested must not come back as
     // orphan chunks: fail the transaction instead.
     const query = trx(DOCUMENTS)
-      .select('title')
+      .select('title', 'status', 'claimed_by')
       .where({ tenant_id: tenantId, id: documentId });
     // SQLite serialises writers anyway and knex warns on FOR UPDATE there.
     if (trx.client.config.client === 'pg') query.forUpdate();
     const document = await query.first();
     if (!document) {
       throw new NotFoundError(`Document ${documentId} no longer exists`);
+    }
+    // The row lock above orders this against a takeover: once another
+    // replica (or a reindex) holds the document, this work is not stored.
+    if (
+      claimedBy !== undefined &&
+      (document.status !== 'processing' || document.claimed_by !== claimedBy)
+    ) {
+      throw new ClaimLostError(
+        `Document ${documentId} is no longer claimed by ${claimedBy}`,
+      );
     }
     await trx(CHUNKS)
       .where({ tenant_id: tenantId, document_id: documentId })
@@ -210,6 +381,8 @@ export class DatabaseDocumentStore implements DocumentStore {
         chunk_count: chunks.length,
         token_count: chunks.reduce((sum, c) => sum + c.tokenCount, 0),
         embedding_model: chunks[0]?.embeddingModel ?? null,
+        claimed_by: null,
+        lease_expires_at: null,
         updated_at: trx.fn.now(),
       });
   }

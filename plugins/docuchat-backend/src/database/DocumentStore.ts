@@ -34,6 +34,23 @@ export interface ChunkWithDocument extends StoredChunk {
   documentTitle: string;
 }
 
+/**
+ * The replica's claim on a document it was ingesting is gone: the document
+ * was deleted or reindexed, or its lease expired and another replica took
+ * it. The work is dropped; whoever holds the document now finishes it.
+ */
+export class ClaimLostError extends Error {
+  name = 'ClaimLostError';
+}
+
+/** A document a replica claimed for ingestion. */
+export interface IngestionClaim {
+  tenantId: string;
+  id: string;
+  /** Claims of this document since its upload or reindex, this one included. */
+  attempts: number;
+}
+
 /** Documents and chunks; every method is scoped by tenant. */
 export interface DocumentStore {
   /** Inserts a queued document, or returns the tenant's one with the same hash. */
@@ -59,18 +76,59 @@ export interface DocumentStore {
     to: DocumentStatus,
     error?: string,
   ): Promise<boolean>;
-  /** Ids of documents waiting for ingestion, oldest first. */
-  listQueued(): Promise<Array<{ tenantId: string; id: string }>>;
+  /**
+   * Claims the oldest document that is queued, or processing under a lease
+   * that expired (its replica died), for `owner` until `leaseUntil`. Of
+   * replicas claiming at once exactly one gets a document.
+   */
+  claimNext(
+    owner: string,
+    leaseUntil: Date,
+  ): Promise<IngestionClaim | undefined>;
+  /**
+   * Fails the documents whose lease expired after `maxAttempts` claims (they
+   * stopped their worker every time), with `reason`; returns them.
+   */
+  failExhausted(
+    maxAttempts: number,
+    reason: string,
+  ): Promise<Array<{ tenantId: string; id: string }>>;
+  /** Extends `owner`'s lease; false when the claim is gone (deleted, reindexed, taken over). */
+  renewClaim(
+    tenantId: string,
+    id: string,
+    owner: string,
+    leaseUntil: Date,
+  ): Promise<boolean>;
+  /** Gives a claim back unfinished (shutdown): queued at once, the attempt not counted. */
+  releaseClaim(tenantId: string, id: string, owner: string): Promise<boolean>;
+  /** Marks `owner`'s claimed document failed; false when the claim is gone. */
+  failClaim(
+    tenantId: string,
+    id: string,
+    owner: string,
+    error: string,
+  ): Promise<boolean>;
+  /**
+   * Queues a document in any state for ingestion from scratch (attempts
+   * reset); a running ingestion loses its claim. False when absent.
+   */
+  requeue(tenantId: string, id: string): Promise<boolean>;
   /** Ready documents embedded with another model than `model`. */
   listEmbeddedWithOtherModel(
     model: string,
   ): Promise<Array<{ tenantId: string; id: string }>>;
-  /** Replaces the document's chunks and marks it ready, in `trx`. */
+  /**
+   * Replaces the document's chunks and marks it ready, in `trx`. With
+   * `claimedBy`, throws ClaimLostError unless that owner still holds the
+   * claim, so work whose claim was taken over or reset is never stored.
+   */
   replaceChunks(
     trx: Knex.Transaction,
     tenantId: string,
     documentId: string,
     chunks: StoredChunk[],
+    claimedBy?: string,
   ): Promise<void>;
   /** Deletes the document and its chunks in `trx`; false when absent. */
   delete(trx: Knex.Transaction, tenantId: string, id: string): Promise<boolean>;

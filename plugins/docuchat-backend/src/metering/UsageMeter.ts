@@ -1,5 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { UsageEntry, UsageLedger } from '../database/UsageLedger';
+import {
+  UsageEntry,
+  UsageLedger,
+  UsageRecord,
+  UsageSettlement,
+} from '../database/UsageLedger';
 import { DocuchatMetrics } from '../metrics/DocuchatMetrics';
 
 /**
@@ -50,12 +55,66 @@ export class UsageMeter {
    * Rejects only when every write attempt failed.
    */
   async record(entry: UsageEntry): Promise<boolean> {
+    const wrote = await this.#write(entry, () => this.#ledger.record(entry));
+    if (wrote) this.#count(entry);
+    return wrote;
+  }
+
+  /**
+   * Writes the pending row of a model call that is about to start, with the
+   * locally counted prompt: if this process dies during the call, the sweep
+   * settles that row as estimated, so the call is never lost. Counters move
+   * only when the row settles. Rejects when the row cannot be written (then
+   * do not call the model).
+   */
+  async begin(entry: UsageEntry): Promise<boolean> {
+    return this.#write(entry, () => this.#ledger.begin(entry));
+  }
+
+  /**
+   * Settles the pending row of `entry.requestId` with the call's final
+   * counts and counts its tokens; false (nothing counted) when it was
+   * settled before, e.g. by the sweep.
+   */
+  async settle(entry: UsageEntry & UsageSettlement): Promise<boolean> {
+    const settlement: UsageSettlement = {
+      promptTokens: entry.promptTokens,
+      completionTokens: entry.completionTokens,
+      estimated: entry.estimated,
+    };
+    const settled = await this.#write(entry, () =>
+      this.#ledger.settle(entry.requestId, settlement),
+    );
+    if (settled) this.#count(entry);
+    return settled;
+  }
+
+  /**
+   * The sweep: settles, as estimated, the rows whose call started before
+   * `startedBefore` and is still pending (its replica died), and counts
+   * their tokens. Returns the rows it settled.
+   */
+  async settleAbandoned(startedBefore: Date): Promise<UsageRecord[]> {
+    const settled = await this.#ledger.settleAbandoned(startedBefore);
+    for (const record of settled) this.#count(record);
+    if (settled.length > 0) {
+      this.#logger.warn(
+        `Settled ${
+          settled.length
+        } usage rows left pending by a stopped replica, as estimated: ${settled
+          .map(r => r.requestId)
+          .join(', ')}`,
+      );
+    }
+    return settled;
+  }
+
+  /** Retries a ledger write; logs the entry whole if it never succeeds. */
+  async #write<T>(entry: UsageEntry, write: () => Promise<T>): Promise<T> {
     let lastError: unknown;
     for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
       try {
-        const wrote = await this.#ledger.record(entry);
-        if (wrote) this.#count(entry);
-        return wrote;
+        return await write();
       } catch (error) {
         // Bad entries (InputError, NotFoundError) will not get better.
         if (isPermanent(error)) throw error;
@@ -88,7 +147,12 @@ export class UsageMeter {
     }
   }
 
-  #count(entry: UsageEntry) {
+  #count(
+    entry: Pick<
+      UsageEntry,
+      'tenantId' | 'model' | 'operation' | 'promptTokens' | 'completionTokens'
+    >,
+  ) {
     try {
       this.#counters?.countTokens(entry);
       // A recorded embedding call succeeded; chat outcomes (fallback, cut)

@@ -242,9 +242,16 @@ describe('ask API', () => {
       ]);
       expect(third.body.answer).toMatch(/thirty days.*\[\d\]/s);
       expect(third.body.citations.length).toBeGreaterThan(0);
-      // One row per model called: both failed attempts (turned away with
-      // an error status, so nothing billed) and the answer.
+      // One row per call, numbered in call order (`:chat` is the first,
+      // `:chat:attempt-n` the n-th): both failed attempts (turned away
+      // with an error status, so nothing billed) and the answer. Each
+      // model call's row was begun before the call and is settled now.
       const rows = await ledgerRows(`extractive-${databaseId}`);
+      expect(
+        rows
+          .filter(r => r.operation === 'chat')
+          .every(r => r.status === 'settled'),
+      ).toBe(true);
       expect(
         rows.map(r => [
           r.request_id,
@@ -254,25 +261,19 @@ describe('ask API', () => {
           Boolean(r.estimated),
         ]),
       ).toEqual([
-        [
-          `extractive-${databaseId}:chat`,
-          'local:extractive',
-          expect.any(Number),
-          expect.any(Number),
-          false,
-        ],
-        [
-          `extractive-${databaseId}:chat:attempt-1`,
-          'openai:gpt-primary',
-          0,
-          0,
-          false,
-        ],
+        [`extractive-${databaseId}:chat`, 'openai:gpt-primary', 0, 0, false],
         [
           `extractive-${databaseId}:chat:attempt-2`,
           'openai:gpt-secondary',
           0,
           0,
+          false,
+        ],
+        [
+          `extractive-${databaseId}:chat:attempt-3`,
+          'local:extractive',
+          expect.any(Number),
+          expect.any(Number),
           false,
         ],
         ...rows

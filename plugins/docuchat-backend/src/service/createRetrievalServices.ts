@@ -1,4 +1,4 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { EmbeddingProvider } from '@internal/backstage-plugin-docuchat-node';
 import { Knex } from 'knex';
 import { DatabaseDocumentStore } from '../database/DatabaseDocumentStore';
@@ -7,7 +7,8 @@ import { createFullTextIndex } from '../search/createFullTextIndex';
 import { HybridSearch } from '../search/HybridSearch';
 import { QueryEmbedder, QueryVectorCache } from '../search/QueryEmbedder';
 import { createVectorStore } from '../vectors/createVectorStore';
-import { IngestionService } from './IngestionService';
+import { IngestionService, IngestionWorkSettings } from './IngestionService';
+import { RunningWork } from './RunningWork';
 import { DocuchatOptions } from './readOptions';
 
 /**
@@ -23,6 +24,10 @@ export async function createRetrievalServices(options: {
   settings: Pick<DocuchatOptions, 'maxUploadBytes' | 'chunking' | 'fusion'>;
   queryVectorCache?: QueryVectorCache;
   onChunksIndexed?: (tenantId: string, count: number) => void;
+  /** Claims and leases (defaults when absent). */
+  work?: Partial<IngestionWorkSettings>;
+  running?: RunningWork;
+  auditor?: AuditorService;
 }) {
   const { knex, embeddings, meter, logger, settings } = options;
   const documents = new DatabaseDocumentStore(knex);
@@ -38,6 +43,9 @@ export async function createRetrievalServices(options: {
     logger,
     maxUploadBytes: settings.maxUploadBytes,
     chunking: settings.chunking,
+    work: options.work,
+    running: options.running,
+    auditor: options.auditor,
   });
   const queryEmbedder = new QueryEmbedder({
     embeddings,

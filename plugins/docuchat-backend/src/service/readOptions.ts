@@ -5,6 +5,7 @@ import {
 } from '@internal/backstage-plugin-docuchat-common';
 import { AskSettings } from '../ask/AskService';
 import { FusionOptions } from '../search/fuseRankings';
+import { IngestionWorkSettings } from './IngestionService';
 
 export interface DocuchatOptions {
   maxUploadBytes: number;
@@ -18,6 +19,13 @@ export interface DocuchatOptions {
   ask: AskSettings;
   tenants: CreateTenantRequest[];
   demo: { enabled: boolean; documents: string[]; ownerRef: string };
+  /** Durable background work: claims, leases, sweeps and the shutdown drain. */
+  work: {
+    ingestion: IngestionWorkSettings & { pollMs: number };
+    shutdownGraceMs: number;
+    abandonedCallMs: number;
+    usageSweepMs: number;
+  };
 }
 
 const MB = 1024 * 1024;
@@ -72,6 +80,35 @@ export function readOptions(config: Config): DocuchatOptions {
       ),
     },
     tenants,
+    work: {
+      ingestion: {
+        leaseMs: seconds(docuchat, 'ingestion.leaseSeconds', 60, 0.2, 3600),
+        maxAttempts: boundedInteger(
+          docuchat,
+          'ingestion.maxAttempts',
+          3,
+          1,
+          100,
+        ),
+        concurrency: boundedInteger(
+          docuchat,
+          'ingestion.concurrency',
+          1,
+          1,
+          64,
+        ),
+        pollMs: seconds(docuchat, 'ingestion.pollSeconds', 10, 0.1, 3600),
+      },
+      shutdownGraceMs: seconds(docuchat, 'shutdown.graceSeconds', 20, 0, 3600),
+      abandonedCallMs: seconds(
+        docuchat,
+        'usage.abandonedCallSeconds',
+        900,
+        1,
+        86400,
+      ),
+      usageSweepMs: seconds(docuchat, 'usage.sweepSeconds', 60, 0.1, 86400),
+    },
     demo: {
       enabled: docuchat?.getOptionalBoolean('demo.enabled') ?? false,
       documents: docuchat?.getOptionalStringArray('demo.documents') ?? [],
@@ -96,4 +133,21 @@ function boundedInteger(
     );
   }
   return value;
+}
+
+/** A duration in (fractional) seconds, as milliseconds. */
+function seconds(
+  config: Config | undefined,
+  key: string,
+  fallback: number,
+  min: number,
+  max: number,
+) {
+  const value = config?.getOptionalNumber(key) ?? fallback;
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new Error(
+      `docuchat.${key} must be a number of seconds from ${min} to ${max}, got ${value}`,
+    );
+  }
+  return Math.round(value * 1000);
 }

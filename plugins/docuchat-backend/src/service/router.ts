@@ -1,4 +1,4 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   askRequestSchema,
@@ -17,7 +17,7 @@ import { TenantStore } from '../database/TenantStore';
 import { AskService } from '../ask/AskService';
 import { PayloadTooLargeError } from '../ingest/errors';
 import { HybridSearch } from '../search/HybridSearch';
-import { IngestionService } from './IngestionService';
+import { IngestionService, Upload } from './IngestionService';
 import { createConversationsRouter } from './createConversationsRouter';
 import { ConversationStore } from '../database/ConversationStore';
 import { UsageLedger } from '../database/UsageLedger';
@@ -26,6 +26,7 @@ import { UsagePricing } from '../usage/UsagePricing';
 import { respondToAsk } from './respondToAsk';
 import { Caller, TenantAccess } from './TenantAccess';
 import { parseInput } from './parseInput';
+import { audited } from './audited';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -39,6 +40,8 @@ export interface RouterOptions {
   ledger: UsageLedger;
   pricing: UsagePricing;
   maxUploadBytes: number;
+  /** Tenant and document changes are audit events. */
+  auditor: AuditorService;
 }
 
 const searchQuerySchema = z.object({
@@ -52,7 +55,7 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, tenants, access, documents, ingestion, search, ask } =
     options;
-  const { maxUploadBytes } = options;
+  const { maxUploadBytes, auditor } = options;
   const router = Router();
   // JSON uploads carry a whole document; body-parser answers 413 above this.
   router.use(express.json({ limit: maxUploadBytes + 64 * 1024 }));
@@ -107,7 +110,17 @@ export async function createRouter(
     const credentials = await callerOf(req);
     await access.requireAdmin(credentials);
     const request = parseInput(createTenantRequestSchema, req.body, 'tenant');
-    res.status(201).json(await tenants.create(request));
+    const tenant = await audited(
+      auditor,
+      {
+        eventId: 'tenant-create',
+        severityLevel: 'medium',
+        request: req,
+        meta: { tenantId: request.id, ownerRef: request.ownerRef },
+      },
+      () => tenants.create(request),
+    );
+    res.status(201).json(tenant);
   });
 
   router.get('/tenants/:tenantId', async (req, res) => {
@@ -119,9 +132,25 @@ export async function createRouter(
     const credentials = await callerOf(req);
     await access.requireAdmin(credentials);
     const request = parseInput(updateTenantRequestSchema, req.body, 'tenant');
-    const tenant = await tenants.update(req.params.tenantId, request);
-    if (!tenant)
-      throw new NotFoundError(`Tenant ${req.params.tenantId} not found`);
+    const tenant = await audited(
+      auditor,
+      {
+        eventId: 'tenant-update',
+        severityLevel: 'medium',
+        request: req,
+        // Which fields changed, not their values (contact details).
+        meta: {
+          tenantId: req.params.tenantId,
+          fields: Object.keys(request).sort().join(','),
+        },
+      },
+      async () => {
+        const updated = await tenants.update(req.params.tenantId, request);
+        if (!updated)
+          throw new NotFoundError(`Tenant ${req.params.tenantId} not found`);
+        return updated;
+      },
+    );
     res.json(tenant);
   });
 
@@ -132,10 +161,29 @@ export async function createRouter(
 
   router.post('/tenants/:tenantId/documents', receiveFile, async (req, res) => {
     const tenant = await tenantOf(req);
+    const submit = (file: Upload) =>
+      audited(
+        auditor,
+        {
+          eventId: 'document-upload',
+          severityLevel: 'medium',
+          request: req,
+          meta: {
+            tenantId: tenant.id,
+            contentType: file.contentType,
+            sizeBytes: file.content.length,
+          },
+        },
+        () => ingestion.submit(tenant.id, file),
+        ({ document, created }) => ({
+          documentId: document.id,
+          duplicate: !created,
+        }),
+      );
 
     let result;
     if (req.file) {
-      result = await ingestion.submit(tenant.id, {
+      result = await submit({
         title: typeof req.body?.title === 'string' ? req.body.title : undefined,
         fileName: req.file.originalname,
         contentType: req.file.mimetype,
@@ -147,7 +195,7 @@ export async function createRouter(
         req.body,
         'document',
       );
-      result = await ingestion.submit(tenant.id, {
+      result = await submit({
         title: body.title,
         contentType: body.contentType ?? 'text/plain',
         content: Buffer.from(body.text, 'utf8'),
@@ -171,9 +219,21 @@ export async function createRouter(
     '/tenants/:tenantId/documents/:documentId',
     async (req, res) => {
       const tenant = await tenantOf(req);
-      if (!(await ingestion.remove(tenant.id, req.params.documentId))) {
-        throw new NotFoundError(`Document ${req.params.documentId} not found`);
-      }
+      const { documentId } = req.params;
+      await audited(
+        auditor,
+        {
+          eventId: 'document-delete',
+          severityLevel: 'medium',
+          request: req,
+          meta: { tenantId: tenant.id, documentId },
+        },
+        async () => {
+          if (!(await ingestion.remove(tenant.id, documentId))) {
+            throw new NotFoundError(`Document ${documentId} not found`);
+          }
+        },
+      );
       res.status(204).end();
     },
   );
@@ -182,11 +242,25 @@ export async function createRouter(
     '/tenants/:tenantId/documents/:documentId/reindex',
     async (req, res) => {
       const document = await documentOf(req);
-      if (!(await ingestion.reindex(document.tenantId, document.id))) {
-        throw new InputError(
-          `Document ${document.id} is ${document.status}; only ready or failed documents can be reindexed`,
-        );
-      }
+      // Any state: a stuck or running ingestion starts over from scratch.
+      await audited(
+        auditor,
+        {
+          eventId: 'document-reindex',
+          severityLevel: 'medium',
+          request: req,
+          meta: {
+            tenantId: document.tenantId,
+            documentId: document.id,
+            previousStatus: document.status,
+          },
+        },
+        async () => {
+          if (!(await ingestion.reindex(document.tenantId, document.id))) {
+            throw new NotFoundError(`Document ${document.id} not found`);
+          }
+        },
+      );
       res.status(202).json(await documents.get(document.tenantId, document.id));
     },
   );
