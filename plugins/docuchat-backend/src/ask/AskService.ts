@@ -230,8 +230,14 @@ export class AskService {
       conversationId,
     });
     const beginChatCall = async (model: string, estimate: ChatUsage) => {
-      pendingCall = chatEntry(nextCallId(), model, estimate);
-      await this.#meter.begin(pendingCall);
+      const entry = chatEntry(nextCallId(), model, estimate);
+      // Another request with this id got there first: never call twice.
+      if (!(await this.#meter.begin(entry))) {
+        throw new ConflictError(
+          `Request ${requestId} was already answered; send a new requestId to ask again`,
+        );
+      }
+      pendingCall = entry;
     };
     const settleChatCall = async (model: string, spent: ChatUsage) => {
       const begun = pendingCall;

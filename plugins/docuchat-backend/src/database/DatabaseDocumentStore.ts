@@ -1,8 +1,5 @@
 import { NotFoundError } from '@backstage/errors';
-import {
-  DocumentStatus,
-  DocumentSummary,
-} from '@internal/backstage-plugin-docuchat-common';
+import { DocumentSummary } from '@internal/backstage-plugin-docuchat-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import {
@@ -161,24 +158,6 @@ export class DatabaseDocumentStore implements DocumentStore {
       contentType: row.content_type,
       fileName: row.file_name ?? undefined,
     };
-  }
-
-  async transition(
-    tenantId: string,
-    id: string,
-    from: DocumentStatus[],
-    to: DocumentStatus,
-    error?: string,
-  ): Promise<boolean> {
-    const count = await this.db(DOCUMENTS)
-      .where({ tenant_id: tenantId, id })
-      .whereIn('status', from)
-      .update({
-        status: to,
-        error: error ?? null,
-        updated_at: this.db.fn.now(),
-      });
-    return count > 0;
   }
 
   async claimNext(

@@ -1,7 +1,4 @@
-import {
-  DocumentStatus,
-  DocumentSummary,
-} from '@internal/backstage-plugin-docuchat-common';
+import { DocumentSummary } from '@internal/backstage-plugin-docuchat-common';
 import { Knex } from 'knex';
 
 /** A new upload, before ingestion. */
@@ -68,14 +65,6 @@ export interface DocumentStore {
     tenantId: string,
     id: string,
   ): Promise<{ content: Buffer; contentType: string; fileName?: string }>;
-  /** Moves a document to `status` only if it is in one of `from`. */
-  transition(
-    tenantId: string,
-    id: string,
-    from: DocumentStatus[],
-    to: DocumentStatus,
-    error?: string,
-  ): Promise<boolean>;
   /**
    * Claims the oldest document that is queued, or processing under a lease
    * that expired (its replica died), for `owner` until `leaseUntil`. Of
