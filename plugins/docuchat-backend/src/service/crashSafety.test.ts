@@ -154,8 +154,8 @@ describeWithPostgres('crash safety (child processes, PostgreSQL 17)', () => {
     return backend;
   }
 
-  async function kill(backend: BackendProcess, signal: NodeJS.Signals) {
-    backend.kill(signal);
+  async function kill(backend: BackendProcess, signal?: NodeJS.Signals) {
+    if (signal) backend.kill(signal);
     const result = await backend.exited;
     backends.splice(backends.indexOf(backend), 1);
     return result;
@@ -343,7 +343,7 @@ describeWithPostgres('crash safety (child processes, PostgreSQL 17)', () => {
 
   it('SIGTERM with work running: a short answer finishes, the stalled one is cut and settled, ingestion is released and taken over; exit 0', async () => {
     const settings = {
-      shutdown: { graceSeconds: 3 },
+      shutdown: { graceSeconds: 4 },
       usage: { abandonedCallSeconds: 600 },
     };
     const first = await start(settings);
@@ -359,7 +359,10 @@ describeWithPostgres('crash safety (child processes, PostgreSQL 17)', () => {
     openAi.script(
       CHAT,
       behaviours.chatAnswer({ stallAfterChunks: 2 }),
-      behaviours.chatAnswer({ chunkDelayMs: 40 }),
+      behaviours.chatAnswer({
+        text: 'The backups are checked every two hours [1].',
+        chunkDelayMs: 100,
+      }),
     );
     const stalledId = randomUUID();
     const stalled = await startAnswer(first, stalledId);
@@ -367,7 +370,16 @@ describeWithPostgres('crash safety (child processes, PostgreSQL 17)', () => {
     const short = await startAnswer(first, shortId);
 
     const stopping = Date.now();
-    const exit = await kill(first, 'SIGTERM');
+    first.kill('SIGTERM');
+    // While it drains, Backstage's readiness turns traffic away.
+    const readiness = await fetch(
+      first.apiUrl.replace('/api/docuchat', '/.backstage/health/v1/readiness'),
+    ).then(
+      res => res.status,
+      () => 'refused',
+    );
+    expect(readiness).toBe(503);
+    const exit = await kill(first);
     expect(exit).toEqual({ code: 0, signal: null });
     expect(Date.now() - stopping).toBeLessThan(15_000);
 
