@@ -12,8 +12,9 @@ export type Manifest = {
   kind: string;
   metadata: {
     name: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
+    // Absent on some objects; tests index them directly and fail if so.
+    labels?: any;
+    annotations?: any;
   };
   [key: string]: any;
 };
