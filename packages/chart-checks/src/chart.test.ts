@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { lintChart, renderChart } from './__testUtils__/helm';
 import { chartDir, productionValues } from './__testUtils__/repoPaths';
-import { chartWithMonitoringFiles, everythingOn } from './__testUtils__/testFixtures';
+import {
+  chartWithMonitoringFiles,
+  everythingOn,
+} from './__testUtils__/testFixtures';
 import { validateManifests } from './__testUtils__/validateManifests';
 
 describe('helm lint --strict', () => {

@@ -33,10 +33,14 @@ describe('packages/backend/Dockerfile', () => {
   it('copies templates/ beside examples/, and catalog-info.yaml that registers them', () => {
     const copies = all('COPY').map(i => i.args);
     const examples = copies.findIndex(a => /\bexamples \.\/examples$/.test(a));
-    const templates = copies.findIndex(a => /\btemplates \.\/templates$/.test(a));
+    const templates = copies.findIndex(a =>
+      /\btemplates \.\/templates$/.test(a),
+    );
     expect(examples).toBeGreaterThanOrEqual(0);
     expect(templates).toBe(examples + 1);
-    expect(copies).toContainEqual(expect.stringMatching(/ catalog-info\.yaml \.\/$/));
+    expect(copies).toContainEqual(
+      expect.stringMatching(/ catalog-info\.yaml \.\/$/),
+    );
   });
 
   it('every COPY source exists, except build outputs and the templates folder until it lands', () => {
@@ -51,7 +55,9 @@ describe('packages/backend/Dockerfile', () => {
   });
 
   it('installs apt packages without recommends and cleans the lists (DL3015, DL3009)', () => {
-    for (const run of all('RUN').filter(i => i.args.includes('apt-get install'))) {
+    for (const run of all('RUN').filter(i =>
+      i.args.includes('apt-get install'),
+    )) {
       expect(run.args).toContain('--no-install-recommends');
       expect(run.args).toContain('rm -rf /var/lib/apt/lists/*');
     }
@@ -74,7 +80,9 @@ describe('packages/backend/Dockerfile', () => {
 
   it('the parser joins continuations and skips comments', () => {
     expect(
-      parseDockerfile('# c\nFROM a:1\nRUN x \\\n  # inner\n  && y\nUSER 1000\n'),
+      parseDockerfile(
+        '# c\nFROM a:1\nRUN x \\\n  # inner\n  && y\nUSER 1000\n',
+      ),
     ).toEqual([
       { keyword: 'FROM', args: 'a:1', line: 2 },
       { keyword: 'RUN', args: 'x && y', line: 3 },

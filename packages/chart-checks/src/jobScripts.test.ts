@@ -20,7 +20,9 @@ describe('the backup CronJob script', () => {
     const backups = path.join(dir, 'backups');
     fs.mkdirSync(bin);
     fs.mkdirSync(backups);
-    fs.writeFileSync(path.join(bin, 'pg_dump'), `#!/bin/sh\n${pgDump}\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'pg_dump'), `#!/bin/sh\n${pgDump}\n`, {
+      mode: 0o755,
+    });
     const day = 24 * 3600 * 1000;
     const old = new Date(Date.now() - 20 * day);
     const recent = new Date(Date.now() - 3 * day);
@@ -51,15 +53,22 @@ describe('the backup CronJob script', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const written = files.filter(f => !f.startsWith('docuchat-2020'));
-    expect(written).toEqual([expect.stringMatching(/^docuchat-\d{8}T\d{6}Z\.dump$/), 'notes.txt']);
+    expect(written).toEqual([
+      expect.stringMatching(/^docuchat-\d{8}T\d{6}Z\.dump$/),
+      'notes.txt',
+    ]);
     expect(files).toContain('docuchat-20200103T003000Z.dump');
     expect(files).not.toContain('docuchat-20200101T003000Z.dump');
     expect(files).not.toContain('docuchat-20200102T003000Z.dump.partial');
-    expect(result.stdout).toMatch(/backup: wrote .*docuchat-\d{8}T\d{6}Z\.dump/);
+    expect(result.stdout).toMatch(
+      /backup: wrote .*docuchat-\d{8}T\d{6}Z\.dump/,
+    );
   });
 
   it('a failed pg_dump fails the Job, leaves no dump and deletes nothing', () => {
-    const { result, files } = runBackup('echo "connection refused" >&2; exit 1');
+    const { result, files } = runBackup(
+      'echo "connection refused" >&2; exit 1',
+    );
     expect(result.status).not.toBe(0);
     expect(files).toEqual([
       'docuchat-20200101T003000Z.dump',

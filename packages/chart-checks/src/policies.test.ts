@@ -78,9 +78,14 @@ describe.each(Object.keys(renders))('policies over the %s', name => {
 
   it('every container that writes has a volume for it (read-only root)', () => {
     for (const { pod, container } of containers(pods)) {
-      const mounts = (container.volumeMounts ?? []).map((m: any) => m.mountPath);
+      const mounts = (container.volumeMounts ?? []).map(
+        (m: any) => m.mountPath,
+      );
       if (pod.owner.startsWith('Pod/')) continue; // curl writes nothing
-      expect([pod.owner, mounts.some((m: string) => m === '/tmp' || m === '/data')]).toEqual([pod.owner, true]);
+      expect([
+        pod.owner,
+        mounts.some((m: string) => m === '/tmp' || m === '/data'),
+      ]).toEqual([pod.owner, true]);
     }
   });
 
@@ -112,9 +117,9 @@ describe.each(Object.keys(renders))('policies over the %s', name => {
     );
     const drain = config.backend.lifecycle.serverShutdownDelay.seconds;
     expect(drain).toBeGreaterThan(0);
-    expect(portal.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(
-      drain + 10,
-    );
+    expect(
+      portal.spec.template.spec.terminationGracePeriodSeconds,
+    ).toBeGreaterThan(drain + 10);
     expect(Object.keys(portal.spec.template.metadata.annotations)).toEqual(
       expect.arrayContaining(['checksum/config', 'checksum/secret']),
     );
@@ -132,12 +137,23 @@ describe.each(Object.keys(renders))('policies over the %s', name => {
       'cpu',
       'memory',
     ]);
-    expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).toBeGreaterThanOrEqual(300);
-    expect(find(manifests, 'Deployment', 'docuchat-portal').spec.replicas).toBeUndefined();
-    const gpu = find(manifests, 'HorizontalPodAutoscaler', 'docuchat-inference');
+    expect(
+      hpa.spec.behavior.scaleDown.stabilizationWindowSeconds,
+    ).toBeGreaterThanOrEqual(300);
+    expect(
+      find(manifests, 'Deployment', 'docuchat-portal').spec.replicas,
+    ).toBeUndefined();
+    const gpu = find(
+      manifests,
+      'HorizontalPodAutoscaler',
+      'docuchat-inference',
+    );
     expect(gpu.spec.scaleTargetRef.name).toBe('docuchat-inference');
     expect(gpu.spec.minReplicas).toBeLessThanOrEqual(gpu.spec.maxReplicas);
-    expect(find(manifests, 'PodDisruptionBudget', 'docuchat-portal').spec.maxUnavailable).toBe(1);
+    expect(
+      find(manifests, 'PodDisruptionBudget', 'docuchat-portal').spec
+        .maxUnavailable,
+    ).toBe(1);
   });
 
   it('the backup runs daily, never twice at once, and keeps dumps for the retention', () => {
@@ -149,14 +165,19 @@ describe.each(Object.keys(renders))('policies over the %s', name => {
     const env = Object.fromEntries(
       pod.containers[0].env.map((e: any) => [e.name, e.value]),
     );
-    const values = YAML.parse(fs.readFileSync(`${chartDir}/values.yaml`, 'utf8'));
-    const retention = name === 'production example' ? 30 : values.backup.retentionDays;
+    const values = YAML.parse(
+      fs.readFileSync(`${chartDir}/values.yaml`, 'utf8'),
+    );
+    const retention =
+      name === 'production example' ? 30 : values.backup.retentionDays;
     expect(env.DOCUCHAT_RETENTION_DAYS).toBe(String(retention));
     expect(pod.volumes).toContainEqual({
       name: 'backups',
       persistentVolumeClaim: { claimName: 'docuchat-backups' },
     });
-    expect(find(manifests, 'PersistentVolumeClaim', 'docuchat-backups')).toBeDefined();
+    expect(
+      find(manifests, 'PersistentVolumeClaim', 'docuchat-backups'),
+    ).toBeDefined();
   });
 
   it('no Secret value is written into a ConfigMap', () => {
@@ -185,7 +206,11 @@ describe('secrets', () => {
       ),
     );
     expect(new Set(refs)).toEqual(
-      new Set(['docuchat-portal-secrets', 'docuchat-database', 'docuchat-redis']),
+      new Set([
+        'docuchat-portal-secrets',
+        'docuchat-database',
+        'docuchat-redis',
+      ]),
     );
     const monitor = find(manifests, 'ServiceMonitor', 'docuchat-portal');
     expect(monitor.spec.endpoints[0].authorization.credentials).toEqual({
@@ -204,7 +229,11 @@ describe('secrets', () => {
       metricsToken: 'metrics-token-from-values',
       redisPassword: 'redis-from-values',
     };
-    const secret = find(renderChart({ values: { secrets } }), 'Secret', 'docuchat-secrets');
+    const secret = find(
+      renderChart({ values: { secrets } }),
+      'Secret',
+      'docuchat-secrets',
+    );
     const decoded = Object.fromEntries(
       Object.entries<string>(secret.data).map(([k, v]) => [
         k,
@@ -223,7 +252,9 @@ describe('secrets', () => {
   });
 
   it('values.yaml ships no secret: empty ones are generated per install', () => {
-    const values = YAML.parse(fs.readFileSync(`${chartDir}/values.yaml`, 'utf8'));
+    const values = YAML.parse(
+      fs.readFileSync(`${chartDir}/values.yaml`, 'utf8'),
+    );
     for (const [key, value] of Object.entries(values.secrets)) {
       expect([key, value]).toEqual([key, '']);
     }
@@ -231,7 +262,9 @@ describe('secrets', () => {
       const secret = find(renderChart(), 'Secret', 'docuchat-secrets');
       return secret.data['metrics-token'];
     });
-    expect(Buffer.from(tokens[0], 'base64').toString()).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(Buffer.from(tokens[0], 'base64').toString()).toMatch(
+      /^[A-Za-z0-9]{32}$/,
+    );
     expect(tokens[0]).not.toBe(tokens[1]);
   });
 });
@@ -293,7 +326,10 @@ describe('network policies allow exactly the flows the portal needs', () => {
     );
     // Default deny: a policy selecting every pod, allowing nothing.
     const deny = find(manifests, 'NetworkPolicy', 'docuchat-default-deny');
-    expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(deny.spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+    });
   });
 
   it('with the production example (external database, Redis and SMTP)', () => {
@@ -342,13 +378,22 @@ describe('network policies allow exactly the flows the portal needs', () => {
   });
 
   it('an egress rule with no destination would allow everything: never rendered', () => {
-    for (const manifests of [renderChart({ values: everythingOn }), renderChart({ valuesFiles: [productionValues] })]) {
+    for (const manifests of [
+      renderChart({ values: everythingOn }),
+      renderChart({ valuesFiles: [productionValues] }),
+    ]) {
       for (const policy of manifests.filter(m => m.kind === 'NetworkPolicy')) {
         for (const rule of policy.spec.egress ?? []) {
-          expect([policy.metadata.name, rule.to?.length > 0]).toEqual([policy.metadata.name, true]);
+          expect([policy.metadata.name, rule.to?.length > 0]).toEqual([
+            policy.metadata.name,
+            true,
+          ]);
         }
         for (const rule of policy.spec.ingress ?? []) {
-          expect([policy.metadata.name, rule.from?.length > 0]).toEqual([policy.metadata.name, true]);
+          expect([policy.metadata.name, rule.from?.length > 0]).toEqual([
+            policy.metadata.name,
+            true,
+          ]);
         }
       }
     }

@@ -16,8 +16,13 @@ import {
 const has = (manifests: Manifest[], kind: string, name: string) =>
   manifests.some(m => m.kind === kind && m.metadata.name === name);
 
-const appConfig = (manifests: Manifest[], configMap = 'docuchat-portal-config') =>
-  YAML.parse(find(manifests, 'ConfigMap', configMap).data['app-config.chart.yaml']);
+const appConfig = (
+  manifests: Manifest[],
+  configMap = 'docuchat-portal-config',
+) =>
+  YAML.parse(
+    find(manifests, 'ConfigMap', configMap).data['app-config.chart.yaml'],
+  );
 
 const envOf = (container: any) =>
   Object.fromEntries(container.env.map((e: any) => [e.name, e]));
@@ -53,14 +58,16 @@ describe('portal (deployment, service, configmap)', () => {
       { name: 'config', mountPath: '/app/config', readOnly: true },
       { name: 'tmp', mountPath: '/tmp' },
     ]);
-    expect(pod.volumes[1]).toEqual({ name: 'tmp', emptyDir: { sizeLimit: '512Mi' } });
+    expect(pod.volumes[1]).toEqual({
+      name: 'tmp',
+      emptyDir: { sizeLimit: '512Mi' },
+    });
   });
 
   it('spreads replicas over zones and nodes', () => {
-    expect(pod.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual([
-      'topology.kubernetes.io/zone',
-      'kubernetes.io/hostname',
-    ]);
+    expect(
+      pod.topologySpreadConstraints.map((t: any) => t.topologyKey),
+    ).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
   });
 
   it('takes every secret from the Secret, optional ones optionally', () => {
@@ -69,8 +76,12 @@ describe('portal (deployment, service, configmap)', () => {
       name: 'docuchat-secrets',
       key: 'postgres-password',
     });
-    expect(env.DOCUCHAT_METRICS_TOKEN.valueFrom.secretKeyRef.key).toBe('metrics-token');
-    expect(env.BACKEND_AUTH_KEY.valueFrom.secretKeyRef.key).toBe('backend-auth-key');
+    expect(env.DOCUCHAT_METRICS_TOKEN.valueFrom.secretKeyRef.key).toBe(
+      'metrics-token',
+    );
+    expect(env.BACKEND_AUTH_KEY.valueFrom.secretKeyRef.key).toBe(
+      'backend-auth-key',
+    );
     for (const [name, key] of [
       ['OPENAI_API_KEY', 'openai-api-key'],
       ['ZIBAL_MERCHANT', 'zibal-merchant'],
@@ -82,19 +93,26 @@ describe('portal (deployment, service, configmap)', () => {
         optional: true,
       });
     }
-    expect(env.REDIS_URL.value).toBe('redis://:$(REDIS_PASSWORD)@docuchat-redis:6379');
+    expect(env.REDIS_URL.value).toBe(
+      'redis://:$(REDIS_PASSWORD)@docuchat-redis:6379',
+    );
   });
 
   it('the app-config: drain period, database, cache, metrics token, external access', () => {
     const config = appConfig(manifests);
-    expect(config.backend.lifecycle).toEqual({ serverShutdownDelay: { seconds: 15 } });
+    expect(config.backend.lifecycle).toEqual({
+      serverShutdownDelay: { seconds: 15 },
+    });
     expect(config.backend.listen).toBe(':7007');
     expect(config.backend.database).toMatchObject({
       client: 'pg',
       pluginDivisionMode: 'schema',
       connection: { database: 'docuchat', password: '${POSTGRES_PASSWORD}' },
     });
-    expect(config.backend.cache).toEqual({ store: 'redis', connection: '${REDIS_URL}' });
+    expect(config.backend.cache).toEqual({
+      store: 'redis',
+      connection: '${REDIS_URL}',
+    });
     expect(config.docuchat.metrics).toEqual({
       public: false,
       bearerToken: '${DOCUCHAT_METRICS_TOKEN}',
@@ -115,7 +133,9 @@ describe('portal (deployment, service, configmap)', () => {
         values: {
           portal: {
             appConfig: {
-              backend: { lifecycle: { startupRequestPauseTimeout: { seconds: 5 } } },
+              backend: {
+                lifecycle: { startupRequestPauseTimeout: { seconds: 5 } },
+              },
               docuchat: { demo: { enabled: false } },
             },
           },
@@ -130,9 +150,12 @@ describe('portal (deployment, service, configmap)', () => {
   });
 
   it('a change of app-config changes the pod template (rolls the pods)', () => {
-    const other = renderChart({ values: { portal: { baseUrl: 'https://other.example.com' } } });
+    const other = renderChart({
+      values: { portal: { baseUrl: 'https://other.example.com' } },
+    });
     const annotations = (m: Manifest[]) =>
-      find(m, 'Deployment', 'docuchat-portal').spec.template.metadata.annotations;
+      find(m, 'Deployment', 'docuchat-portal').spec.template.metadata
+        .annotations;
     expect(annotations(other)['checksum/config']).not.toBe(
       annotations(manifests)['checksum/config'],
     );
@@ -148,7 +171,11 @@ describe('portal (deployment, service, configmap)', () => {
 
   it('fails when the grace period does not cover the drain period', () => {
     expect(
-      renderError({ values: { portal: { drainSeconds: 30, terminationGracePeriodSeconds: 40 } } }),
+      renderError({
+        values: {
+          portal: { drainSeconds: 30, terminationGracePeriodSeconds: 40 },
+        },
+      }),
     ).toContain(
       'portal.terminationGracePeriodSeconds (40) must be at least portal.drainSeconds (30) + 15',
     );
@@ -187,19 +214,33 @@ describe('ingress', () => {
 
 describe('autoscaling and disruption budget', () => {
   it('without the HPA the Deployment has fixed replicas', () => {
-    const manifests = renderChart({ values: { autoscaling: { enabled: false }, portal: { replicas: 3 } } });
-    expect(find(manifests, 'Deployment', 'docuchat-portal').spec.replicas).toBe(3);
-    expect(manifests.filter(m => m.kind === 'HorizontalPodAutoscaler')).toEqual([]);
+    const manifests = renderChart({
+      values: { autoscaling: { enabled: false }, portal: { replicas: 3 } },
+    });
+    expect(find(manifests, 'Deployment', 'docuchat-portal').spec.replicas).toBe(
+      3,
+    );
+    expect(manifests.filter(m => m.kind === 'HorizontalPodAutoscaler')).toEqual(
+      [],
+    );
     expect(has(manifests, 'PodDisruptionBudget', 'docuchat-portal')).toBe(true);
   });
 
   it('one fixed replica gets no PodDisruptionBudget (it would block node drains)', () => {
-    const manifests = renderChart({ values: { autoscaling: { enabled: false }, portal: { replicas: 1 } } });
-    expect(has(manifests, 'PodDisruptionBudget', 'docuchat-portal')).toBe(false);
+    const manifests = renderChart({
+      values: { autoscaling: { enabled: false }, portal: { replicas: 1 } },
+    });
+    expect(has(manifests, 'PodDisruptionBudget', 'docuchat-portal')).toBe(
+      false,
+    );
   });
 
   it('fails when minReplicas exceeds maxReplicas', () => {
-    expect(renderError({ values: { autoscaling: { minReplicas: 5, maxReplicas: 3 } } })).toContain(
+    expect(
+      renderError({
+        values: { autoscaling: { minReplicas: 5, maxReplicas: 3 } },
+      }),
+    ).toContain(
       'autoscaling.minReplicas (5) is greater than autoscaling.maxReplicas (3)',
     );
   });
@@ -207,22 +248,40 @@ describe('autoscaling and disruption budget', () => {
 
 describe('secrets', () => {
   it('existingSecret: no Secret is made and every reference points at it', () => {
-    const manifests = renderChart({ values: { secrets: { existingSecret: 'mine' } } });
+    const manifests = renderChart({
+      values: { secrets: { existingSecret: 'mine' } },
+    });
     expect(manifests.filter(m => m.kind === 'Secret')).toEqual([]);
-    const env = envOf(find(manifests, 'Deployment', 'docuchat-portal').spec.template.spec.containers[0]);
+    const env = envOf(
+      find(manifests, 'Deployment', 'docuchat-portal').spec.template.spec
+        .containers[0],
+    );
     expect(env.POSTGRES_PASSWORD.valueFrom.secretKeyRef.name).toBe('mine');
     expect(env.DOCUCHAT_METRICS_TOKEN.valueFrom.secretKeyRef.name).toBe('mine');
   });
 
   it.each([
-    [{ secrets: { metricsToken: 'x'.repeat(20) } }, 'secrets.backendAuthKey is empty and would be generated'],
-    [{ secrets: { metricsToken: '', backendAuthKey: 'x'.repeat(20) } }, 'secrets.metricsToken is empty and would be generated'],
     [
-      { secrets: { metricsToken: 'x'.repeat(20), backendAuthKey: 'y'.repeat(20) } },
+      { secrets: { metricsToken: 'x'.repeat(20) } },
+      'secrets.backendAuthKey is empty and would be generated',
+    ],
+    [
+      { secrets: { metricsToken: '', backendAuthKey: 'x'.repeat(20) } },
+      'secrets.metricsToken is empty and would be generated',
+    ],
+    [
+      {
+        secrets: {
+          metricsToken: 'x'.repeat(20),
+          backendAuthKey: 'y'.repeat(20),
+        },
+      },
       'the database password would be generated',
     ],
   ])('production refuses generated secrets (%#)', (values, message) => {
-    expect(renderError({ values: { production: true, ...external, ...values } })).toContain(message);
+    expect(
+      renderError({ values: { production: true, ...external, ...values } }),
+    ).toContain(message);
   });
 
   it('production refuses the bundled database', () => {
@@ -239,9 +298,13 @@ describe('database', () => {
     const container = sts.spec.template.spec.containers[0];
     expect(container.image).toMatch(/^pgvector\/pgvector:0\.8\.\d+-pg17$/);
     expect(sts.spec.template.spec.securityContext.runAsUser).toBe(999);
-    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('10Gi');
+    expect(
+      sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage,
+    ).toBe('10Gi');
     expect(envOf(container).POSTGRES_DB.value).toBe('docuchat');
-    expect(find(manifests, 'Service', 'docuchat-postgres').spec.ports[0].port).toBe(5432);
+    expect(
+      find(manifests, 'Service', 'docuchat-postgres').spec.ports[0].port,
+    ).toBe(5432);
   });
 
   it('external: no StatefulSet; host, TLS mode and its own Secret reach the portal', () => {
@@ -250,22 +313,46 @@ describe('database', () => {
         ...external,
         database: {
           ...external.database,
-          external: { ...external.database.external, existingSecret: 'pg', passwordKey: 'pw' },
+          external: {
+            ...external.database.external,
+            existingSecret: 'pg',
+            passwordKey: 'pw',
+          },
         },
       },
     });
     expect(manifests.filter(m => m.kind === 'StatefulSet')).toEqual([]);
-    const env = envOf(find(manifests, 'Deployment', 'docuchat-portal').spec.template.spec.containers[0]);
+    const env = envOf(
+      find(manifests, 'Deployment', 'docuchat-portal').spec.template.spec
+        .containers[0],
+    );
     expect(env.POSTGRES_HOST.value).toBe('pg.example.internal');
     expect(env.PGSSLMODE.value).toBe('require');
-    expect(env.POSTGRES_PASSWORD.valueFrom.secretKeyRef).toEqual({ name: 'pg', key: 'pw' });
+    expect(env.POSTGRES_PASSWORD.valueFrom.secretKeyRef).toEqual({
+      name: 'pg',
+      key: 'pw',
+    });
   });
 
   it.each([
-    [{ database: { external: { enabled: true, host: 'x' } } }, 'set either database.external.enabled or database.bundled.enabled, not both'],
-    [{ database: { bundled: { enabled: false } } }, 'enable database.external (with host) or database.bundled'],
-    [{ database: { bundled: { enabled: false }, external: { enabled: true } } }, 'database.external.host is required'],
-    [{ ...external, networkPolicy: { externalDatabaseCidrs: [] } }, "networkPolicy.externalDatabaseCidrs must list the external database's addresses"],
+    [
+      { database: { external: { enabled: true, host: 'x' } } },
+      'set either database.external.enabled or database.bundled.enabled, not both',
+    ],
+    [
+      { database: { bundled: { enabled: false } } },
+      'enable database.external (with host) or database.bundled',
+    ],
+    [
+      {
+        database: { bundled: { enabled: false }, external: { enabled: true } },
+      },
+      'database.external.host is required',
+    ],
+    [
+      { ...external, networkPolicy: { externalDatabaseCidrs: [] } },
+      "networkPolicy.externalDatabaseCidrs must list the external database's addresses",
+    ],
   ])('fails on contradictory database values (%#)', (values, message) => {
     expect(renderError({ values })).toContain(message);
   });
@@ -276,31 +363,61 @@ describe('redis', () => {
     const redis = find(renderChart(), 'Deployment', 'docuchat-redis');
     const container = redis.spec.template.spec.containers[0];
     expect(container.args).toEqual(
-      expect.arrayContaining(['--requirepass', '$(REDIS_PASSWORD)', '--save', '']),
+      expect.arrayContaining([
+        '--requirepass',
+        '$(REDIS_PASSWORD)',
+        '--save',
+        '',
+      ]),
     );
   });
 
   it('external from a Secret', () => {
     const manifests = renderChart({
       values: {
-        redis: { bundled: { enabled: false }, external: { enabled: true, existingSecret: 'r' } },
+        redis: {
+          bundled: { enabled: false },
+          external: { enabled: true, existingSecret: 'r' },
+        },
         networkPolicy: { externalRedis: { cidrs: ['10.1.0.0/24'] } },
       },
     });
     expect(has(manifests, 'Deployment', 'docuchat-redis')).toBe(false);
-    const env = envOf(find(manifests, 'Deployment', 'docuchat-portal').spec.template.spec.containers[0]);
-    expect(env.REDIS_URL.valueFrom.secretKeyRef).toEqual({ name: 'r', key: 'redis-url' });
+    const env = envOf(
+      find(manifests, 'Deployment', 'docuchat-portal').spec.template.spec
+        .containers[0],
+    );
+    expect(env.REDIS_URL.valueFrom.secretKeyRef).toEqual({
+      name: 'r',
+      key: 'redis-url',
+    });
   });
 
   it('none: the in-memory cache', () => {
-    const manifests = renderChart({ values: { redis: { bundled: { enabled: false } } } });
+    const manifests = renderChart({
+      values: { redis: { bundled: { enabled: false } } },
+    });
     expect(appConfig(manifests).backend.cache).toEqual({ store: 'memory' });
   });
 
   it.each([
-    [{ redis: { external: { enabled: true, url: 'redis://r:6379' } } }, 'set either redis.external.enabled or redis.bundled.enabled, not both'],
-    [{ redis: { bundled: { enabled: false }, external: { enabled: true } } }, 'redis.external needs url or existingSecret'],
-    [{ redis: { bundled: { enabled: false }, external: { enabled: true, url: 'redis://r:6379' } } }, "networkPolicy.externalRedis.cidrs must list the external Redis's addresses"],
+    [
+      { redis: { external: { enabled: true, url: 'redis://r:6379' } } },
+      'set either redis.external.enabled or redis.bundled.enabled, not both',
+    ],
+    [
+      { redis: { bundled: { enabled: false }, external: { enabled: true } } },
+      'redis.external needs url or existingSecret',
+    ],
+    [
+      {
+        redis: {
+          bundled: { enabled: false },
+          external: { enabled: true, url: 'redis://r:6379' },
+        },
+      },
+      "networkPolicy.externalRedis.cidrs must list the external Redis's addresses",
+    ],
   ])('fails on contradictory redis values (%#)', (values, message) => {
     expect(renderError({ values })).toContain(message);
   });
@@ -313,22 +430,37 @@ describe('migrations', () => {
     expect(job.metadata.annotations['helm.sh/hook']).toBe('pre-upgrade');
     const configMap = find(manifests, 'ConfigMap', 'docuchat-portal-migrate');
     expect(configMap.metadata.annotations['helm.sh/hook-weight']).toBe('-10');
-    expect(appConfig(manifests, 'docuchat-portal-migrate')).toEqual(appConfig(manifests));
+    expect(appConfig(manifests, 'docuchat-portal-migrate')).toEqual(
+      appConfig(manifests),
+    );
     const container = job.spec.template.spec.containers[0];
-    expect(container.command.slice(0, 3)).toEqual(['node', '/app/config/migrate.mjs', 'node']);
+    expect(container.command.slice(0, 3)).toEqual([
+      'node',
+      '/app/config/migrate.mjs',
+      'node',
+    ]);
     expect(container.image).toBe(
-      find(manifests, 'Deployment', 'docuchat-portal').spec.template.spec.containers[0].image,
+      find(manifests, 'Deployment', 'docuchat-portal').spec.template.spec
+        .containers[0].image,
     );
     expect(job.spec.template.spec.restartPolicy).toBe('Never');
   });
 
   it('runs before the first install too when the database and Secret already exist', () => {
-    const job = find(renderChart({ valuesFiles: [productionValues] }), 'Job', 'docuchat-portal-migrate');
-    expect(job.metadata.annotations['helm.sh/hook']).toBe('pre-install,pre-upgrade');
+    const job = find(
+      renderChart({ valuesFiles: [productionValues] }),
+      'Job',
+      'docuchat-portal-migrate',
+    );
+    expect(job.metadata.annotations['helm.sh/hook']).toBe(
+      'pre-install,pre-upgrade',
+    );
   });
 
   it('can be turned off', () => {
-    const manifests = renderChart({ values: { migrations: { job: { enabled: false } } } });
+    const manifests = renderChart({
+      values: { migrations: { job: { enabled: false } } },
+    });
     expect(manifests.filter(m => m.kind === 'Job')).toEqual([]);
   });
 });
@@ -337,7 +469,9 @@ describe('GPU inference', () => {
   it('is off by default', () => {
     const manifests = renderChart();
     expect(has(manifests, 'Deployment', 'docuchat-inference')).toBe(false);
-    expect(has(manifests, 'HorizontalPodAutoscaler', 'docuchat-inference')).toBe(false);
+    expect(
+      has(manifests, 'HorizontalPodAutoscaler', 'docuchat-inference'),
+    ).toBe(false);
   });
 
   it('on: GPU resources, node selector, tolerations, its HPA and the fallback model', () => {
@@ -346,9 +480,15 @@ describe('GPU inference', () => {
     const pod = deployment.spec.template.spec;
     expect(pod.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
     expect(pod.nodeSelector).toEqual({ 'nvidia.com/gpu.present': 'true' });
-    expect(pod.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
+    expect(pod.tolerations).toContainEqual({
+      key: 'nvidia.com/gpu',
+      operator: 'Exists',
+      effect: 'NoSchedule',
+    });
     expect(deployment.spec.replicas).toBeUndefined();
-    expect(find(manifests, 'HorizontalPodAutoscaler', 'docuchat-inference').spec).toMatchObject({
+    expect(
+      find(manifests, 'HorizontalPodAutoscaler', 'docuchat-inference').spec,
+    ).toMatchObject({
       minReplicas: 1,
       maxReplicas: 4,
     });
@@ -364,14 +504,27 @@ describe('GPU inference', () => {
 
   it('fails when its minReplicas exceeds maxReplicas', () => {
     expect(
-      renderError({ values: { inference: { enabled: true, autoscaling: { minReplicas: 3, maxReplicas: 2 } } } }),
-    ).toContain('inference.autoscaling.minReplicas is greater than inference.autoscaling.maxReplicas');
+      renderError({
+        values: {
+          inference: {
+            enabled: true,
+            autoscaling: { minReplicas: 3, maxReplicas: 2 },
+          },
+        },
+      }),
+    ).toContain(
+      'inference.autoscaling.minReplicas is greater than inference.autoscaling.maxReplicas',
+    );
   });
 });
 
 describe('backup', () => {
   it('keeps the backups PVC when the release is deleted', () => {
-    const pvc = find(renderChart(), 'PersistentVolumeClaim', 'docuchat-backups');
+    const pvc = find(
+      renderChart(),
+      'PersistentVolumeClaim',
+      'docuchat-backups',
+    );
     expect(pvc.metadata.annotations['helm.sh/resource-policy']).toBe('keep');
   });
 
@@ -391,10 +544,16 @@ describe('backup', () => {
 describe('network policies', () => {
   it('can be turned off, and the default deny on its own', () => {
     expect(
-      renderChart({ values: { networkPolicy: { enabled: false } } }).filter(m => m.kind === 'NetworkPolicy'),
+      renderChart({ values: { networkPolicy: { enabled: false } } }).filter(
+        m => m.kind === 'NetworkPolicy',
+      ),
     ).toEqual([]);
-    const manifests = renderChart({ values: { networkPolicy: { defaultDeny: false } } });
-    expect(has(manifests, 'NetworkPolicy', 'docuchat-default-deny')).toBe(false);
+    const manifests = renderChart({
+      values: { networkPolicy: { defaultDeny: false } },
+    });
+    expect(has(manifests, 'NetworkPolicy', 'docuchat-default-deny')).toBe(
+      false,
+    );
     expect(has(manifests, 'NetworkPolicy', 'docuchat-portal')).toBe(true);
   });
 });
@@ -407,7 +566,11 @@ describe('monitoring', () => {
   });
 
   it('ServiceMonitor: the metrics path with the bearer token', () => {
-    const monitor = find(renderChart({ values: everythingOn }), 'ServiceMonitor', 'docuchat-portal');
+    const monitor = find(
+      renderChart({ values: everythingOn }),
+      'ServiceMonitor',
+      'docuchat-portal',
+    );
     expect(monitor.spec.endpoints).toEqual([
       {
         port: 'http',
@@ -424,7 +587,11 @@ describe('monitoring', () => {
 
   it('PrometheusRule: the rule file, minus disabled alerts, plus extraRules', () => {
     const chart = chartWithMonitoringFiles();
-    const all = find(renderChart({ chart, values: everythingOn }), 'PrometheusRule', 'docuchat');
+    const all = find(
+      renderChart({ chart, values: everythingOn }),
+      'PrometheusRule',
+      'docuchat',
+    );
     expect(all.spec.groups.map((g: any) => g.name)).toEqual([
       'docuchat-availability',
       'docuchat-billing',
@@ -441,9 +608,15 @@ describe('monitoring', () => {
             ...everythingOn.monitoring,
             prometheusRule: {
               enabled: true,
-              disabledAlerts: ['DocuChatBillingRunMissed', 'DocuChatHighErrorRate'],
+              disabledAlerts: [
+                'DocuChatBillingRunMissed',
+                'DocuChatHighErrorRate',
+              ],
               extraRules: [
-                { name: 'site', rules: [{ alert: 'SiteDown', expr: 'up == 0' }] },
+                {
+                  name: 'site',
+                  rules: [{ alert: 'SiteDown', expr: 'up == 0' }],
+                },
               ],
             },
           },
@@ -453,7 +626,10 @@ describe('monitoring', () => {
       'docuchat',
     );
     expect(
-      some.spec.groups.map((g: any) => [g.name, g.rules.map((r: any) => r.alert ?? r.record)]),
+      some.spec.groups.map((g: any) => [
+        g.name,
+        g.rules.map((r: any) => r.alert ?? r.record),
+      ]),
     ).toEqual([
       ['docuchat-availability', ['docuchat:http_requests:rate5m']],
       ['site', ['SiteDown']],
@@ -467,11 +643,22 @@ describe('monitoring', () => {
   });
 
   it('Grafana dashboards: one labelled ConfigMap per file', () => {
-    const manifests = renderChart({ chart: chartWithMonitoringFiles(), values: everythingOn });
-    const dashboard = find(manifests, 'ConfigMap', 'docuchat-dashboard-fixture-overview');
+    const manifests = renderChart({
+      chart: chartWithMonitoringFiles(),
+      values: everythingOn,
+    });
+    const dashboard = find(
+      manifests,
+      'ConfigMap',
+      'docuchat-dashboard-fixture-overview',
+    );
     expect(dashboard.metadata.labels.grafana_dashboard).toBe('1');
-    expect(dashboard.metadata.annotations).toEqual({ grafana_folder: 'DocuChat' });
-    expect(JSON.parse(dashboard.data['fixture-overview.json']).uid).toBe('fixture-overview');
+    expect(dashboard.metadata.annotations).toEqual({
+      grafana_folder: 'DocuChat',
+    });
+    expect(JSON.parse(dashboard.data['fixture-overview.json']).uid).toBe(
+      'fixture-overview',
+    );
   });
 });
 
@@ -485,11 +672,22 @@ describe('helm test hook and NOTES', () => {
   });
 
   it('NOTES name the Secret, the backups and the trial database warning', () => {
-    const result = helm(['install', 'docuchat', chartDir, '--dry-run=client', '-n', 'docuchat']);
+    const result = helm([
+      'install',
+      'docuchat',
+      chartDir,
+      '--dry-run=client',
+      '-n',
+      'docuchat',
+    ]);
     expect(result.status).toBe(0);
     const notes = result.stdout.slice(result.stdout.indexOf('NOTES:'));
     expect(notes).toContain('Secret docuchat-secrets');
-    expect(notes).toContain('docuchat-<UTC yyyymmddThhmmssZ>.dump, kept 14 days');
-    expect(notes).toContain('the bundled PostgreSQL (one replica, no failover) is for trials');
+    expect(notes).toContain(
+      'docuchat-<UTC yyyymmddThhmmssZ>.dump, kept 14 days',
+    );
+    expect(notes).toContain(
+      'the bundled PostgreSQL (one replica, no failover) is for trials',
+    );
   });
 });

@@ -45,8 +45,10 @@ describe('values.schema.json', () => {
     const open: string[] = [];
     const walk = (node: any, where: string) => {
       if (!node || typeof node !== 'object') return;
-      if (node.properties && node.additionalProperties !== false) open.push(where);
-      for (const [key, child] of Object.entries(node)) walk(child, `${where}/${key}`);
+      if (node.properties && node.additionalProperties !== false)
+        open.push(where);
+      for (const [key, child] of Object.entries(node))
+        walk(child, `${where}/${key}`);
     };
     walk(schema, '#');
     expect(open).toEqual([]);
@@ -69,23 +71,93 @@ describe('values.schema.json', () => {
     ['an unknown nested key (typo)', { portal: { replica: 3 } }, '/portal'],
     ['a string port', { portal: { port: '7007' } }, '/portal/port'],
     ['a port out of range', { service: { port: 70000 } }, '/service/port'],
-    ['a boolean as a string', { ingress: { enabled: 'yes' } }, '/ingress/enabled'],
-    ['zero HPA replicas', { autoscaling: { minReplicas: 0 } }, '/autoscaling/minReplicas'],
-    ['a CPU target over 100 %', { autoscaling: { targetCPUUtilizationPercentage: 150 } }, '/autoscaling/targetCPUUtilizationPercentage'],
-    ['an unknown pull policy', { image: { pullPolicy: 'Sometimes' } }, '/image/pullPolicy'],
+    [
+      'a boolean as a string',
+      { ingress: { enabled: 'yes' } },
+      '/ingress/enabled',
+    ],
+    [
+      'zero HPA replicas',
+      { autoscaling: { minReplicas: 0 } },
+      '/autoscaling/minReplicas',
+    ],
+    [
+      'a CPU target over 100 %',
+      { autoscaling: { targetCPUUtilizationPercentage: 150 } },
+      '/autoscaling/targetCPUUtilizationPercentage',
+    ],
+    [
+      'an unknown pull policy',
+      { image: { pullPolicy: 'Sometimes' } },
+      '/image/pullPolicy',
+    ],
     ['a malformed digest', { image: { digest: 'latest' } }, '/image/digest'],
-    ['a malformed quantity', { portal: { resources: { limits: { cpu: 'two', memory: '2Gi', 'ephemeral-storage': '1Gi' } } } }, '/portal/resources/limits/cpu'],
-    ['limits without ephemeral storage', { portal: { resources: { limits: { 'ephemeral-storage': null } } } }, '/portal/resources/limits'],
-    ['a short metrics token', { secrets: { metricsToken: 'short' } }, '/secrets/metricsToken'],
-    ['a malformed CIDR', { networkPolicy: { externalCidrs: ['everywhere'] } }, '/networkPolicy/externalCidrs/0'],
-    ['no external CIDRs at all', { networkPolicy: { externalCidrs: [] } }, '/networkPolicy/externalCidrs'],
-    ['a malformed cron schedule', { backup: { schedule: 'daily' } }, '/backup/schedule'],
-    ['zero retention days', { backup: { retentionDays: 0 } }, '/backup/retentionDays'],
-    ['an unknown sslMode', { database: { external: { sslMode: 'on' } } }, '/database/external/sslMode'],
-    ['a database name with a dash', { database: { name: 'docu-chat' } }, '/database/name'],
-    ['an unknown topology spread mode', { portal: { topologySpread: { whenUnsatisfiable: 'Maybe' } } }, '/portal/topologySpread/whenUnsatisfiable'],
-    ['a rule group without rules', { monitoring: { prometheusRule: { extraRules: [{ name: 'x' }] } } }, '/monitoring/prometheusRule/extraRules/0'],
-    ['a base URL without scheme', { portal: { baseUrl: 'docuchat.example.com' } }, '/portal/baseUrl'],
+    [
+      'a malformed quantity',
+      {
+        portal: {
+          resources: {
+            limits: { cpu: 'two', memory: '2Gi', 'ephemeral-storage': '1Gi' },
+          },
+        },
+      },
+      '/portal/resources/limits/cpu',
+    ],
+    [
+      'limits without ephemeral storage',
+      { portal: { resources: { limits: { 'ephemeral-storage': null } } } },
+      '/portal/resources/limits',
+    ],
+    [
+      'a short metrics token',
+      { secrets: { metricsToken: 'short' } },
+      '/secrets/metricsToken',
+    ],
+    [
+      'a malformed CIDR',
+      { networkPolicy: { externalCidrs: ['everywhere'] } },
+      '/networkPolicy/externalCidrs/0',
+    ],
+    [
+      'no external CIDRs at all',
+      { networkPolicy: { externalCidrs: [] } },
+      '/networkPolicy/externalCidrs',
+    ],
+    [
+      'a malformed cron schedule',
+      { backup: { schedule: 'daily' } },
+      '/backup/schedule',
+    ],
+    [
+      'zero retention days',
+      { backup: { retentionDays: 0 } },
+      '/backup/retentionDays',
+    ],
+    [
+      'an unknown sslMode',
+      { database: { external: { sslMode: 'on' } } },
+      '/database/external/sslMode',
+    ],
+    [
+      'a database name with a dash',
+      { database: { name: 'docu-chat' } },
+      '/database/name',
+    ],
+    [
+      'an unknown topology spread mode',
+      { portal: { topologySpread: { whenUnsatisfiable: 'Maybe' } } },
+      '/portal/topologySpread/whenUnsatisfiable',
+    ],
+    [
+      'a rule group without rules',
+      { monitoring: { prometheusRule: { extraRules: [{ name: 'x' }] } } },
+      '/monitoring/prometheusRule/extraRules/0',
+    ],
+    [
+      'a base URL without scheme',
+      { portal: { baseUrl: 'docuchat.example.com' } },
+      '/portal/baseUrl',
+    ],
   ];
 
   it.each(rejected)('rejects %s', (_name, wrong, pointer) => {

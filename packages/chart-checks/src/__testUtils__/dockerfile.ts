@@ -19,7 +19,11 @@ export function parseDockerfile(text: string): Instruction[] {
       pending.args = `${pending.args} ${body}`.trim();
     } else {
       const [keyword, ...rest] = body.split(/\s+/);
-      pending = { keyword: keyword.toUpperCase(), args: rest.join(' '), line: index + 1 };
+      pending = {
+        keyword: keyword.toUpperCase(),
+        args: rest.join(' '),
+        line: index + 1,
+      };
     }
     if (!continued) {
       instructions.push(pending);
