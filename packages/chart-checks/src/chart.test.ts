@@ -6,6 +6,7 @@ import {
   chartWithMonitoringFiles,
   everythingOn,
 } from './__testUtils__/testFixtures';
+import { typecheckManifests } from './__testUtils__/typecheckManifests';
 import { validateManifests } from './__testUtils__/validateManifests';
 
 describe('helm lint --strict', () => {
@@ -35,6 +36,32 @@ describe('every rendered manifest is valid against the Kubernetes schemas', () =
     expect(manifests.length).toBeGreaterThan(10);
     expect(validateManifests(manifests)).toEqual([]);
   });
+
+  it('no manifest has a field the Kubernetes API does not define (strict)', () => {
+    const manifests = [
+      ...renderChart(),
+      ...renderChart({ valuesFiles: [productionValues] }),
+      ...renderChart({
+        values: everythingOn,
+        chart: chartWithMonitoringFiles(),
+      }),
+    ];
+    const misspelt = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'misspelt' },
+      spec: { ports: [{ port: 80, targetPort: 'http', protocl: 'TCP' }] },
+    };
+    expect(typecheckManifests([...manifests, misspelt])).toEqual([
+      {
+        kind: 'Service',
+        name: 'misspelt',
+        error: expect.stringMatching(
+          /"protocl"' does not exist in type 'IServicePort'/,
+        ),
+      },
+    ]);
+  }, 60_000);
 
   it('the production example renders the Prometheus Operator objects', () => {
     const kinds = renderChart({ valuesFiles: [productionValues] }).map(
