@@ -180,6 +180,13 @@ describe.each(Object.keys(renders))('policies over the %s', name => {
     ).toBeDefined();
   });
 
+  it('only the portal mounts a Kubernetes API token', () => {
+    const withToken = pods
+      .filter(p => p.spec.automountServiceAccountToken !== false)
+      .map(p => p.owner);
+    expect(withToken).toEqual(['Deployment/docuchat-portal']);
+  });
+
   it('no Secret value is written into a ConfigMap', () => {
     const configText = manifests
       .filter(m => m.kind === 'ConfigMap')

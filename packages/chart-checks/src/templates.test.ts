@@ -182,6 +182,57 @@ describe('portal (deployment, service, configmap)', () => {
   });
 });
 
+describe('service account and RBAC', () => {
+  it('the portal runs as its ServiceAccount, bound to a namespaced Role', () => {
+    const manifests = renderChart();
+    const pod = find(manifests, 'Deployment', 'docuchat-portal').spec.template
+      .spec;
+    expect(pod.serviceAccountName).toBe('docuchat-portal');
+    expect(has(manifests, 'ServiceAccount', 'docuchat-portal')).toBe(true);
+    const binding = find(manifests, 'RoleBinding', 'docuchat-portal');
+    expect(binding.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'Role',
+      name: 'docuchat-portal',
+    });
+    expect(binding.subjects).toEqual([
+      {
+        kind: 'ServiceAccount',
+        name: 'docuchat-portal',
+        namespace: 'docuchat',
+      },
+    ]);
+    expect(manifests.map(m => m.kind)).not.toContain('ClusterRole');
+  });
+
+  it('the Role may change only the release Secret, and no other Secret', () => {
+    const role = find(renderChart(), 'Role', 'docuchat-portal');
+    const secretRules = role.rules.filter((r: any) =>
+      r.resources.includes('secrets'),
+    );
+    expect(secretRules).toEqual([
+      {
+        apiGroups: [''],
+        resources: ['secrets'],
+        resourceNames: ['docuchat-secrets'],
+        verbs: ['get', 'patch', 'update'],
+      },
+    ]);
+    expect(role.rules.flatMap((r: any) => r.verbs)).not.toContain('*');
+  });
+
+  it('rbac.create and serviceAccount.create can be turned off', () => {
+    const manifests = renderChart({
+      values: { rbac: { create: false }, serviceAccount: { create: false } },
+    });
+    expect(manifests.map(m => m.kind)).not.toContain('Role');
+    expect(manifests.map(m => m.kind)).not.toContain('ServiceAccount');
+    const pod = find(manifests, 'Deployment', 'docuchat-portal').spec.template
+      .spec;
+    expect(pod.serviceAccountName).toBe('default');
+  });
+});
+
 describe('ingress', () => {
   it('serves the host over TLS; cert-manager only when asked', () => {
     const plain = find(renderChart(), 'Ingress', 'docuchat-portal');
