@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import YAML from 'yaml';
 import { lintChart, renderChart } from './__testUtils__/helm';
 import { chartDir, productionValues } from './__testUtils__/repoPaths';
 import {
@@ -105,11 +106,33 @@ const dashboards = path.join(chartDir, 'files/grafana');
 (fs.existsSync(alerts) ? describe : describe.skip)(
   'the real alert rules in files/prometheus/alerts.yml',
   () => {
-    it('render into a valid PrometheusRule', () => {
+    const alertNames = (groups: any[]): string[] =>
+      groups.flatMap(g => g.rules.map((r: any) => r.alert)).filter(Boolean);
+
+    it('render into a valid PrometheusRule with every alert', () => {
+      const file = YAML.parse(fs.readFileSync(alerts, 'utf8'));
       const manifests = renderChart({ values: everythingOn });
       const rules = manifests.filter(m => m.kind === 'PrometheusRule');
       expect(rules).toHaveLength(1);
       expect(validateManifests(rules)).toEqual([]);
+      expect(typecheckManifests(rules)).toEqual([]);
+      expect(alertNames(rules[0].spec.groups)).toEqual(alertNames(file.groups));
+    }, 60_000);
+
+    it('each alert can be switched off', () => {
+      const names = alertNames(
+        YAML.parse(fs.readFileSync(alerts, 'utf8')).groups,
+      );
+      const rule = renderChart({
+        values: {
+          ...everythingOn,
+          monitoring: {
+            ...everythingOn.monitoring,
+            prometheusRule: { enabled: true, disabledAlerts: [names[0]] },
+          },
+        },
+      }).find(m => m.kind === 'PrometheusRule');
+      expect(alertNames(rule?.spec.groups ?? [])).toEqual(names.slice(1));
     });
   },
 );
