@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import {
   ChunkWithDocument,
   DocumentStore,
+  IngestedWith,
   NewDocument,
   StoredChunk,
 } from './DocumentStore';
@@ -119,7 +120,13 @@ export class DatabaseDocumentStore implements DocumentStore {
 
   async getContent(tenantId: string, id: string) {
     const row = await this.db(DOCUMENTS)
-      .select('content', 'content_type', 'file_name')
+      .select(
+        'content',
+        'content_type',
+        'file_name',
+        'embedding_model',
+        'parser_version',
+      )
       .where({ tenant_id: tenantId, id })
       .first();
     if (!row) throw new NotFoundError(`Document ${id} not found`);
@@ -127,6 +134,12 @@ export class DatabaseDocumentStore implements DocumentStore {
       content: Buffer.from(row.content),
       contentType: row.content_type,
       fileName: row.file_name ?? undefined,
+      ingestedWith: row.embedding_model
+        ? {
+            embeddingModel: row.embedding_model,
+            parserVersion: Number(row.parser_version),
+          }
+        : undefined,
     };
   }
 
@@ -156,11 +169,15 @@ export class DatabaseDocumentStore implements DocumentStore {
     return rows.map(row => ({ tenantId: row.tenant_id, id: row.id }));
   }
 
-  async listEmbeddedWithOtherModel(model: string) {
+  async listStale(current: IngestedWith) {
     const rows = await this.db(DOCUMENTS)
       .select('tenant_id', 'id')
       .where({ status: 'ready' })
-      .whereNot({ embedding_model: model });
+      .andWhere(stale =>
+        stale
+          .whereNot({ embedding_model: current.embeddingModel })
+          .orWhere('parser_version', '<', current.parserVersion),
+      );
     return rows.map(row => ({ tenantId: row.tenant_id, id: row.id }));
   }
 
@@ -169,6 +186,7 @@ export class DatabaseDocumentStore implements DocumentStore {
     tenantId: string,
     documentId: string,
     chunks: StoredChunk[],
+    parserVersion: number,
   ): Promise<void> {
     // A document deleted while it was being ingested must not come back as
     // orphan chunks: fail the transaction instead.
@@ -197,10 +215,11 @@ export class DatabaseDocumentStore implements DocumentStore {
       token_count: chunk.tokenCount,
       embedding_model: chunk.embeddingModel,
       embedding_dimensions: chunk.embeddingDimensions,
+      blocks: chunk.blocks ? JSON.stringify(chunk.blocks) : null,
     }));
-    // Stay under SQLite's bound-variable limit (12 columns a row).
-    for (let i = 0; i < rows.length; i += 80) {
-      await trx(CHUNKS).insert(rows.slice(i, i + 80));
+    // Stay under SQLite's bound-variable limit (13 columns a row).
+    for (let i = 0; i < rows.length; i += 75) {
+      await trx(CHUNKS).insert(rows.slice(i, i + 75));
     }
     await trx(DOCUMENTS)
       .where({ tenant_id: tenantId, id: documentId })
@@ -210,6 +229,7 @@ export class DatabaseDocumentStore implements DocumentStore {
         chunk_count: chunks.length,
         token_count: chunks.reduce((sum, c) => sum + c.tokenCount, 0),
         embedding_model: chunks[0]?.embeddingModel ?? null,
+        parser_version: parserVersion,
         updated_at: trx.fn.now(),
       });
   }
@@ -245,6 +265,7 @@ export class DatabaseDocumentStore implements DocumentStore {
         'c.token_count',
         'c.embedding_model',
         'c.embedding_dimensions',
+        'c.blocks',
         'd.title as document_title',
       )
       .where('c.tenant_id', tenantId)
@@ -261,6 +282,7 @@ export class DatabaseDocumentStore implements DocumentStore {
       tokenCount: row.token_count,
       embeddingModel: row.embedding_model,
       embeddingDimensions: row.embedding_dimensions,
+      ...(row.blocks && { blocks: JSON.parse(row.blocks) }),
       documentTitle: row.document_title,
     }));
   }

@@ -3,6 +3,7 @@ import {
   DocumentSummary,
 } from '@internal/backstage-plugin-docuchat-common';
 import { Knex } from 'knex';
+import { ChunkBlock } from '../ingest/types';
 
 /** A new upload, before ingestion. */
 export interface NewDocument {
@@ -27,6 +28,14 @@ export interface StoredChunk {
   tokenCount: number;
   embeddingModel: string;
   embeddingDimensions: number;
+  /** Absent for chunks stored by parser version 1. */
+  blocks?: ChunkBlock[];
+}
+
+/** What a ready document's chunks were made with. */
+export interface IngestedWith {
+  embeddingModel: string;
+  parserVersion: number;
 }
 
 /** A chunk with its document's title, for search results and citations. */
@@ -47,10 +56,16 @@ export interface DocumentStore {
    */
   revision(tenantId: string): Promise<string>;
   get(tenantId: string, id: string): Promise<DocumentSummary | undefined>;
+  /** The upload, and what its current chunks (if any) were made with. */
   getContent(
     tenantId: string,
     id: string,
-  ): Promise<{ content: Buffer; contentType: string; fileName?: string }>;
+  ): Promise<{
+    content: Buffer;
+    contentType: string;
+    fileName?: string;
+    ingestedWith?: IngestedWith;
+  }>;
   /** Moves a document to `status` only if it is in one of `from`. */
   transition(
     tenantId: string,
@@ -61,16 +76,23 @@ export interface DocumentStore {
   ): Promise<boolean>;
   /** Ids of documents waiting for ingestion, oldest first. */
   listQueued(): Promise<Array<{ tenantId: string; id: string }>>;
-  /** Ready documents embedded with another model than `model`. */
-  listEmbeddedWithOtherModel(
-    model: string,
+  /**
+   * Ready documents whose chunks were made otherwise than `current`: with
+   * another embedding model, or by an older parser version.
+   */
+  listStale(
+    current: IngestedWith,
   ): Promise<Array<{ tenantId: string; id: string }>>;
-  /** Replaces the document's chunks and marks it ready, in `trx`. */
+  /**
+   * Replaces the document's chunks and marks it ready, in `trx`, recording
+   * the parser version that made them.
+   */
   replaceChunks(
     trx: Knex.Transaction,
     tenantId: string,
     documentId: string,
     chunks: StoredChunk[],
+    parserVersion: number,
   ): Promise<void>;
   /** Deletes the document and its chunks in `trx`; false when absent. */
   delete(trx: Knex.Transaction, tenantId: string, id: string): Promise<boolean>;

@@ -1,3 +1,5 @@
+import { ChunkBlock as SearchHitBlock } from '@internal/backstage-plugin-docuchat-common';
+
 /**
  * The shapes that flow through ingestion: every parser produces a
  * `ParsedDocument`, the chunker turns it into `Chunk`s. Offsets are JavaScript
@@ -59,10 +61,6 @@ export interface Chunk {
  * A block's part inside a chunk: offsets into the chunk's text. `partial`
  * when the chunk holds only part of the block (a long block cut between
  * sentences or lines, or the overlap that repeats the previous chunk's end).
+ * The same shape search hits carry.
  */
-export interface ChunkBlock {
-  kind: BlockKind;
-  start: number;
-  end: number;
-  partial?: boolean;
-}
+export type ChunkBlock = SearchHitBlock & { kind: BlockKind };
