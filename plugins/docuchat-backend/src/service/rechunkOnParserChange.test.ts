@@ -62,7 +62,7 @@ describe('re-chunking when the parser version changes', () => {
         ledger: new DatabaseUsageLedger(knex),
         logger,
       });
-      const { ingestion, documents, search } = await createRetrievalServices({
+      const { ingestion, search } = await createRetrievalServices({
         knex,
         embeddings,
         meter,
