@@ -7,8 +7,10 @@ import { Block } from '../../src/ingest/types';
  * - key fact: the answer's text contains one of the question's accepted
  *   variants (case, whitespace, back-quotes, zero-width non-joiners and
  *   Persian digits folded);
- * - fragment: a quoted piece of the answer (a delta that carries a `[n]`
- *   citation, markers and list bullets removed) that is not a whole
+ * - fragment: a quoted piece of the answer (a delta that ends with its
+ *   `[n]` citation, before or after the closing punctuation; markers and
+ *   list bullets removed; a `[n] title` line that lists a passage is not a
+ *   quote) that is not a whole
  *   sentence, whole list item or whole code line of its cited source, or is
  *   a heading or table row alone. "Whole" is decided on the source
  *   document's parsed blocks with whitespace collapsed: the piece starts
@@ -111,7 +113,7 @@ export function quotedPieces(deltas: string[]): Array<{
   n: number;
 }> {
   return deltas.flatMap(delta => {
-    const marker = delta.match(/\[(\d+)\]/);
+    const marker = delta.match(/\[(\d+)\][.!?؟۔…:]*\s*$/u);
     if (!marker) return [];
     const piece = delta
       .replace(/\s*\[\d+\]/g, '')
