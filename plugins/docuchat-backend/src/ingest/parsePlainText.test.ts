@@ -56,7 +56,7 @@ describe('parsePlainText', () => {
       ],
       ['list-item', '- One package: its own tests.'],
       ['list-item', '  1. nested'],
-      ['code', './scripts/test-all.sh\n\necho done'],
+      ['code', '```bash\n./scripts/test-all.sh\n\necho done\n```'],
       ['code', '    indented code'],
       ['table-row', 'key | default'],
       ['table-row', 'k | 6'],

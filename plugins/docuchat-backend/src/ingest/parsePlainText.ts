@@ -16,8 +16,9 @@ const MIN_WRAP_WIDTH = 40;
  * (the break was soft when the next line's first word would not have fit
  * on the line, at the paragraph's widest line); other breaks stay. Lines
  * starting with a list marker (`-`, `*`, `•`, `1.`) are list items (their
- * indented continuation lines join them), fenced or indented blocks are
- * code, and `| a | b |` lines are table rows. No headings are guessed (from
+ * indented continuation lines join them), fenced (fences kept: plain text
+ * shows them) or indented blocks are code, and `| a | b |` lines are table
+ * rows. No headings are guessed (from
  * underlines or capitals): a wrong guess would give chunks misleading
  * heading paths, and a plain text file promises none.
  */
@@ -60,11 +61,10 @@ export function plainTextToDocument(text: string): ParsedDocument {
 
   for (const line of text.split('\n')) {
     if (fence !== undefined) {
+      lines.push(line);
       if (line.trim().startsWith(fence)) {
         flush();
         fence = undefined;
-      } else {
-        lines.push(line);
       }
     } else if (!line.trim()) {
       // A blank line inside indented code may belong to it; elsewhere it
@@ -79,6 +79,7 @@ export function plainTextToDocument(text: string): ParsedDocument {
       flush();
       fence = line.trim().slice(0, 3);
       kind = 'code';
+      lines = [line];
     } else if (kind === 'code' && INDENTED.test(line)) {
       lines.push(line);
     } else if (TABLE_ROW.test(line)) {
