@@ -123,7 +123,10 @@ describe('ExtractiveAnswerer', () => {
 
   it('keeps a sentence with an abbreviation whole and quotes list items whole', async () => {
     const text = await read(
-      answerer.answer('When are invoices created and how long are they kept?', BILLING),
+      answerer.answer(
+        'When are invoices created and how long are they kept?',
+        BILLING,
+      ),
     );
     expect(text).toContain(
       'Invoices are created every day by the billing scheduler, e.g. at midnight [1].',
@@ -191,7 +194,14 @@ describe('ExtractiveAnswerer', () => {
   });
 
   it('cites each piece with the number of the source it comes from', async () => {
-    const sources = [...SET_UP, ...sourcesFrom('billing.md', '# Billing\n\nDocuChat bills per token; tests of billing run nightly.', 7)];
+    const sources = [
+      ...SET_UP,
+      ...sourcesFrom(
+        'billing.md',
+        '# Billing\n\nDocuChat bills per token; tests of billing run nightly.',
+        7,
+      ),
+    ];
     const deltas = await deltasOf(
       answerer.answer('How are the tests run and billed?', sources),
     );
@@ -235,9 +245,16 @@ describe('ExtractiveAnswerer', () => {
 
   it('parses the [n] title › heading line and the text below it', () => {
     expect(
-      parseNumberedSources('intro\n[1] a.md › Setup\nfirst\nmore\n\n[12] b.md\nsecond'),
+      parseNumberedSources(
+        'intro\n[1] a.md › Setup\nfirst\nmore\n\n[12] b.md\nsecond',
+      ),
     ).toEqual([
-      { n: 1, documentTitle: 'a.md', headingPath: ['Setup'], text: 'first\nmore' },
+      {
+        n: 1,
+        documentTitle: 'a.md',
+        headingPath: ['Setup'],
+        text: 'first\nmore',
+      },
       { n: 12, documentTitle: 'b.md', headingPath: [], text: 'second' },
     ]);
   });

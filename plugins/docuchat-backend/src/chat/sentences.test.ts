@@ -29,7 +29,8 @@ describe('splitSentences', () => {
   });
 
   it('does not end a sentence after e.g. or i.e., and slices the text verbatim', () => {
-    const text = 'Use a gateway, e.g. Zibal, for payments.  Keep i.e. the\nreceipts.';
+    const text =
+      'Use a gateway, e.g. Zibal, for payments.  Keep i.e. the\nreceipts.';
     expect(splitSentences(text)).toEqual([
       'Use a gateway, e.g. Zibal, for payments.',
       'Keep i.e. the',
