@@ -188,6 +188,12 @@ describe('ExtractiveAnswerer', () => {
     );
     expect(text).not.toContain('هوا');
 
+    // Quotes in the question's language when the passages have some.
+    const mixed = [...persian, ...sourcesFrom('billing.md', '# Zibal\n\nZibal صورتحساب payments are verified.', 9)];
+    const english = await read(answerer.answer('How is a Zibal صورتحساب paid?', mixed));
+    expect(english).toContain('Zibal صورتحساب payments are verified [9].');
+    expect(english).not.toContain('درگاه');
+
     const nothing = await read(answerer.answer('کوبرنتیز چیست؟', persian));
     expect(nothing).toMatch(/^اسناد به این پرسش پاسخ نمی‌دهند\./);
     expect(nothing).toContain('\n[4] راهنما.md › صورتحساب');

@@ -116,9 +116,13 @@ export class ExtractiveAnswerer implements ChatModel {
 
   /** The answer as deltas: the intro, then one cited unit each. */
   #compose(question: string, sources: NumberedSource[]): string[] {
-    const phrases = isPersian(question) ? PHRASES.fa : PHRASES.en;
+    const persian = isPersian(question);
+    const phrases = persian ? PHRASES.fa : PHRASES.en;
     const withCode = ASKS_FOR_COMMAND.test(question);
-    const units = uniqueUnits(sources);
+    const all = uniqueUnits(sources);
+    // Quotes in the question's language, when the passages have any.
+    const sameLanguage = all.filter(unit => isPersian(unit.text) === persian);
+    const units = sameLanguage.length > 0 ? sameLanguage : all;
     const scored = scoreUnits(question, units, sources, withCode);
     const best = scored.reduce<ScoredUnit | undefined>(
       (top, unit) => (!top || unit.relevance > top.relevance ? unit : top),
