@@ -124,10 +124,14 @@ describe('re-chunking when the parser version changes', () => {
       ]);
 
       // The upload was billed; the re-chunking is maintenance.
-      const ledger = await knex('docuchat_usage')
-        .where({ document_id: document.id, operation: 'embedding' })
-        .orderBy('occurred_at');
-      expect(ledger.map(r => Boolean(r.billable))).toEqual([true, false]);
+      const ledger = await knex('docuchat_usage').where({
+        document_id: document.id,
+        operation: 'embedding',
+      });
+      expect(ledger.map(r => Boolean(r.billable)).sort()).toEqual([
+        false,
+        true,
+      ]);
 
       // Once: nothing is stale any more.
       await ingestion.resume();
@@ -135,6 +139,37 @@ describe('re-chunking when the parser version changes', () => {
       expect(
         await knex('docuchat_usage').where({ document_id: document.id }),
       ).toHaveLength(2);
+
+      // So is re-embedding after a change of embedding model.
+      const otherModel = await createRetrievalServices({
+        knex,
+        embeddings: new OpenAiEmbeddingProvider({
+          apiKey: 'k',
+          baseURL: server.baseURL,
+          dimensions: 16,
+          maxRetries: 0,
+        }),
+        meter,
+        logger,
+        settings: readOptions(new ConfigReader({})),
+      });
+      await otherModel.ingestion.resume();
+      await otherModel.ingestion.whenIdle();
+      const rows = await knex('docuchat_usage').where({
+        document_id: document.id,
+        operation: 'embedding',
+      });
+      expect(rows.filter(r => r.model !== embeddings.model)).toEqual([
+        expect.objectContaining({
+          model: expect.stringMatching(/16/),
+          billable: expect.anything(),
+        }),
+      ]);
+      expect(
+        rows
+          .filter(r => r.model !== embeddings.model)
+          .map(r => Boolean(r.billable)),
+      ).toEqual([false]);
 
       // The stored citation still names and shows what it quoted.
       const stored = await conversations.get(owner, conversationId);
