@@ -56,6 +56,24 @@ export interface SearchHit {
   /** Cosine similarity of the query and the chunk, when the vector branch found it. */
   vectorScore?: number;
   fullTextRank?: number;
+  /**
+   * The blocks the chunk holds, with offsets into `text`; absent for chunks
+   * stored before blocks were recorded.
+   */
+  blocks?: ChunkBlock[];
+}
+
+/**
+ * One block of a chunk: a heading, a paragraph, one list item, one table
+ * row or a code block; `partial` when the chunk holds only part of it.
+ *
+ * @public
+ */
+export interface ChunkBlock {
+  kind: 'heading' | 'paragraph' | 'list-item' | 'table-row' | 'code';
+  start: number;
+  end: number;
+  partial?: boolean;
 }
 
 /** @public */

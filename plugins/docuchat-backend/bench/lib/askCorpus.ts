@@ -1,3 +1,4 @@
+import { PARSER_VERSION } from '../../src/ingest/parserVersion';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { createHash, randomUUID } from 'node:crypto';
@@ -220,7 +221,13 @@ export async function loadAskCorpus(
       };
     });
     await documents.transaction(async trx => {
-      await documents.replaceChunks(trx, tenantId, document.id, stored);
+      await documents.replaceChunks(
+        trx,
+        tenantId,
+        document.id,
+        stored,
+        PARSER_VERSION,
+      );
       await vectors.insert(
         trx,
         model,

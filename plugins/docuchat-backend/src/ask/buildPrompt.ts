@@ -1,5 +1,6 @@
 import { ChatTurn } from '@internal/backstage-plugin-docuchat-common';
 import { ChatMessage } from '@internal/backstage-plugin-docuchat-node';
+import { ChunkBlock } from '../ingest/types';
 
 /** A retrieved chunk as the prompt shows it, cited as `[n]`. */
 export interface PromptSource {
@@ -7,6 +8,8 @@ export interface PromptSource {
   documentTitle: string;
   headingPath: string[];
   text: string;
+  /** The chunk's blocks (offsets into `text`), for the extractive answerer. */
+  blocks?: ChunkBlock[];
 }
 
 export const ANSWER_INSTRUCTIONS = [

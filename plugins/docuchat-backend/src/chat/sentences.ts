@@ -4,14 +4,32 @@ import { ENGLISH_STOP_WORDS } from '../search/englishStopWords';
  * A sentence ends at `.`, `!`, `?`, the Persian/Arabic question mark `؟`,
  * the Urdu/Persian full stop `۔` or `…`, possibly followed by closing quotes
  * or brackets (`»` included), and then whitespace; a line break always ends
- * one (list items, headings). "3.5" or "v1.2" stay whole: no space follows.
+ * one (parsers turn soft breaks into spaces, so what is left is meant:
+ * hard breaks, list items, headings). "3.5" or "v1.2" stay whole: no space
+ * follows; so do "e.g. this" and "i.e. that".
  */
-const SENTENCE_BOUNDARY = /(?<=[.!?؟۔…]+["'»”’)\]]*)\s+|\s*\n\s*/u;
+const SENTENCE_BOUNDARY = /(?<=[.!?؟۔…]+["'»”’)\]]*)[ \t]+|[ \t]*\n\s*/u;
 
-/** The sentences of a passage, trimmed, empty ones dropped. */
+/** Abbreviations that end with a dot but not a sentence. */
+const ABBREVIATION = /(?:^|[\s(])(?:e\.g|i\.e|vs|cf|approx|incl|fig)\.$/i;
+
+/**
+ * The sentences of a passage, trimmed, empty ones dropped; each is a
+ * verbatim slice of `text`.
+ */
 export function splitSentences(text: string): string[] {
-  return text
-    .split(SENTENCE_BOUNDARY)
+  const sentences: string[] = [];
+  let start = 0;
+  for (const boundary of text.matchAll(
+    new RegExp(SENTENCE_BOUNDARY.source, 'gu'),
+  )) {
+    const sentence = text.slice(start, boundary.index);
+    if (!boundary[0].includes('\n') && ABBREVIATION.test(sentence)) continue;
+    sentences.push(sentence);
+    start = boundary.index! + boundary[0].length;
+  }
+  sentences.push(text.slice(start));
+  return sentences
     .map(sentence => sentence.trim())
     .filter(sentence => /[\p{L}\p{N}]/u.test(sentence));
 }
@@ -44,19 +62,39 @@ function normalize(text: string): string {
 }
 
 /**
- * The content words of a text for matching: letters and digits, stop words
- * dropped, an English plural "s" folded ("invoices" meets "invoice").
+ * The content words of a text for matching: letters and digits, camelCase
+ * identifiers split (`maxUploadMegabytes` meets "upload"), stop words
+ * dropped, English inflections folded (`stem`).
  */
 export function contentWords(text: string): string[] {
-  const words = normalize(text).match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words =
+    normalize(text.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')).match(
+      /[\p{L}\p{N}]+/gu,
+    ) ?? [];
   return words
     .filter(word => !ENGLISH_STOP_WORDS.has(word))
     .filter(word => !PERSIAN_STOP_WORDS.has(word))
-    .map(word =>
-      word.length > 3 && /[a-z]s$/.test(word) && !word.endsWith('ss')
-        ? word.slice(0, -1)
-        : word,
-    );
+    .map(stem);
+}
+
+/**
+ * A light English suffix folding, so "cached", "caches" and "cache" meet,
+ * as do "runs", "running" and "run": one of -ing, -ed, -es, -e, -s comes
+ * off a word of five letters or more (not -ss), then a doubled final
+ * consonant is undone. Not a real stemmer; enough for one question against
+ * a few passages.
+ */
+function stem(word: string): string {
+  if (word.length < 5 || !/^[a-z]+$/.test(word) || word.endsWith('ss')) {
+    return word.length === 4 && /[a-z]s$/.test(word) && !word.endsWith('ss')
+      ? word.slice(0, -1)
+      : word;
+  }
+  const base = word.replace(/(?:ing|ed|es|e|s)$/, '');
+  if (base.length < 3) return word;
+  return /([b-df-hj-np-tv-z])\1$/.test(base) && !/(?:ll|ss)$/.test(base)
+    ? base.slice(0, -1)
+    : base;
 }
 
 /** True when the text is mostly in Arabic script (Persian here). */

@@ -2,6 +2,7 @@ import { TestDatabaseId } from '@backstage/backend-test-utils';
 import { randomUUID } from 'node:crypto';
 import { DatabaseDocumentStore } from './DatabaseDocumentStore';
 import { ClaimLostError, StoredChunk } from './DocumentStore';
+import { PARSER_VERSION } from '../ingest/parserVersion';
 import {
   createEveryTestDatabase,
   migratedDatabaseWithTenants,
@@ -91,11 +92,25 @@ describe('DatabaseDocumentStore claims', () => {
       );
       await expect(
         knex.transaction(trx =>
-          store.replaceChunks(trx, 'acme', id, [chunk(id, 0)], 'dead'),
+          store.replaceChunks(
+            trx,
+            'acme',
+            id,
+            [chunk(id, 0)],
+            PARSER_VERSION,
+            'dead',
+          ),
         ),
       ).rejects.toThrow(ClaimLostError);
       await knex.transaction(trx =>
-        store.replaceChunks(trx, 'acme', id, [chunk(id, 0)], 'alive'),
+        store.replaceChunks(
+          trx,
+          'acme',
+          id,
+          [chunk(id, 0)],
+          PARSER_VERSION,
+          'alive',
+        ),
       );
       expect(await row(id)).toMatchObject({
         status: 'ready',

@@ -7,6 +7,7 @@ import {
   ClaimLostError,
   DocumentStore,
   IngestionClaim,
+  IngestedWith,
   NewDocument,
   StoredChunk,
 } from './DocumentStore';
@@ -149,7 +150,13 @@ export class DatabaseDocumentStore implements DocumentStore {
 
   async getContent(tenantId: string, id: string) {
     const row = await this.db(DOCUMENTS)
-      .select('content', 'content_type', 'file_name')
+      .select(
+        'content',
+        'content_type',
+        'file_name',
+        'embedding_model',
+        'parser_version',
+      )
       .where({ tenant_id: tenantId, id })
       .first();
     if (!row) throw new NotFoundError(`Document ${id} not found`);
@@ -157,6 +164,12 @@ export class DatabaseDocumentStore implements DocumentStore {
       content: Buffer.from(row.content),
       contentType: row.content_type,
       fileName: row.file_name ?? undefined,
+      ingestedWith: row.embedding_model
+        ? {
+            embeddingModel: row.embedding_model,
+            parserVersion: Number(row.parser_version),
+          }
+        : undefined,
     };
   }
 
@@ -295,11 +308,15 @@ export class DatabaseDocumentStore implements DocumentStore {
     return count > 0;
   }
 
-  async listEmbeddedWithOtherModel(model: string) {
+  async listStale(current: IngestedWith) {
     const rows = await this.db(DOCUMENTS)
       .select('tenant_id', 'id')
       .where({ status: 'ready' })
-      .whereNot({ embedding_model: model });
+      .andWhere(stale =>
+        stale
+          .whereNot({ embedding_model: current.embeddingModel })
+          .orWhere('parser_version', '<', current.parserVersion),
+      );
     return rows.map(row => ({ tenantId: row.tenant_id, id: row.id }));
   }
 
@@ -308,6 +325,7 @@ export class DatabaseDocumentStore implements DocumentStore {
     tenantId: string,
     documentId: string,
     chunks: StoredChunk[],
+    parserVersion: number,
     claimedBy?: string,
   ): Promise<void> {
     // A document deleted while it was being ingested must not come back as
@@ -347,10 +365,11 @@ export class DatabaseDocumentStore implements DocumentStore {
       token_count: chunk.tokenCount,
       embedding_model: chunk.embeddingModel,
       embedding_dimensions: chunk.embeddingDimensions,
+      blocks: chunk.blocks ? JSON.stringify(chunk.blocks) : null,
     }));
-    // Stay under SQLite's bound-variable limit (12 columns a row).
-    for (let i = 0; i < rows.length; i += 80) {
-      await trx(CHUNKS).insert(rows.slice(i, i + 80));
+    // Stay under SQLite's bound-variable limit (13 columns a row).
+    for (let i = 0; i < rows.length; i += 75) {
+      await trx(CHUNKS).insert(rows.slice(i, i + 75));
     }
     await trx(DOCUMENTS)
       .where({ tenant_id: tenantId, id: documentId })
@@ -362,6 +381,7 @@ export class DatabaseDocumentStore implements DocumentStore {
         embedding_model: chunks[0]?.embeddingModel ?? null,
         claimed_by: null,
         lease_expires_at: null,
+        parser_version: parserVersion,
         updated_at: trx.fn.now(),
       });
   }
@@ -397,6 +417,7 @@ export class DatabaseDocumentStore implements DocumentStore {
         'c.token_count',
         'c.embedding_model',
         'c.embedding_dimensions',
+        'c.blocks',
         'd.title as document_title',
       )
       .where('c.tenant_id', tenantId)
@@ -413,6 +434,7 @@ export class DatabaseDocumentStore implements DocumentStore {
       tokenCount: row.token_count,
       embeddingModel: row.embedding_model,
       embeddingDimensions: row.embedding_dimensions,
+      ...(row.blocks && { blocks: JSON.parse(row.blocks) }),
       documentTitle: row.document_title,
     }));
   }

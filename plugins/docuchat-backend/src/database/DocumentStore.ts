@@ -1,5 +1,6 @@
 import { DocumentSummary } from '@internal/backstage-plugin-docuchat-common';
 import { Knex } from 'knex';
+import { ChunkBlock } from '../ingest/types';
 
 /** A new upload, before ingestion. */
 export interface NewDocument {
@@ -24,6 +25,14 @@ export interface StoredChunk {
   tokenCount: number;
   embeddingModel: string;
   embeddingDimensions: number;
+  /** Absent for chunks stored by parser version 1. */
+  blocks?: ChunkBlock[];
+}
+
+/** What a ready document's chunks were made with. */
+export interface IngestedWith {
+  embeddingModel: string;
+  parserVersion: number;
 }
 
 /** A chunk with its document's title, for search results and citations. */
@@ -61,10 +70,16 @@ export interface DocumentStore {
    */
   revision(tenantId: string): Promise<string>;
   get(tenantId: string, id: string): Promise<DocumentSummary | undefined>;
+  /** The upload, and what its current chunks (if any) were made with. */
   getContent(
     tenantId: string,
     id: string,
-  ): Promise<{ content: Buffer; contentType: string; fileName?: string }>;
+  ): Promise<{
+    content: Buffer;
+    contentType: string;
+    fileName?: string;
+    ingestedWith?: IngestedWith;
+  }>;
   /**
    * Claims the oldest document that is queued, or processing under a lease
    * that expired (its replica died), for `owner` until `leaseUntil`. Of
@@ -103,20 +118,25 @@ export interface DocumentStore {
    * reset); a running ingestion loses its claim. False when absent.
    */
   requeue(tenantId: string, id: string): Promise<boolean>;
-  /** Ready documents embedded with another model than `model`. */
-  listEmbeddedWithOtherModel(
-    model: string,
+  /**
+   * Ready documents whose chunks were made otherwise than `current`: with
+   * another embedding model, or by an older parser version.
+   */
+  listStale(
+    current: IngestedWith,
   ): Promise<Array<{ tenantId: string; id: string }>>;
   /**
-   * Replaces the document's chunks and marks it ready, in `trx`. With
-   * `claimedBy`, throws ClaimLostError unless that owner still holds the
-   * claim, so work whose claim was taken over or reset is never stored.
+   * Replaces the document's chunks and marks it ready, in `trx`, recording
+   * the parser version that made them. With `claimedBy`, throws
+   * ClaimLostError unless that owner still holds the claim, so work whose
+   * claim was taken over or reset is never stored.
    */
   replaceChunks(
     trx: Knex.Transaction,
     tenantId: string,
     documentId: string,
     chunks: StoredChunk[],
+    parserVersion: number,
     claimedBy?: string,
   ): Promise<void>;
   /** Deletes the document and its chunks in `trx`; false when absent. */

@@ -45,6 +45,41 @@ function chunksHolding(parsed: ParsedDocument, kind: string, at = 0) {
 }
 
 describe('chunkDocument', () => {
+  it('lists the blocks each chunk holds, with offsets into its text', () => {
+    const parsed = parseMarkdown(fixture('guide.md'));
+    const chunks = chunkDocument(parsed);
+    const install = chunks.find(c => c.headingPath.at(-1) === 'Installation')!;
+    expect(
+      install.blocks.map(b => [b.kind, install.text.slice(b.start, b.end)]),
+    ).toEqual([
+      ['heading', 'Installation'],
+      ['paragraph', 'Install the chart with Helm. See the chart.'],
+      ['list-item', '- Create the namespace'],
+      ['list-item', '- Create the secrets'],
+      ['list-item', '  - OPENAI_API_KEY'],
+      ['list-item', '  - ZIBAL_MERCHANT'],
+      ['list-item', '- Run helm install'],
+      ['list-item', '1. First step'],
+      ['list-item', '2. Second step'],
+      [
+        'code',
+        'helm install docuchat ./charts/docuchat \\\n  --namespace docuchat',
+      ],
+    ]);
+    expect(install.blocks.some(b => b.partial)).toBe(false);
+  });
+
+  it('marks the blocks a chunk holds only part of', () => {
+    const parsed = markdownToDocument(`# Long\n\n${prose(60)}`);
+    const chunks = chunkAndCheck(parsed, 120, 20);
+    expect(chunks.length).toBeGreaterThan(2);
+    for (const chunk of chunks) {
+      const paragraph = chunk.blocks.find(b => b.kind === 'paragraph')!;
+      expect(paragraph.partial).toBe(true);
+      expect(paragraph.end).toBe(chunk.text.length);
+    }
+  });
+
   it('uses 400/60 by default and keeps a small document in one chunk per section', () => {
     const parsed = parseMarkdown(fixture('guide.md'));
     const chunks = chunkDocument(parsed);
@@ -167,7 +202,7 @@ describe('chunkDocument', () => {
     const max = codeTokens + 10;
     const chunks = chunkAndCheck(parsed, max, 20);
     expect(chunksHolding(parsed, 'code')(chunks)).not.toHaveLength(0);
-    expect(chunksHolding(parsed, 'list')(chunks)).not.toHaveLength(0);
+    expect(chunksHolding(parsed, 'list-item')(chunks)).not.toHaveLength(0);
     // No chunk ends inside the code block.
     const block = parsed.blocks.find(b => b.kind === 'code')!;
     expect(chunks.some(c => c.end > block.start && c.end < block.end)).toBe(

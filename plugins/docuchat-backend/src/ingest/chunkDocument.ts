@@ -9,7 +9,7 @@ import {
   skipSpace,
 } from './textBoundaries';
 import { countTokens } from './tokens';
-import { Chunk, ParsedDocument } from './types';
+import { Block, Chunk, ChunkBlock, ParsedDocument } from './types';
 
 export interface ChunkOptions {
   /** Upper bound on every chunk's o200k token count. Default 400. */
@@ -66,7 +66,7 @@ export function chunkDocument(
     const units = section.blocks.flatMap(block =>
       blockUnits(parsed.text, block, maxTokens),
     );
-    packSection(parsed.text, units, section.headingPath, chunks, {
+    packSection(parsed.text, units, section, chunks, {
       maxTokens,
       overlapTokens,
     });
@@ -83,7 +83,7 @@ export function chunkDocument(
 function packSection(
   text: string,
   units: Unit[],
-  headingPath: string[],
+  { headingPath, blocks }: { headingPath: string[]; blocks: Block[] },
   out: Chunk[],
   { maxTokens, overlapTokens }: Required<ChunkOptions>,
 ): void {
@@ -137,11 +137,27 @@ function packSection(
       start,
       end,
       tokenCount,
+      blocks: blocksWithin(blocks, start, end),
     };
     out.push(chunk);
     previous = chunk;
     next = last + 1;
   }
+}
+
+/** The parts of `blocks` inside [start, end), relative to `start`. */
+function blocksWithin(blocks: Block[], start: number, end: number) {
+  return blocks
+    .filter(block => block.end > start && block.start < end)
+    .map(block => {
+      const part: ChunkBlock = {
+        kind: block.kind,
+        start: Math.max(block.start, start) - start,
+        end: Math.min(block.end, end) - start,
+      };
+      if (block.start < start || block.end > end) part.partial = true;
+      return part;
+    });
 }
 
 /**

@@ -6,6 +6,8 @@ import { Block, BlockKind, ParsedDocument } from './types';
  * single contiguous slice of `text`.
  */
 export const BLOCK_SEPARATOR = '\n\n';
+/** Between the items of one list, or the rows of one table. */
+export const ITEM_SEPARATOR = '\n';
 
 // Characters that break storage or display and carry no meaning in prose:
 // NUL is rejected by PostgreSQL `text` columns; the rest are C0/C1 controls
@@ -25,22 +27,38 @@ export class DocumentBuilder {
   private readonly blocks: Block[] = [];
   private length = 0;
 
-  /** Appends a block; blank blocks are skipped. Returns whether it was kept. */
-  add(kind: BlockKind, rawText: string, level?: number): boolean {
+  /**
+   * Appends a block; blank blocks are skipped. Returns whether it was kept.
+   * A list item or table row that `continues` the previous block of its
+   * kind (the next item of the same list, row of the same table) follows
+   * it after a single line break instead of a blank line.
+   */
+  add(
+    kind: BlockKind,
+    rawText: string,
+    options: { level?: number; continues?: boolean } = {},
+  ): boolean {
     const text = cleanBlockText(rawText, kind);
     if (!text) {
       return false;
     }
-    if (this.blocks.length > 0) {
-      this.parts.push(BLOCK_SEPARATOR);
-      this.length += BLOCK_SEPARATOR.length;
+    const previous = this.blocks[this.blocks.length - 1];
+    if (previous) {
+      const separator =
+        options.continues &&
+        previous.kind === kind &&
+        (kind === 'list-item' || kind === 'table-row')
+          ? ITEM_SEPARATOR
+          : BLOCK_SEPARATOR;
+      this.parts.push(separator);
+      this.length += separator.length;
     }
     const start = this.length;
     this.parts.push(text);
     this.length += text.length;
     const block: Block = { kind, text, start, end: this.length };
     if (kind === 'heading') {
-      block.level = Math.min(6, Math.max(1, level ?? 1));
+      block.level = Math.min(6, Math.max(1, options.level ?? 1));
     }
     this.blocks.push(block);
     return true;
@@ -58,7 +76,9 @@ export class DocumentBuilder {
 /**
  * Normalises a block's text: line endings to `\n`, control characters
  * removed, trailing spaces on lines dropped. Code keeps its indentation (only
- * surrounding blank lines go); prose is trimmed; headings become one line.
+ * surrounding blank lines go); prose is trimmed (a list item keeps the
+ * indentation that shows its nesting); headings and table rows become one
+ * line.
  */
 function cleanBlockText(raw: string, kind: BlockKind): string {
   const text = raw
@@ -68,9 +88,12 @@ function cleanBlockText(raw: string, kind: BlockKind): string {
   if (kind === 'code') {
     return text.replace(/^\n+/, '').replace(/\s+$/, '');
   }
-  if (kind === 'heading') {
+  if (kind === 'heading' || kind === 'table-row') {
     // A heading is a label in heading paths and citations: one line.
     return text.replace(/\s*\n\s*/g, ' ').trim();
+  }
+  if (kind === 'list-item') {
+    return text.replace(/^\n+/, '').trimEnd();
   }
   return text.trim();
 }

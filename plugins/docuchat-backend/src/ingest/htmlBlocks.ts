@@ -3,7 +3,7 @@ import { DocumentBuilder } from './documentBuilder';
 
 /**
  * The HTML → blocks walk shared by the HTML and DOCX parsers (and raw HTML
- * inside Markdown): h1–h6, p, ul/ol/li, pre, table become blocks; runs of
+ * inside Markdown): h1–h6, p, each li, pre and each table row become blocks; runs of
  * inline content directly inside containers (a `<div>` with bare text) become
  * paragraphs; script, style, navigation and other non-content elements are
  * dropped. Entities are decoded by node-html-parser's `.text`.
@@ -74,6 +74,10 @@ const BLOCK_TAGS = new Set([
 
 const HEADING = /^h([1-6])$/;
 
+// Stands for `<br>` until whitespace is collapsed: a newline in the source
+// is just whitespace in HTML, a `<br>` is a line break.
+const BR = '\u2028';
+
 class HtmlWalker {
   // Inline content waiting to become a paragraph.
   private pending = '';
@@ -96,7 +100,7 @@ class HtmlWalker {
         continue;
       }
       if (tag === 'br') {
-        this.pending += '\n';
+        this.pending += BR;
       } else if (BLOCK_TAGS.has(tag) || hasBlockDescendant(el)) {
         this.flush();
         this.block(el, tag);
@@ -110,21 +114,68 @@ class HtmlWalker {
   private block(el: HTMLElement, tag: string): void {
     const heading = HEADING.exec(tag);
     if (heading) {
-      this.builder.add('heading', inlineText(el), Number(heading[1]));
+      this.builder.add('heading', inlineText(el), {
+        level: Number(heading[1]),
+      });
     } else if (tag === 'p') {
       this.builder.add('paragraph', inlineText(el));
     } else if (tag === 'ul' || tag === 'ol') {
-      this.builder.add('list', listText(el, 0));
+      this.list(el, 0);
     } else if (tag === 'li') {
       // A stray <li> outside a list is still a list item.
-      this.builder.add('list', listText(el, 0, true));
+      this.list(el, 0, true);
     } else if (tag === 'pre') {
       this.builder.add('code', preText(el));
     } else if (tag === 'table') {
-      this.builder.add('table', tableText(el));
+      tableRows(el).forEach((row, index) =>
+        this.builder.add('table-row', row, { continues: index > 0 }),
+      );
     } else if (tag !== 'hr') {
       this.container(el);
     }
+  }
+
+  /**
+   * One block per list item, nested items indented two spaces per level;
+   * a `<pre>` inside an item becomes a code block after it.
+   */
+  private list(list: HTMLElement, depth: number, single = false): void {
+    const ordered = list.tagName?.toLowerCase() === 'ol';
+    const first = Number(list.getAttribute('start') ?? '1') || 1;
+    const items = single
+      ? [list]
+      : list.childNodes.filter(
+          (child): child is HTMLElement =>
+            child.nodeType === NodeType.ELEMENT_NODE &&
+            (child as HTMLElement).tagName?.toLowerCase() === 'li',
+        );
+    const indent = '  '.repeat(depth);
+    items.forEach((item, index) => {
+      const marker = ordered ? `${first + index}.` : '-';
+      const own: string[] = [];
+      const after: Array<() => void> = [];
+      for (const child of item.childNodes) {
+        const tag =
+          child.nodeType === NodeType.ELEMENT_NODE
+            ? (child as HTMLElement).tagName?.toLowerCase()
+            : '';
+        if (tag === 'ul' || tag === 'ol') {
+          after.push(() => this.list(child as HTMLElement, depth + 1));
+        } else if (tag === 'pre') {
+          after.push(() =>
+            this.builder.add('code', preText(child as HTMLElement)),
+          );
+        } else {
+          own.push(rawInline(child));
+        }
+      }
+      this.builder.add(
+        'list-item',
+        `${indent}${marker} ${collapse(own.join('')).replace(/\n/g, ' ')}`,
+        { continues: index > 0 || depth > 0 },
+      );
+      for (const add of after) add();
+    });
   }
 
   private flush(): void {
@@ -159,7 +210,7 @@ function rawInline(node: Node): string {
   const el = node as HTMLElement;
   const tag = el.tagName?.toLowerCase() ?? '';
   if (tag === 'br') {
-    return '\n';
+    return BR;
   }
   if (DROPPED.has(tag)) {
     return '';
@@ -179,45 +230,9 @@ function rawInline(node: Node): string {
  */
 function collapse(text: string): string {
   return text
-    .split('\n')
-    .map(line => line.replace(/[ \t\r\f]+/g, ' ').trim())
+    .split(BR)
+    .map(line => line.replace(/[ \t\r\n\f]+/g, ' ').trim())
     .filter(Boolean)
-    .join('\n');
-}
-
-function listText(list: HTMLElement, depth: number, single = false): string {
-  const ordered = list.tagName?.toLowerCase() === 'ol';
-  const first = Number(list.getAttribute('start') ?? '1') || 1;
-  const items = single
-    ? [list]
-    : list.childNodes.filter(
-        (child): child is HTMLElement =>
-          child.nodeType === NodeType.ELEMENT_NODE &&
-          (child as HTMLElement).tagName?.toLowerCase() === 'li',
-      );
-  const indent = '  '.repeat(depth);
-  return items
-    .map((item, index) => {
-      const marker = ordered ? `${first + index}.` : '-';
-      const own: string[] = [];
-      const nested: string[] = [];
-      for (const child of item.childNodes) {
-        const tag =
-          child.nodeType === NodeType.ELEMENT_NODE
-            ? (child as HTMLElement).tagName?.toLowerCase()
-            : '';
-        if (tag === 'ul' || tag === 'ol') {
-          nested.push(listText(child as HTMLElement, depth + 1));
-        } else {
-          own.push(rawInline(child));
-        }
-      }
-      const line = `${indent}${marker} ${collapse(own.join('')).replace(
-        /\n/g,
-        ' ',
-      )}`;
-      return [line, ...nested].join('\n');
-    })
     .join('\n');
 }
 
@@ -226,8 +241,8 @@ function preText(el: HTMLElement): string {
   return el.text.replace(/^\n/, '');
 }
 
-/** A table as lines of cells joined by ` | `, in document order. */
-function tableText(table: HTMLElement): string {
+/** A table's rows as cells joined by ` | `, in document order. */
+function tableRows(table: HTMLElement): string[] {
   return table
     .querySelectorAll('tr')
     .map(row =>
@@ -242,8 +257,7 @@ function tableText(table: HTMLElement): string {
         .map(cell => inlineText(cell).replace(/\n/g, ' '))
         .join(' | '),
     )
-    .filter(line => line.replace(/[\s|]/g, ''))
-    .join('\n');
+    .filter(line => line.replace(/[\s|]/g, ''));
 }
 
 /** Appends the blocks of an HTML fragment; also used for HTML in Markdown. */

@@ -11,4 +11,11 @@ export { UnreadableDocumentError, UnsupportedMediaTypeError } from './errors';
 export type { UnreadableReason } from './errors';
 export { SUPPORTED_MEDIA_TYPES } from './mediaTypes';
 export { countTokens } from './tokens';
-export type { Block, BlockKind, Chunk, ParsedDocument } from './types';
+export { PARSER_VERSION } from './parserVersion';
+export type {
+  Block,
+  BlockKind,
+  Chunk,
+  ChunkBlock,
+  ParsedDocument,
+} from './types';

@@ -20,12 +20,12 @@ describe('parseDocument', () => {
       contentType: 'Text/Markdown; charset=UTF-8',
     });
     expect(asMarkdown.blocks[0]).toMatchObject({ kind: 'heading', level: 1 });
-    // The same bytes as text/plain: no structure is detected.
+    // The same bytes as text/plain: no headings are guessed.
     const asText = await parseDocument(md, {
       contentType: 'text/plain',
       fileName: 'guide.md',
     });
-    expect(asText.blocks.every(b => b.kind === 'paragraph')).toBe(true);
+    expect(asText.blocks.some(b => b.kind === 'heading')).toBe(false);
     expect(asText.text).toContain('# Operations Guide');
   });
 

@@ -81,13 +81,16 @@ describe('parseDocx', () => {
       ['h1', 'Runbook'],
       ['paragraph', 'Restore the database only after a backup & a check.'],
       ['h2', 'Steps'],
-      ['list', '- Scale down\n- Restore\n  - from the latest dump'],
-      ['list', '1. Verify'],
+      ['list-item', '- Scale down'],
+      ['list-item', '- Restore'],
+      ['list-item', '  - from the latest dump'],
+      ['list-item', '1. Verify'],
       [
         'code',
         'kubectl scale deploy/docuchat --replicas=0\npg_restore -d docuchat dump.sql',
       ],
-      ['table', 'Step | Owner\nRestore | SRE'],
+      ['table-row', 'Step | Owner'],
+      ['table-row', 'Restore | SRE'],
       ['paragraph', PERSIAN],
     ]);
     expectConsistentOffsets(doc);

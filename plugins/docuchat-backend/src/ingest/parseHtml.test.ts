@@ -9,17 +9,40 @@ describe('parseHtml', () => {
       ['h1', 'Billing & Invoices'],
       ['paragraph', 'Prices are in Rials — 1 Toman = 10\u00a0Rials.'],
       ['h2', 'How we count tokens'],
-      [
-        'list',
-        '- Prompt tokens\n- Completion tokens\n  1. streamed\n  2. non-streamed',
-      ],
+      ['list-item', '- Prompt tokens'],
+      ['list-item', '- Completion tokens'],
+      ['list-item', '  1. streamed'],
+      ['list-item', '  2. non-streamed'],
       [
         'code',
         "SELECT sum(tokens)\n  FROM usage WHERE tenant_id = 'a' && 1 < 2;",
       ],
-      ['table', 'Model | Price\ngpt-4o | 200 Rials / 1k'],
+      ['table-row', 'Model | Price'],
+      ['table-row', 'gpt-4o | 200 Rials / 1k'],
       ['paragraph', 'Loose text in a div\nsecond line'],
     ]);
+    expectConsistentOffsets(doc);
+  });
+
+  it('collapses wrapped paragraphs and list items, keeps code in an item apart', () => {
+    const doc = htmlToDocument(
+      [
+        '<p>A paragraph wrapped\n   across lines<br>after a break.</p>',
+        '<ul><li>An item\n  wrapped<pre>make test\nmake lint</pre></li>',
+        '<li>Second</li></ul>',
+        '<table><tr><th>Key</th><th>Default</th></tr>',
+        '<tr><td>k</td><td>6</td></tr></table>',
+      ].join('\n'),
+    );
+    expect(outline(doc)).toEqual([
+      ['paragraph', 'A paragraph wrapped across lines\nafter a break.'],
+      ['list-item', '- An item wrapped'],
+      ['code', 'make test\nmake lint'],
+      ['list-item', '- Second'],
+      ['table-row', 'Key | Default'],
+      ['table-row', 'k | 6'],
+    ]);
+    expect(doc.text).toContain('make lint\n\n- Second\n\nKey | Default\nk | 6');
     expectConsistentOffsets(doc);
   });
 

@@ -8,27 +8,67 @@ describe('parseMarkdown', () => {
       ['h1', 'Operations Guide'],
       [
         'paragraph',
-        'DocuChat answers questions about your documents. This guide covers\ninstallation & upgrades.',
+        'DocuChat answers questions about your documents. This guide covers installation & upgrades.',
       ],
       ['h2', 'Installation'],
       ['paragraph', 'Install the chart with Helm. See the chart.'],
-      [
-        'list',
-        '- Create the namespace\n- Create the secrets\n  - OPENAI_API_KEY\n  - ZIBAL_MERCHANT\n- Run helm install',
-      ],
-      ['list', '1. First step\n2. Second step'],
+      ['list-item', '- Create the namespace'],
+      ['list-item', '- Create the secrets'],
+      ['list-item', '  - OPENAI_API_KEY'],
+      ['list-item', '  - ZIBAL_MERCHANT'],
+      ['list-item', '- Run helm install'],
+      ['list-item', '1. First step'],
+      ['list-item', '2. Second step'],
       [
         'code',
         'helm install docuchat ./charts/docuchat \\\n  --namespace docuchat',
       ],
       ['h3', 'Verifying'],
-      [
-        'table',
-        'Check | Command\nPods | kubectl get pods\nLogs | kubectl logs',
-      ],
+      ['table-row', 'Check | Command'],
+      ['table-row', 'Pods | kubectl get pods'],
+      ['table-row', 'Logs | kubectl logs'],
       ['h2', 'Upgrades'],
       ['paragraph', 'Always back up the database first.'],
       ['paragraph', 'Upgrade with helm upgrade.'],
+    ]);
+    expectConsistentOffsets(doc);
+  });
+
+  it('reads as a reader sees it: one list per run of lines, blank lines between blocks', () => {
+    const doc = parseMarkdown(fixture('guide.md'));
+    expect(doc.text).toContain(
+      'See the chart.\n\n- Create the namespace\n- Create the secrets\n  - OPENAI_API_KEY\n  - ZIBAL_MERCHANT\n- Run helm install\n\n1. First step\n2. Second step\n\nhelm install',
+    );
+    expect(doc.text).toContain(
+      'Verifying\n\nCheck | Command\nPods | kubectl get pods\nLogs | kubectl logs\n\nUpgrades',
+    );
+  });
+
+  it('turns soft line breaks into spaces and keeps hard ones', () => {
+    const doc = markdownToDocument(
+      [
+        'A paragraph wrapped at\nforty columns, with `a code\nspan` and',
+        'a hard break  \nhere.',
+        '',
+        '- An item wrapped',
+        '  onto two lines.',
+        '- An item with a command:',
+        '',
+        '  ```bash',
+        '  ./scripts/test-all.sh',
+        '  ```',
+        '',
+        '  and a second paragraph.',
+      ].join('\n'),
+    );
+    expect(outline(doc)).toEqual([
+      [
+        'paragraph',
+        'A paragraph wrapped at forty columns, with a code span and a hard break\nhere.',
+      ],
+      ['list-item', '- An item wrapped onto two lines.'],
+      ['list-item', '- An item with a command: and a second paragraph.'],
+      ['code', './scripts/test-all.sh'],
     ]);
     expectConsistentOffsets(doc);
   });
@@ -53,7 +93,7 @@ describe('parseMarkdown', () => {
     );
     expect(outline(doc)).toEqual([
       ['paragraph', 'Intro'],
-      ['table', 'a | b'],
+      ['table-row', 'a | b'],
       ['paragraph', 'Outro'],
     ]);
   });
@@ -64,8 +104,10 @@ describe('parseMarkdown', () => {
     );
     expect(outline(doc)).toEqual([
       ['h1', 'Title'],
-      ['list', '- [x] done\n- [ ] todo'],
-      ['list', '3. three\n4. four'],
+      ['list-item', '- [x] done'],
+      ['list-item', '- [ ] todo'],
+      ['list-item', '3. three'],
+      ['list-item', '4. four'],
     ]);
   });
 

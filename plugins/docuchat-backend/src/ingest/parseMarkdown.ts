@@ -7,10 +7,12 @@ import { ParsedDocument } from './types';
 
 /**
  * Markdown → structured plain text, via marked's lexer (no HTML rendering).
- * Headings, paragraphs, lists, fenced/indented code and tables become blocks;
- * inline markup (emphasis, links, code spans) is reduced to its text, because
- * `#`, `**` and URLs only add noise to embeddings and citations. Block quotes
- * are flattened into their blocks; raw HTML blocks go through the HTML parser.
+ * Headings, paragraphs, list items, fenced/indented code and table rows
+ * become blocks; inline markup (emphasis, links, code spans) is reduced to
+ * its text, because `#`, `**` and URLs only add noise to embeddings and
+ * citations. A paragraph's soft line breaks are spaces, as Markdown renders
+ * them (hard breaks stay line breaks). Block quotes are flattened into their
+ * blocks; raw HTML blocks go through the HTML parser.
  */
 export function parseMarkdown(
   bytes: Uint8Array,
@@ -34,7 +36,9 @@ function addBlockTokens(builder: DocumentBuilder, tokens: Token[]): void {
     switch (token.type) {
       case 'heading': {
         const heading = token as Tokens.Heading;
-        builder.add('heading', inlineText(heading.tokens), heading.depth);
+        builder.add('heading', inlineText(heading.tokens), {
+          level: heading.depth,
+        });
         break;
       }
       case 'paragraph':
@@ -48,18 +52,20 @@ function addBlockTokens(builder: DocumentBuilder, tokens: Token[]): void {
         const text = token as Tokens.Text;
         builder.add(
           'paragraph',
-          text.tokens ? inlineText(text.tokens) : decodeEntities(text.text),
+          text.tokens
+            ? inlineText(text.tokens)
+            : softBreaks(decodeEntities(text.text)),
         );
         break;
       }
       case 'list':
-        builder.add('list', listText(token as Tokens.List, 0));
+        addList(builder, token as Tokens.List, 0);
         break;
       case 'code':
         builder.add('code', (token as Tokens.Code).text);
         break;
       case 'table':
-        builder.add('table', tableText(token as Tokens.Table));
+        addTable(builder, token as Tokens.Table);
         break;
       case 'blockquote':
         addBlockTokens(builder, (token as Tokens.Blockquote).tokens);
@@ -76,41 +82,47 @@ function addBlockTokens(builder: DocumentBuilder, tokens: Token[]): void {
 }
 
 /**
- * A list as lines: `- item` or `1. item`, nested lists indented two spaces
- * per level, so the structure survives in plain text.
+ * A list as one block per item: `- item` or `1. item`, nested items
+ * indented two spaces per level, so the structure survives in plain text.
+ * Code inside an item becomes a code block after it; the item's other
+ * paragraphs belong to its text.
  */
-function listText(list: Tokens.List, depth: number): string {
+function addList(builder: DocumentBuilder, list: Tokens.List, depth: number) {
   const indent = '  '.repeat(depth);
   const first = typeof list.start === 'number' ? list.start : 1;
-  return list.items
-    .map((item, index) => {
-      const marker = list.ordered ? `${first + index}.` : '-';
-      let task = '';
-      if (item.task) {
-        task = item.checked ? '[x] ' : '[ ] ';
+  list.items.forEach((item, index) => {
+    const marker = list.ordered ? `${first + index}.` : '-';
+    let task = '';
+    if (item.task) {
+      task = item.checked ? '[x] ' : '[ ] ';
+    }
+    const own: string[] = [];
+    const after: Array<() => void> = [];
+    for (const child of item.tokens) {
+      if (child.type === 'list') {
+        after.push(() => addList(builder, child as Tokens.List, depth + 1));
+      } else if (child.type === 'code') {
+        after.push(() => builder.add('code', (child as Tokens.Code).text));
+      } else if (child.type !== 'space' && child.type !== 'checkbox') {
+        own.push(blockInlineText(child));
       }
-      const own: string[] = [];
-      const nested: string[] = [];
-      for (const child of item.tokens) {
-        if (child.type === 'list') {
-          nested.push(listText(child as Tokens.List, depth + 1));
-        } else if (child.type === 'code') {
-          own.push((child as Tokens.Code).text);
-        } else if (child.type !== 'space' && child.type !== 'checkbox') {
-          own.push(blockInlineText(child));
-        }
-      }
-      const line = `${indent}${marker} ${task}${own.filter(Boolean).join(' ')}`;
-      return [line, ...nested].join('\n');
-    })
-    .join('\n');
+    }
+    builder.add(
+      'list-item',
+      `${indent}${marker} ${task}${own.filter(Boolean).join(' ')}`,
+      { continues: index > 0 || depth > 0 },
+    );
+    for (const add of after) add();
+  });
 }
 
-/** A table as lines of cells joined by ` | `, header row first. */
-function tableText(table: Tokens.Table): string {
+/** A table as one block per row, cells joined by ` | `, header row first. */
+function addTable(builder: DocumentBuilder, table: Tokens.Table) {
   const row = (cells: Tokens.TableCell[]) =>
     cells.map(cell => inlineText(cell.tokens)).join(' | ');
-  return [row(table.header), ...table.rows.map(row)].join('\n');
+  [row(table.header), ...table.rows.map(row)].forEach((text, index) =>
+    builder.add('table-row', text, { continues: index > 0 }),
+  );
 }
 
 /** Text of a block-level token found inside a list item. */
@@ -119,11 +131,19 @@ function blockInlineText(token: Token): string {
     return inlineText(token.tokens as Token[]);
   }
   return 'text' in token && typeof token.text === 'string'
-    ? decodeEntities(token.text)
+    ? softBreaks(decodeEntities(token.text))
     : '';
 }
 
-/** Inline tokens → plain text: markup dropped, entities decoded. */
+/** A soft line break (and the spaces around it) renders as one space. */
+function softBreaks(text: string): string {
+  return text.replace(/[ \t]*\n[ \t]*/g, ' ');
+}
+
+/**
+ * Inline tokens → plain text: markup dropped, entities decoded, soft line
+ * breaks as spaces, hard ones (`br`) as line breaks.
+ */
 function inlineText(tokens: Token[] | undefined): string {
   if (!tokens) {
     return '';
@@ -135,12 +155,12 @@ function inlineText(tokens: Token[] | undefined): string {
         const text = token as Tokens.Text;
         out += text.tokens
           ? inlineText(text.tokens)
-          : decodeEntities(text.text);
+          : softBreaks(decodeEntities(text.text));
         break;
       }
       case 'escape':
       case 'codespan':
-        out += (token as Tokens.Codespan).text;
+        out += softBreaks((token as Tokens.Codespan).text);
         break;
       case 'br':
         out += '\n';
@@ -156,7 +176,7 @@ function inlineText(tokens: Token[] | undefined): string {
         if ('tokens' in token && Array.isArray(token.tokens)) {
           out += inlineText(token.tokens as Token[]);
         } else if ('text' in token && typeof token.text === 'string') {
-          out += decodeEntities(token.text);
+          out += softBreaks(decodeEntities(token.text));
         }
     }
   }

@@ -48,7 +48,7 @@ export async function parsePdf(bytes: Uint8Array): Promise<ParsedDocument> {
   for (const paragraph of pages.flat()) {
     const level = headingLevel(paragraph);
     if (level) {
-      builder.add('heading', paragraph.text, level);
+      builder.add('heading', paragraph.text, { level });
     } else {
       builder.add('paragraph', paragraph.text);
     }

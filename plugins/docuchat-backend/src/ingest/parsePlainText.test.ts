@@ -1,9 +1,9 @@
 import { UnreadableDocumentError } from './errors';
-import { parsePlainText } from './parsePlainText';
+import { parsePlainText, plainTextToDocument } from './parsePlainText';
 import { expectConsistentOffsets, fixture, outline } from './testHelpers';
 
 describe('parsePlainText', () => {
-  it('splits paragraphs on blank lines and detects no structure', () => {
+  it('splits paragraphs on blank lines and guesses no headings', () => {
     const doc = parsePlainText(fixture('notes.txt'));
     expect(outline(doc)).toEqual([
       [
@@ -17,6 +17,61 @@ describe('parsePlainText', () => {
       ],
     ]);
     expectConsistentOffsets(doc);
+  });
+
+  it('joins wrapped prose and keeps list items, code and table rows apart', () => {
+    const text = [
+      'Run the portal on its embedded defaults (SQLite in memory, guest sign-in, no',
+      'OpenAI key); the app listens on port 3000 and the backend on 7007.',
+      '',
+      '- Everything, as CI does: run the whole suite with the script',
+      '  that starts the database servers.',
+      '- One package: its own tests.',
+      '  1. nested',
+      '',
+      '```bash',
+      './scripts/test-all.sh',
+      '',
+      'echo done',
+      '```',
+      '',
+      '    indented code',
+      '',
+      '| key | default |',
+      '| --- | ------- |',
+      '| k   | 6       |',
+      '',
+      'Short lines',
+      'stay apart.',
+    ].join('\n');
+    const doc = plainTextToDocument(text);
+    expect(outline(doc)).toEqual([
+      [
+        'paragraph',
+        'Run the portal on its embedded defaults (SQLite in memory, guest sign-in, no OpenAI key); the app listens on port 3000 and the backend on 7007.',
+      ],
+      [
+        'list-item',
+        '- Everything, as CI does: run the whole suite with the script that starts the database servers.',
+      ],
+      ['list-item', '- One package: its own tests.'],
+      ['list-item', '  1. nested'],
+      ['code', '```bash\n./scripts/test-all.sh\n\necho done\n```'],
+      ['code', '    indented code'],
+      ['table-row', 'key | default'],
+      ['table-row', 'k | 6'],
+      ['paragraph', 'Short lines\nstay apart.'],
+    ]);
+    expectConsistentOffsets(doc);
+  });
+
+  it('keeps a line break that was meant inside wide prose', () => {
+    const doc = plainTextToDocument(
+      'A line that is long enough to be wrapped prose, ending here.\nNext.\nA second line that continues the paragraph after a meant break, and goes on',
+    );
+    expect(doc.text).toBe(
+      'A line that is long enough to be wrapped prose, ending here.\nNext.\nA second line that continues the paragraph after a meant break, and goes on',
+    );
   });
 
   it('normalises CRLF, strips a BOM and collapses runs of blank lines', () => {

@@ -19,12 +19,12 @@ export interface Unit {
 type Boundaries = (text: string, start: number, end: number) => number[];
 
 // Where each kind of block prefers to break, best first; the last resort
-// (between words, then anywhere) follows. Code and tables break between
-// lines (rows), lists between items (one per line); prose between sentences.
+// (between words, then anywhere) follows. Code breaks between lines; prose,
+// list items and table rows between sentences.
 const BREAKS: Record<BlockKind, Boundaries[]> = {
   code: [lineStarts],
-  table: [lineStarts],
-  list: [lineStarts, sentenceStarts],
+  'table-row': [sentenceStarts],
+  'list-item': [sentenceStarts, lineStarts],
   paragraph: [sentenceStarts, lineStarts],
   heading: [sentenceStarts],
 };

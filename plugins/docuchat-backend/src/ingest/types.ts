@@ -1,3 +1,5 @@
+import { ChunkBlock as SearchHitBlock } from '@internal/backstage-plugin-docuchat-common';
+
 /**
  * The shapes that flow through ingestion: every parser produces a
  * `ParsedDocument`, the chunker turns it into `Chunk`s. Offsets are JavaScript
@@ -5,8 +7,18 @@
  * `text.slice(start, end)` is how a citation finds its passage again.
  */
 
-/** The structural role of a block; what the chunker keeps together. */
-export type BlockKind = 'heading' | 'paragraph' | 'list' | 'code' | 'table';
+/**
+ * The structural role of a block, as a reader sees it: a heading, a
+ * paragraph of prose (soft line breaks already spaces), one list item (with
+ * its marker, nested items indented), one table row (cells joined by
+ * ` | `), or a code block (verbatim).
+ */
+export type BlockKind =
+  | 'heading'
+  | 'paragraph'
+  | 'list-item'
+  | 'table-row'
+  | 'code';
 
 /** One structural unit of a document. `text === doc.text.slice(start, end)`. */
 export interface Block {
@@ -20,7 +32,11 @@ export interface Block {
 
 /** The format-independent result of parsing. */
 export interface ParsedDocument {
-  /** Full plain text: the blocks' texts joined by blank lines. */
+  /**
+   * Full plain text: the blocks' texts joined by blank lines, except that
+   * the items of one list and the rows of one table are joined by single
+   * line breaks.
+   */
   text: string;
   blocks: Block[];
 }
@@ -37,4 +53,14 @@ export interface Chunk {
   end: number;
   /** o200k tokens of `text`. */
   tokenCount: number;
+  /** The blocks the chunk holds, with offsets into `text`. */
+  blocks: ChunkBlock[];
 }
+
+/**
+ * A block's part inside a chunk: offsets into the chunk's text. `partial`
+ * when the chunk holds only part of the block (a long block cut between
+ * sentences or lines, or the overlap that repeats the previous chunk's end).
+ * The same shape search hits carry.
+ */
+export type ChunkBlock = SearchHitBlock & { kind: BlockKind };

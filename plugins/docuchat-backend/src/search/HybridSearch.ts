@@ -75,6 +75,7 @@ export class HybridSearch {
           vectorRank: hit.ranks[0],
           vectorScore: similarity.get(chunk.id),
           fullTextRank: hit.ranks[1],
+          ...(chunk.blocks && { blocks: chunk.blocks }),
         },
       ];
     });

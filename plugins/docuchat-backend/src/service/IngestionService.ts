@@ -13,6 +13,7 @@ import { chunkDocument } from '../ingest/chunkDocument';
 import { UsageMeter } from '../metering/UsageMeter';
 import { PayloadTooLargeError } from '../ingest/errors';
 import { parseDocument } from '../ingest/parseDocument';
+import { PARSER_VERSION } from '../ingest/parserVersion';
 import { FullTextIndex } from '../search/FullTextIndex';
 import { VectorStore } from '../vectors/types';
 import { RunningWork } from './RunningWork';
@@ -151,14 +152,17 @@ export class IngestionService {
   /**
    * At start-up: takes what is queued or abandoned, and re-queues what
    * another embedding model produced (vectors of different models are
-   * never mixed).
+   * never mixed) and what an older parser chunked.
    */
   async resume(): Promise<void> {
     const { documents, embeddings, logger } = this.#options;
-    const stale = await documents.listEmbeddedWithOtherModel(embeddings.model);
+    const stale = await documents.listStale({
+      embeddingModel: embeddings.model,
+      parserVersion: PARSER_VERSION,
+    });
     if (stale.length > 0) {
       logger.info(
-        `Re-embedding ${stale.length} documents with ${embeddings.model}`,
+        `Re-chunking and re-embedding ${stale.length} documents (${embeddings.model}, parser version ${PARSER_VERSION})`,
       );
     }
     for (const doc of stale) await documents.requeue(doc.tenantId, doc.id);
@@ -317,10 +321,14 @@ export class IngestionService {
   ): Promise<number> {
     const { documents, vectors, fullText, embeddings, chunking, meter } =
       this.#options;
-    const { content, contentType, fileName } = await documents.getContent(
-      tenantId,
-      id,
-    );
+    const { content, contentType, fileName, ingestedWith } =
+      await documents.getContent(tenantId, id);
+    // Redoing chunks an older parser or another model made is maintenance
+    // the operator caused: metered, never invoiced to the tenant.
+    const maintenance =
+      ingestedWith !== undefined &&
+      (ingestedWith.embeddingModel !== embeddings.model ||
+        ingestedWith.parserVersion < PARSER_VERSION);
     const parsed = await parseDocument(content, { contentType, fileName });
     const chunks = chunkDocument(parsed, chunking);
 
@@ -341,6 +349,7 @@ export class IngestionService {
         promptTokens: result.promptTokens,
         completionTokens: 0,
         documentId: id,
+        billable: !maintenance,
       });
       vectorsByChunk.push(...result.vectors);
     }
@@ -358,12 +367,20 @@ export class IngestionService {
       tokenCount: chunk.tokenCount,
       embeddingModel: embeddings.model,
       embeddingDimensions: embeddings.dimensions,
+      blocks: chunk.blocks,
     }));
 
     await documents.transaction(async trx => {
       await vectors.deleteDocument(trx, tenantId, id);
       await fullText.deleteDocument(trx, tenantId, id);
-      await documents.replaceChunks(trx, tenantId, id, stored, this.owner);
+      await documents.replaceChunks(
+        trx,
+        tenantId,
+        id,
+        stored,
+        PARSER_VERSION,
+        this.owner,
+      );
       await vectors.insert(
         trx,
         embeddings.model,

@@ -1,0 +1,117 @@
+import { ChunkBlock } from '../ingest/types';
+import { splitSentences } from './sentences';
+
+/** A retrieved passage as the answerer reads it. */
+export interface AnswerSource {
+  n: number;
+  text: string;
+  /** The passage's headings, outermost first; never quoted alone. */
+  headingPath?: string[];
+  /** Its blocks; derived from the text's layout when absent. */
+  blocks?: ChunkBlock[];
+}
+
+/**
+ * What an answer may quote: a whole sentence of a paragraph, or a whole
+ * list item; `code` is the code block that directly follows it (a
+ * sentence or item introducing a command, usually ending in `:`), quoted
+ * only when the question asks for a command. Headings, table rows and
+ * pieces of blocks the passage holds only part of are never units.
+ */
+export interface AnswerUnit {
+  n: number;
+  text: string;
+  kind: 'sentence' | 'list-item';
+  code?: string;
+  /** Position in the passage, for the natural order of an answer. */
+  position: number;
+}
+
+const LIST_MARKER = /^\s*(?:[-*+•]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?/u;
+const SENTENCE_END = /[.!?؟۔…:]["'»”’)\]]*$/u;
+
+/** The units of one passage, in their order. */
+export function answerUnits(source: AnswerSource): AnswerUnit[] {
+  const blocks = source.blocks ?? blocksFromLayout(source);
+  const units: AnswerUnit[] = [];
+  blocks.forEach((block, index) => {
+    const text = source.text.slice(block.start, block.end);
+    if (block.kind === 'list-item') {
+      const item = text.replace(LIST_MARKER, '').trim();
+      if (block.partial || !item) return;
+      units.push({ n: source.n, text: item, kind: 'list-item', position: 0 });
+    } else if (block.kind === 'paragraph') {
+      let sentences = splitSentences(text);
+      // A block cut at the chunk's edge: its outer sentences may be cut.
+      if (block.partial && block.start === 0 && !/^\p{Lu}/u.test(text)) {
+        sentences = sentences.slice(1);
+      }
+      if (
+        block.partial &&
+        block.end === source.text.length &&
+        !SENTENCE_END.test(sentences[sentences.length - 1] ?? '.')
+      ) {
+        sentences = sentences.slice(0, -1);
+      }
+      for (const sentence of sentences) {
+        units.push({
+          n: source.n,
+          text: sentence,
+          kind: 'sentence',
+          position: 0,
+        });
+      }
+    } else if (block.kind === 'code' && !block.partial) {
+      // The code belongs to what introduces it, when that ends the block
+      // just before.
+      const previous = blocks[index - 1];
+      const last = units[units.length - 1];
+      if (
+        previous &&
+        last &&
+        (previous.kind === 'paragraph' || previous.kind === 'list-item') &&
+        source.text
+          .slice(previous.start, previous.end)
+          .trimEnd()
+          .endsWith(last.text)
+      ) {
+        last.code = text;
+      }
+    }
+  });
+  return units.map((unit, position) => ({ ...unit, position }));
+}
+
+/**
+ * Blocks of a passage stored without them (or read back from a prompt):
+ * blank lines separate blocks, list-marker lines are items, lines equal to
+ * a heading of the passage are headings, `a | b` lines are table rows.
+ * Code cannot be told from prose here; it is taken as a paragraph.
+ */
+function blocksFromLayout(source: AnswerSource): ChunkBlock[] {
+  const headings = new Set(source.headingPath ?? []);
+  const blocks: ChunkBlock[] = [];
+  const lines = /[^\n]+/g;
+  let paragraph: ChunkBlock | undefined;
+  for (const match of source.text.matchAll(lines)) {
+    const line = match[0];
+    const start = match.index!;
+    const end = start + line.length;
+    const blankBefore =
+      start === 0 || source.text.slice(0, start).endsWith('\n\n');
+    let kind: ChunkBlock['kind'] | undefined;
+    if (headings.has(line.trim())) kind = 'heading';
+    else if (LIST_MARKER.test(line)) kind = 'list-item';
+    else if (/\S \| \S/.test(line)) kind = 'table-row';
+    if (kind) {
+      blocks.push({ kind, start, end });
+      paragraph = undefined;
+    } else if (paragraph && !blankBefore) {
+      paragraph.end = end;
+    } else {
+      paragraph = { kind: 'paragraph', start, end };
+      blocks.push(paragraph);
+    }
+  }
+  return blocks;
+}
