@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { readServiceAccess } from './readServiceAccess';
 
-const read = (serviceAccess: unknown) =>
+const read = (serviceAccess: Array<Record<string, string | string[]>>) =>
   readServiceAccess(new ConfigReader({ docuchat: { serviceAccess } }));
 
 describe('readServiceAccess', () => {
