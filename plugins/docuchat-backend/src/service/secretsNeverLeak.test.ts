@@ -1,5 +1,8 @@
 import { loggerServiceFactory } from '@backstage/backend-defaults/logger';
+import { createConfigSecretEnumerator } from '@backstage/backend-defaults/rootConfig';
 import { rootLoggerServiceFactory } from '@backstage/backend-defaults/rootLogger';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { createEveryTestDatabase } from '../database/__testUtils__/testDatabases';
@@ -62,6 +65,26 @@ describe('secrets', () => {
     openAi = await startOpenAiTestServer({ apiKey: OPENAI_KEY });
   });
   afterAll(() => openAi.close());
+
+  it('are all secrets to the root logger, which redacts them', async () => {
+    // The enumerator reads config.d.ts of this package and its dependencies,
+    // as the production root logger does at start-up.
+    const enumerate = await createConfigSecretEnumerator({
+      logger: mockServices.logger.mock(),
+    });
+    const found = [
+      ...enumerate(
+        new ConfigReader({
+          docuchat: {
+            openai: { apiKey: OPENAI_KEY },
+            chat: { models: [{ model: 'm', apiKey: WRONG_CHAT_KEY }] },
+            metrics: { bearerToken: METRICS_TOKEN },
+          },
+        }),
+      ),
+    ];
+    expect(found).toEqual(expect.arrayContaining(SECRETS));
+  });
 
   it.each(databases.eachSupportedId())(
     'never reach logs or responses on %p',
