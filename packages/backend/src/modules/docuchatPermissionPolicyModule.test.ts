@@ -1,3 +1,4 @@
+import { docuchatChatPermission } from '@internal/backstage-plugin-docuchat-common';
 import request from 'supertest';
 import {
   ALICE,
@@ -147,6 +148,26 @@ describe('DocuChat under the portal permission policy', () => {
         404,
       );
     });
+  });
+
+  it('resolves conditional decisions for one tenant, as the frontend asks', async () => {
+    // usePermission({ permission, resourceRef }) posts this; the permission
+    // backend applies the condition through DocuChat's registered rules.
+    const res = await request(server)
+      .post('/api/permission/authorize')
+      .set('Authorization', as(ALICE))
+      .send({
+        items: ['acme', 'globex'].map(resourceRef => ({
+          id: resourceRef,
+          permission: docuchatChatPermission,
+          resourceRef,
+        })),
+      });
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      { id: 'acme', result: 'ALLOW' },
+      { id: 'globex', result: 'DENY' },
+    ]);
   });
 
   it('a user who is the owner itself uses its tenant', async () => {
