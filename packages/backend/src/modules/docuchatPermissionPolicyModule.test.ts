@@ -120,8 +120,12 @@ describe('DocuChat under the portal permission policy', () => {
       expect(JSON.stringify(ask.body)).not.toMatch(/globex/);
     });
 
-    it('may not hand the tenant over or raise its budget (403)', async () => {
-      for (const body of [{ ownerRef: ALICE }, { dailyTokenBudget: 10 ** 9 }]) {
+    it('may not hand the tenant over, change its price plan or raise its budget (403)', async () => {
+      for (const body of [
+        { ownerRef: ALICE },
+        { pricePlan: 'free' },
+        { dailyTokenBudget: 10 ** 9 },
+      ]) {
         const res = await request(server)
           .patch(api('/tenants/acme'))
           .set('Authorization', as(ALICE))

@@ -146,10 +146,11 @@ export async function createRouter(
       docuchatTenantUpdatePermission,
     );
     const request = parseInput(updateTenantRequestSchema, req.body, 'tenant');
-    // Handing a tenant to another owner or changing its budget is the
-    // operators' power of creating tenants, not its members'.
+    // Handing a tenant to another owner, or changing what it pays or may
+    // spend, is the operators' power of creating tenants, not its members'.
     if (
       request.ownerRef !== undefined ||
+      request.pricePlan !== undefined ||
       request.dailyTokenBudget !== undefined
     ) {
       await access.requireBasic(credentials, docuchatTenantCreatePermission);
