@@ -57,7 +57,7 @@ export interface Config {
 
     /**
      * Tenants created or updated at start-up. Tenants can also be managed
-     * through the API (`POST /tenants`, admins only).
+     * through the API (`POST /tenants`, with docuchat.tenant.create).
      */
     tenants?: Array<{
       /** Slug: lowercase letters, digits and dashes. */
@@ -70,7 +70,64 @@ export interface Config {
       ownerRef: string;
       /** Price plan name (prices per model arrive with billing). */
       pricePlan?: string;
+      /** Most tokens per billing day; overrides limits.dailyTokenBudget. */
+      dailyTokenBudget?: number;
     }>;
+    /**
+     * Who may do what, read by the portal's permission policy
+     * (packages/backend/src/modules/DocuchatPermissionPolicy.ts).
+     */
+    permissions?: {
+      /**
+       * Entity ref of the operators group, e.g. group:default/platform. Its
+       * members may do every docuchat.* permission and run DocuChat's
+       * runbook actions. Unset: nobody is an operator.
+       */
+      operatorsGroup?: string;
+    };
+    /**
+     * Service principals DocuChat admits when they call without a user (no
+     * `onBehalfOf`). The permission framework allows every service
+     * principal, so anything not listed here is refused (404/403). Calls
+     * made on behalf of a user are decided on that user instead.
+     */
+    serviceAccess?: Array<{
+      /**
+       * The principal's subject: `plugin:<pluginId>` for another backend
+       * plugin, or the `subject` of a static token in
+       * backend.auth.externalAccess.
+       */
+      subject: string;
+      /** DocuChat permission names, e.g. docuchat.tenant.read. */
+      permissions: string[];
+      /** Tenant ids the tenant-scoped permissions reach; unset: every tenant. */
+      tenants?: string[];
+    }>;
+    /**
+     * Limits per request and per tenant; over them the API answers 413 or
+     * 429 with a Retry-After header. Counted in the database, so they hold
+     * across backend replicas.
+     */
+    limits?: {
+      /**
+       * Largest JSON body of every route except document uploads (those
+       * follow ingestion.maxUploadMegabytes), in KiB. Default 64.
+       */
+      maxBodyKilobytes?: number;
+      /** Questions per tenant per minute; 0 turns the limit off. Default 60. */
+      asksPerTenantPerMinute?: number;
+      /**
+       * Tokens a tenant may use per billing day (every usage ledger row of
+       * the day: chat, embeddings, ingestion). Unset: no budget. Operators
+       * override it per tenant (PATCH /tenants/:tenantId dailyTokenBudget).
+       */
+      dailyTokenBudget?: number;
+    };
+    /** Billing settings shared by the budget and the billing runner. */
+    billing?: {
+      /** IANA time zone of the billing day. Default Asia/Tehran. */
+      timezone?: string;
+    };
     ingestion?: {
       /** Largest accepted upload in megabytes (413 above). Default 20. */
       maxUploadMegabytes?: number;

@@ -40,10 +40,8 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// DocuChat's rules for docuchat.* and its runbooks; everything else allowed.
+backend.add(import('./modules/docuchatPermissionPolicyModule'));
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));

@@ -4,3 +4,9 @@
  * @packageDocumentation
  */
 export { docuchatPlugin as default } from './plugin';
+export {
+  createDocuchatTenantConditionalDecision,
+  docuchatTenantConditions,
+  docuchatTenantResourceRef,
+  type TenantFilter,
+} from './permissions/tenantPermissionRules';

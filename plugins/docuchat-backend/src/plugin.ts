@@ -3,7 +3,12 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
-import { docuchatPermissions } from '@internal/backstage-plugin-docuchat-common';
+import {
+  docuchatTenantCreatePermission,
+  docuchatBillingRunPermission,
+  docuchatOperationsReadPermission,
+  docuchatTenantPermissions,
+} from '@internal/backstage-plugin-docuchat-common';
 import {
   ChatModel,
   docuchatChatModelsExtensionPoint,
@@ -26,6 +31,14 @@ import { createMetricsRouter } from './metrics/createMetricsRouter';
 import { readMetricsConfig } from './metrics/readMetricsConfig';
 import { createRetrievalServices } from './service/createRetrievalServices';
 import { readOptions } from './service/readOptions';
+import { DatabaseRateWindows } from './limits/DatabaseRateWindows';
+import { readLimitsConfig } from './limits/readLimitsConfig';
+import { TenantLimits } from './limits/TenantLimits';
+import { readServiceAccess } from './permissions/readServiceAccess';
+import {
+  docuchatTenantResourceRef,
+  docuchatTenantRules,
+} from './permissions/tenantPermissionRules';
 import { createRouter } from './service/router';
 import { seedDemo } from './service/seedDemo';
 import { TenantAccess } from './service/TenantAccess';
@@ -71,7 +84,6 @@ export const docuchatPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
-        userInfo: coreServices.userInfo,
       },
       async init(deps) {
         const { config, database, httpAuth, httpRouter, logger } = deps;
@@ -80,9 +92,23 @@ export const docuchatPlugin = createBackendPlugin({
         if (!database.migrations?.skip) {
           await applyDatabaseMigrations(knex);
         }
-        deps.permissionsRegistry.addPermissions(docuchatPermissions);
-
         const tenants = new DatabaseTenantStore(knex);
+        deps.permissionsRegistry.addPermissions([
+          docuchatTenantCreatePermission,
+          docuchatBillingRunPermission,
+          docuchatOperationsReadPermission,
+        ]);
+        // The rules let a policy answer tenant permissions conditionally;
+        // getResources lets the permission backend apply such an answer to
+        // one tenant when a plugin asks `authorize` with a tenant id.
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: docuchatTenantResourceRef,
+          permissions: docuchatTenantPermissions,
+          rules: Object.values(docuchatTenantRules),
+          getResources: ids => Promise.all(ids.map(id => tenants.get(id))),
+        });
+        const limitsConfig = readLimitsConfig(config);
+
         for (const tenant of options.tenants) await tenants.upsert(tenant);
 
         // Every request is timed, the metrics scrape included: mount first.
@@ -131,16 +157,22 @@ export const docuchatPlugin = createBackendPlugin({
           running,
         });
 
-        const access = new TenantAccess(
+        const access = new TenantAccess({
           tenants,
-          deps.permissions,
-          deps.userInfo,
-        );
+          permissions: deps.permissions,
+          serviceAccess: readServiceAccess(config),
+        });
+        const limits = new TenantLimits({
+          config: limitsConfig,
+          ledger,
+          windows: new DatabaseRateWindows(knex),
+        });
         registerDocuchatActions({
           actionsRegistry: deps.actionsRegistry,
           access,
           search,
           ask,
+          limits,
         });
         httpRouter.use(
           await createRouter({
@@ -156,6 +188,8 @@ export const docuchatPlugin = createBackendPlugin({
             auditor: deps.auditor,
             pricing: readPricing(config),
             maxUploadBytes: options.maxUploadBytes,
+            maxBodyBytes: limitsConfig.maxBodyBytes,
+            limits,
           }),
         );
         // Liveness probes (Kubernetes, the Helm chart) call health without

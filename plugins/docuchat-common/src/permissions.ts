@@ -108,16 +108,3 @@ export const docuchatPermissions = [
   docuchatBillingRunPermission,
   docuchatOperationsReadPermission,
 ];
-
-/**
- * Operators' permission of the first releases: read and manage every tenant.
- * Kept while the routes move to the permissions above.
- *
- * @deprecated Use the tenant-scoped permissions and
- * `docuchatOperationsReadPermission`.
- * @public
- */
-export const docuchatTenantAdminPermission = createPermission({
-  name: 'docuchat.tenant.admin',
-  attributes: { action: 'update' },
-});

@@ -24,6 +24,11 @@ export const createTenantRequestSchema = z
       .optional(),
     ownerRef: z.string().min(1),
     pricePlan: z.string().min(1).max(63).optional(),
+    /**
+     * Most tokens per billing day (every model call counted), overriding
+     * `docuchat.limits.dailyTokenBudget`. Operators only.
+     */
+    dailyTokenBudget: z.number().int().positive().max(2147483647).optional(),
   })
   .strict();
 
@@ -35,6 +40,16 @@ export const createTenantRequestSchema = z
 export const updateTenantRequestSchema = createTenantRequestSchema
   .omit({ id: true })
   .partial()
+  .extend({
+    /** null returns the tenant to the configured default budget. */
+    dailyTokenBudget: z
+      .number()
+      .int()
+      .positive()
+      .max(2147483647)
+      .nullable()
+      .optional(),
+  })
   .strict();
 
 /** @public */
@@ -50,6 +65,8 @@ export interface Tenant {
   mobile?: string;
   ownerRef: string;
   pricePlan: string;
+  /** The tenant's own daily token budget, if operators set one. */
+  dailyTokenBudget?: number;
   createdAt: string;
   updatedAt: string;
 }

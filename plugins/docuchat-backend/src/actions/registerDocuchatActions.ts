@@ -1,30 +1,38 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { NotAllowedError } from '@backstage/errors';
+import { docuchatChatPermission } from '@internal/backstage-plugin-docuchat-common';
 import { AskService } from '../ask/AskService';
+import { TenantLimits } from '../limits/TenantLimits';
 import { HybridSearch } from '../search/HybridSearch';
 import { Caller, TenantAccess } from '../service/TenantAccess';
 
 /**
  * `docuchat:search` and `docuchat:ask` in Backstage's actions registry, so
  * MCP clients of the portal can use DocuChat. Each call goes through the
- * same tenant check as the HTTP routes (members of the tenant's owner, and
- * admins), and answers are metered to the tenant like any other.
+ * same checks as the HTTP routes (`docuchat.chat` on the tenant, decided by
+ * the permission policy; the rate limit and daily budget), and answers are
+ * metered to the tenant like any other.
  */
 export function registerDocuchatActions(options: {
   actionsRegistry: ActionsRegistryService;
   access: TenantAccess;
   search: HybridSearch;
   ask: AskService;
+  limits: TenantLimits;
 }) {
-  const { actionsRegistry, access, search, ask } = options;
+  const { actionsRegistry, access, search, ask, limits } = options;
 
   const tenantFor = async (credentials: BackstageCredentials, id: string) => {
     const type = (credentials.principal as { type?: string }).type;
     if (type !== 'user' && type !== 'service') {
       throw new NotAllowedError('DocuChat actions need a signed-in caller');
     }
-    return access.requireTenant(credentials as Caller, id);
+    return access.requireTenant(
+      credentials as Caller,
+      id,
+      docuchatChatPermission,
+    );
   };
   const userRefOf = (credentials: BackstageCredentials) => {
     const principal = credentials.principal as Caller['principal'];
@@ -60,6 +68,7 @@ export function registerDocuchatActions(options: {
     },
     action: async ({ input, credentials }) => {
       const tenant = await tenantFor(credentials, input.tenantId);
+      await limits.checkBudget(tenant);
       const hits = await search.search(
         tenant.id,
         input.query,
@@ -114,6 +123,7 @@ export function registerDocuchatActions(options: {
     },
     action: async ({ input, credentials }) => {
       const tenant = await tenantFor(credentials, input.tenantId);
+      await limits.beforeAsk(tenant);
       const response = await ask.ask({
         tenantId: tenant.id,
         userRef: userRefOf(credentials),

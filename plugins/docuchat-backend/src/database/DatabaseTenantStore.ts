@@ -1,10 +1,17 @@
 import { ConflictError } from '@backstage/errors';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
+import {
+  isAndCriteria,
+  isNotCriteria,
+  isOrCriteria,
+} from '@backstage/plugin-permission-node';
 import {
   CreateTenantRequest,
   Tenant,
   UpdateTenantRequest,
 } from '@internal/backstage-plugin-docuchat-common';
 import { Knex } from 'knex';
+import { TenantFilter } from '../permissions/tenantPermissionRules';
 import { TenantStore } from './TenantStore';
 import { toIsoString } from './timestamps';
 
@@ -17,6 +24,7 @@ interface TenantRow {
   mobile: string | null;
   owner_ref: string;
   price_plan: string;
+  daily_token_budget: number | string | null;
   created_at: Date | string;
   updated_at: Date | string;
 }
@@ -29,29 +37,65 @@ function toTenant(row: TenantRow): Tenant {
     mobile: row.mobile ?? undefined,
     ownerRef: row.owner_ref,
     pricePlan: row.price_plan,
+    dailyTokenBudget:
+      row.daily_token_budget === null
+        ? undefined
+        : Number(row.daily_token_budget),
     createdAt: toIsoString(row.created_at),
     updatedAt: toIsoString(row.updated_at),
   };
 }
 
-function toColumns(request: Partial<CreateTenantRequest>) {
+function toColumns(
+  request: Partial<CreateTenantRequest> | UpdateTenantRequest,
+) {
   const columns: Partial<TenantRow> = {
     display_name: request.displayName,
     contact_email: request.contactEmail,
     mobile: request.mobile,
     owner_ref: request.ownerRef,
     price_plan: request.pricePlan,
+    // null (PATCH) clears the override; undefined leaves it.
+    daily_token_budget: request.dailyTokenBudget,
   };
   return Object.fromEntries(
     Object.entries(columns).filter(([, value]) => value !== undefined),
   );
 }
 
+const FILTER_COLUMNS: Record<TenantFilter['property'], keyof TenantRow> = {
+  ownerRef: 'owner_ref',
+  id: 'id',
+};
+
+/** A permission policy's conditions as a WHERE clause. */
+function applyFilter(
+  builder: Knex.QueryBuilder,
+  filter: PermissionCriteria<TenantFilter>,
+): void {
+  if (isAndCriteria(filter)) {
+    for (const part of filter.allOf) {
+      builder.andWhere(sub => applyFilter(sub, part));
+    }
+  } else if (isOrCriteria(filter)) {
+    for (const part of filter.anyOf) {
+      builder.orWhere(sub => applyFilter(sub, part));
+    }
+  } else if (isNotCriteria(filter)) {
+    builder.whereNot(sub => applyFilter(sub, filter.not));
+  } else {
+    // An empty list matches nothing (knex writes 1 = 0).
+    builder.whereIn(FILTER_COLUMNS[filter.property], filter.values);
+  }
+}
+
 export class DatabaseTenantStore implements TenantStore {
   constructor(private readonly db: Knex) {}
 
-  async list(): Promise<Tenant[]> {
-    const rows = await this.db<TenantRow>(TABLE).orderBy('id');
+  async list(filter?: PermissionCriteria<TenantFilter>): Promise<Tenant[]> {
+    const query = this.db<TenantRow>(TABLE).orderBy('id');
+    if (filter) query.where(builder => applyFilter(builder, filter));
+    const rows = await query;
     return rows.map(toTenant);
   }
 

@@ -1,12 +1,15 @@
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import {
   CreateTenantRequest,
   Tenant,
   UpdateTenantRequest,
 } from '@internal/backstage-plugin-docuchat-common';
+import { TenantFilter } from '../permissions/tenantPermissionRules';
 
 /** Tenants: who owns documents, usage and invoices. */
 export interface TenantStore {
-  list(): Promise<Tenant[]>;
+  /** Every tenant, or those matching a permission policy's conditions. */
+  list(filter?: PermissionCriteria<TenantFilter>): Promise<Tenant[]>;
   get(id: string): Promise<Tenant | undefined>;
   /** Throws ConflictError when the id is taken. */
   create(request: CreateTenantRequest): Promise<Tenant>;

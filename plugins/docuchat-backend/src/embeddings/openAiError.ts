@@ -47,19 +47,35 @@ export function toOpenAiError(error: unknown, context: OpenAiCallContext) {
     if (refusedWait) {
       return new ServiceUnavailableError(
         `OpenAI ${context.what} failed with status ${error.status} and asked to wait ${refusedWait} ms, longer than we wait; not retried`,
-        error,
+        withoutUpstreamText(error),
       );
     }
     if (isRetryableStatus(error.status)) {
       return new ServiceUnavailableError(
         `OpenAI ${context.what} failed with status ${error.status} (${attempts})`,
-        error,
+        withoutUpstreamText(error),
       );
     }
     return new ForwardedError(
       `OpenAI ${context.what} was rejected with status ${error.status} (not retried)`,
-      error,
+      withoutUpstreamText(error),
     );
   }
   return new ForwardedError(`OpenAI ${context.what} failed`, error);
+}
+
+/**
+ * The upstream's status and error codes without its free text: servers
+ * echo what they were sent ("Incorrect API key provided: sk-…"), and the
+ * cause's message ends up in logs, error bodies and stream events.
+ */
+function withoutUpstreamText(error: APIError): Error {
+  const codes = [error.type, error.code]
+    .filter(part => typeof part === 'string' && part !== '')
+    .join(', ');
+  const summary = new Error(
+    `status ${error.status}${codes ? ` (${codes})` : ''}`,
+  );
+  summary.name = error.name;
+  return summary;
 }

@@ -1,6 +1,9 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
-import { ConversationListResponse } from '@internal/backstage-plugin-docuchat-common';
+import {
+  ConversationListResponse,
+  docuchatChatPermission,
+} from '@internal/backstage-plugin-docuchat-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -35,8 +38,9 @@ const conversationIdSchema = z.string().uuid('must be a UUID');
  * on the plugin's router; paths start at `/tenants/:tenantId/conversations`.
  *
  * Conversations belong to users, so other backend plugins (service
- * principals) get 403 here. Tenants the user may not use answer 404, and so
- * does another user's conversation, so neither leaks that it exists.
+ * principals) get 403 here. Tenants the user may not read answer 404 (403
+ * without `docuchat.chat`), and another user's conversation 404, so neither
+ * leaks that it exists.
  */
 export function createConversationsRouter(
   options: ConversationsRouterOptions,
@@ -54,7 +58,12 @@ export function createConversationsRouter(
         'Conversations belong to signed-in users; service principals have none',
       );
     }
-    const tenant = await access.requireTenant(credentials, req.params.tenantId);
+    // Conversations are the user's chats with the tenant's documents.
+    const tenant = await access.requireTenant(
+      credentials,
+      req.params.tenantId,
+      docuchatChatPermission,
+    );
     return {
       tenantId: tenant.id,
       userRef: credentials.principal.userEntityRef,

@@ -4,8 +4,14 @@ import {
   askRequestSchema,
   createTenantRequestSchema,
   createTextDocumentRequestSchema,
+  docuchatChatPermission,
+  docuchatDocumentsManagePermission,
+  DocuchatTenantPermission,
+  docuchatTenantCreatePermission,
+  docuchatTenantUpdatePermission,
   HealthResponse,
   SearchResponse,
+  Tenant,
   updateTenantRequestSchema,
 } from '@internal/backstage-plugin-docuchat-common';
 import express from 'express';
@@ -16,6 +22,9 @@ import { DocumentStore } from '../database/DocumentStore';
 import { TenantStore } from '../database/TenantStore';
 import { AskService } from '../ask/AskService';
 import { PayloadTooLargeError } from '../ingest/errors';
+import { BodyTooLargeError } from '../limits/BodyTooLargeError';
+import { LimitExceededError } from '../limits/LimitExceededError';
+import { TenantLimits } from '../limits/TenantLimits';
 import { HybridSearch } from '../search/HybridSearch';
 import { IngestionService, Upload } from './IngestionService';
 import { createConversationsRouter } from './createConversationsRouter';
@@ -42,6 +51,9 @@ export interface RouterOptions {
   maxUploadBytes: number;
   /** Tenant and document changes are audit events. */
   auditor: AuditorService;
+  /** Largest JSON body of every route but document uploads. */
+  maxBodyBytes: number;
+  limits: TenantLimits;
 }
 
 const searchQuerySchema = z.object({
@@ -55,10 +67,17 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, tenants, access, documents, ingestion, search, ask } =
     options;
-  const { maxUploadBytes, auditor } = options;
+  const { maxUploadBytes, maxBodyBytes, limits, auditor } = options;
   const router = Router();
-  // JSON uploads carry a whole document; body-parser answers 413 above this.
-  router.use(express.json({ limit: maxUploadBytes + 64 * 1024 }));
+  // JSON uploads carry a whole document; every other body is small.
+  // body-parser answers 413 above the limit (see the error hook below).
+  const uploadJson = express.json({ limit: maxUploadBytes + 64 * 1024 });
+  const smallJson = express.json({ limit: maxBodyBytes });
+  router.use((req, res, next) =>
+    req.method === 'POST' && /^\/tenants\/[^/]+\/documents\/?$/.test(req.path)
+      ? uploadJson(req, res, next)
+      : smallJson(req, res, next),
+  );
 
   const upload = multer({
     storage: multer.memoryStorage(),
@@ -85,16 +104,20 @@ export async function createRouter(
     credentials.principal.type === 'user'
       ? credentials.principal.userEntityRef
       : undefined;
-  const tenantOf = async (req: express.Request) =>
-    access.requireTenant(await callerOf(req), req.params.tenantId);
-  const documentOf = async (req: express.Request) => {
-    const tenant = await tenantOf(req);
-    const document = await documents.get(tenant.id, req.params.documentId);
+  const tenantOf = async (
+    req: express.Request,
+    permission?: DocuchatTenantPermission,
+  ) =>
+    access.requireTenant(await callerOf(req), req.params.tenantId, permission);
+  const documentIn = async (tenant: Tenant, documentId: string) => {
+    const document = await documents.get(tenant.id, documentId);
     if (!document) {
-      throw new NotFoundError(`Document ${req.params.documentId} not found`);
+      throw new NotFoundError(`Document ${documentId} not found`);
     }
     return document;
   };
+  const documentOf = async (req: express.Request) =>
+    documentIn(await tenantOf(req), req.params.documentId);
 
   router.get('/health', (_req, res) => {
     const body: HealthResponse = { status: 'ok' };
@@ -103,12 +126,12 @@ export async function createRouter(
 
   router.get('/tenants', async (req, res) => {
     const credentials = await callerOf(req);
-    res.json({ items: await access.visibleTenants(credentials) });
+    res.json({ items: await access.listTenants(credentials) });
   });
 
   router.post('/tenants', async (req, res) => {
     const credentials = await callerOf(req);
-    await access.requireAdmin(credentials);
+    await access.requireBasic(credentials, docuchatTenantCreatePermission);
     const request = parseInput(createTenantRequestSchema, req.body, 'tenant');
     const tenant = await audited(
       auditor,
@@ -130,8 +153,21 @@ export async function createRouter(
 
   router.patch('/tenants/:tenantId', async (req, res) => {
     const credentials = await callerOf(req);
-    await access.requireAdmin(credentials);
+    await access.requireTenant(
+      credentials,
+      req.params.tenantId,
+      docuchatTenantUpdatePermission,
+    );
     const request = parseInput(updateTenantRequestSchema, req.body, 'tenant');
+    // Handing a tenant to another owner, or changing what it pays or may
+    // spend, is the operators' power of creating tenants, not its members'.
+    if (
+      request.ownerRef !== undefined ||
+      request.pricePlan !== undefined ||
+      request.dailyTokenBudget !== undefined
+    ) {
+      await access.requireBasic(credentials, docuchatTenantCreatePermission);
+    }
     const tenant = await audited(
       auditor,
       {
@@ -160,7 +196,8 @@ export async function createRouter(
   });
 
   router.post('/tenants/:tenantId/documents', receiveFile, async (req, res) => {
-    const tenant = await tenantOf(req);
+    const tenant = await tenantOf(req, docuchatDocumentsManagePermission);
+    await limits.checkBudget(tenant);
     const submit = (file: Upload) =>
       audited(
         auditor,
@@ -218,7 +255,7 @@ export async function createRouter(
   router.delete(
     '/tenants/:tenantId/documents/:documentId',
     async (req, res) => {
-      const tenant = await tenantOf(req);
+      const tenant = await tenantOf(req, docuchatDocumentsManagePermission);
       const { documentId } = req.params;
       await audited(
         auditor,
@@ -241,7 +278,9 @@ export async function createRouter(
   router.post(
     '/tenants/:tenantId/documents/:documentId/reindex',
     async (req, res) => {
-      const document = await documentOf(req);
+      const tenant = await tenantOf(req, docuchatDocumentsManagePermission);
+      await limits.checkBudget(tenant);
+      const document = await documentIn(tenant, req.params.documentId);
       // Any state: a stuck or running ingestion starts over from scratch.
       await audited(
         auditor,
@@ -267,12 +306,17 @@ export async function createRouter(
 
   router.get('/tenants/:tenantId/search', async (req, res) => {
     const credentials = await callerOf(req);
-    const tenant = await access.requireTenant(credentials, req.params.tenantId);
+    const tenant = await access.requireTenant(
+      credentials,
+      req.params.tenantId,
+      docuchatChatPermission,
+    );
     const { q, k, mode } = parseInput(
       searchQuerySchema,
       req.query,
       'search query',
     );
+    await limits.checkBudget(tenant);
     const body: SearchResponse = {
       query: q,
       k,
@@ -285,8 +329,13 @@ export async function createRouter(
 
   router.post('/tenants/:tenantId/ask', async (req, res) => {
     const credentials = await callerOf(req);
-    const tenant = await access.requireTenant(credentials, req.params.tenantId);
+    const tenant = await access.requireTenant(
+      credentials,
+      req.params.tenantId,
+      docuchatChatPermission,
+    );
     const request = parseInput(askRequestSchema, req.body, 'question');
+    await limits.beforeAsk(tenant);
     await respondToAsk(
       ask,
       { tenantId: tenant.id, userRef: userRefOf(credentials), request },
@@ -309,6 +358,19 @@ export async function createRouter(
       pricing: options.pricing,
     }),
   );
+
+  // Backstage's error handler writes the body but no headers.
+  const errorHooks: express.ErrorRequestHandler = (error, _req, res, next) => {
+    if (error instanceof LimitExceededError) {
+      res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    } else if (error?.type === 'entity.too.large') {
+      // body-parser's own message says nothing about the limit.
+      next(new BodyTooLargeError(error.limit));
+      return;
+    }
+    next(error);
+  };
+  router.use(errorHooks);
 
   return router;
 }

@@ -400,12 +400,13 @@ describe('usage API', () => {
       expect(admin.status).toBe(200);
       expect(admin.body).toEqual(expected);
 
-      // Other backend plugins (billing) act as operators.
+      // A service principal without a user is not an operator unless
+      // docuchat.serviceAccess lists it (none here).
       const service = await request(app)
         .get('/usage')
         .query(query)
         .set('Authorization', asService);
-      expect(service.body).toEqual(expected);
+      expect(service.status).toBe(403);
 
       for (const user of [ALICE, BOB]) {
         const res = await request(app)

@@ -1,5 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import {
+  docuchatOperationsReadPermission,
+  docuchatUsageReadPermission,
   TenantUsageResponse,
   usageQuerySchema,
   UsageSummaryResponse,
@@ -27,9 +29,9 @@ export interface UsageRouterOptions {
 
 /**
  * Token usage and its cost, read from the usage ledger:
- * `GET /tenants/:tenantId/usage` for anyone who may use the tenant (404
- * otherwise, like the other tenant routes) and the all-tenants `GET /usage`
- * for holders of `docuchat.tenant.admin` (403 otherwise).
+ * `GET /tenants/:tenantId/usage` with `docuchat.usage.read` on the tenant
+ * (404 when the tenant is not visible, 403 when visible without it) and the
+ * all-tenants `GET /usage` with `docuchat.operations.read` (403 otherwise).
  */
 export function createUsageRouter(options: UsageRouterOptions): express.Router {
   const { ledger, access, pricing, httpAuth } = options;
@@ -40,7 +42,11 @@ export function createUsageRouter(options: UsageRouterOptions): express.Router {
 
   router.get('/tenants/:tenantId/usage', async (req, res) => {
     const credentials = await callerOf(req);
-    const tenant = await access.requireTenant(credentials, req.params.tenantId);
+    const tenant = await access.requireTenant(
+      credentials,
+      req.params.tenantId,
+      docuchatUsageReadPermission,
+    );
     const { from, to, granularity } = parseInput(
       usageQuerySchema,
       req.query,
@@ -67,7 +73,7 @@ export function createUsageRouter(options: UsageRouterOptions): express.Router {
 
   router.get('/usage', async (req, res) => {
     const credentials = await callerOf(req);
-    await access.requireAdmin(credentials);
+    await access.requireBasic(credentials, docuchatOperationsReadPermission);
     const { from, to } = parseInput(
       usageSummaryQuerySchema,
       req.query,

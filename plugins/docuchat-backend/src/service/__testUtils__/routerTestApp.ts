@@ -15,8 +15,9 @@ export interface RouterTestServices {
 /**
  * An express app serving one DocuChat router behind Backstage's error
  * handler, so thrown errors answer with their real status codes. Requests
- * without a token are anonymous, as in production; only ADMIN holds
- * docuchat.tenant.admin, anyone else reaches just the tenants they own.
+ * without a token are anonymous, as in production; ADMIN may do everything,
+ * anyone else reaches just the tenants they own, and service principals
+ * nothing (no `docuchat.serviceAccess`).
  */
 export function createRouterTestApp(
   tenants: TenantStore,
@@ -28,11 +29,11 @@ export function createRouterTestApp(
       httpAuth: mockServices.httpAuth({
         defaultCredentials: mockCredentials.none(),
       }),
-      access: new TenantAccess(
+      access: new TenantAccess({
         tenants,
-        adminOnlyPermissions,
-        mockServices.userInfo(),
-      ),
+        permissions: adminOnlyPermissions,
+        serviceAccess: new Map(),
+      }),
     }),
   );
   app.use(

@@ -1,0 +1,81 @@
+import { Tenant } from '@internal/backstage-plugin-docuchat-common';
+import { UsageLedger } from '../database/UsageLedger';
+import { billingDayOf } from './billingDay';
+import { DatabaseRateWindows } from './DatabaseRateWindows';
+import { LimitExceededError } from './LimitExceededError';
+import { LimitsConfig } from './readLimitsConfig';
+
+const MINUTE = 60_000;
+
+/**
+ * Per-tenant limits, counted across replicas: questions per minute (database
+ * windows) and tokens per billing day (the usage ledger: every row of the
+ * day, whatever its billing state). Checked before the work starts, so
+ * answers already running may take a tenant a little over its budget.
+ */
+export class TenantLimits {
+  constructor(
+    private readonly options: {
+      config: LimitsConfig;
+      ledger: UsageLedger;
+      windows: DatabaseRateWindows;
+      now?: () => Date;
+    },
+  ) {}
+
+  /** Before a question: the rate limit, then the budget. */
+  async beforeAsk(tenant: Tenant): Promise<void> {
+    const limit = this.options.config.asksPerTenantPerMinute;
+    if (limit > 0) {
+      const now = this.now();
+      const { count, windowEnd } = await this.options.windows.hit(
+        `ask:${tenant.id}`,
+        MINUTE,
+        now,
+      );
+      if (count > limit) {
+        throw new LimitExceededError(
+          `Tenant ${tenant.id} may ask ${limit} questions per minute; try again later`,
+          secondsUntil(windowEnd, now),
+        );
+      }
+    }
+    await this.checkBudget(tenant);
+  }
+
+  /** Before any work that spends tokens: 429 once the day's budget is used. */
+  async checkBudget(tenant: Tenant): Promise<void> {
+    const budget =
+      tenant.dailyTokenBudget ?? this.options.config.dailyTokenBudget;
+    if (budget === undefined) return;
+    const now = this.now();
+    const day = billingDayOf(now, this.options.config.billingTimeZone);
+    const used = await this.tokensUsed(tenant.id, day);
+    if (used >= budget) {
+      throw new LimitExceededError(
+        `Tenant ${
+          tenant.id
+        } has used ${used} tokens of its daily budget of ${budget} tokens (billing day in ${
+          this.options.config.billingTimeZone
+        }); the budget renews at ${day.to.toISOString()}`,
+        secondsUntil(day.to, now),
+      );
+    }
+  }
+
+  private async tokensUsed(tenantId: string, range: { from: Date; to: Date }) {
+    const sums = await this.options.ledger.sumByTenant({ tenantId, ...range });
+    return sums.reduce(
+      (total, sum) => total + sum.promptTokens + sum.completionTokens,
+      0,
+    );
+  }
+
+  private now() {
+    return this.options.now?.() ?? new Date();
+  }
+}
+
+function secondsUntil(end: Date, now: Date) {
+  return Math.max(1, Math.ceil((end.getTime() - now.getTime()) / 1000));
+}

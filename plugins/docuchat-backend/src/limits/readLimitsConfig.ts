@@ -1,0 +1,47 @@
+import { Config } from '@backstage/config';
+import { assertTimeZone } from './billingDay';
+
+/** `docuchat.limits` and the billing time zone, validated. */
+export interface LimitsConfig {
+  /** Largest JSON body of any route but document uploads, in bytes. */
+  maxBodyBytes: number;
+  /** Questions per tenant per minute, all replicas together; 0: no limit. */
+  asksPerTenantPerMinute: number;
+  /** Default tokens per tenant per billing day; undefined: no budget. */
+  dailyTokenBudget?: number;
+  /** IANA zone of the billing day, `docuchat.billing.timezone`. */
+  billingTimeZone: string;
+}
+
+const KB = 1024;
+
+/** Reads the limits; bad values fail start-up with the key's name. */
+export function readLimitsConfig(config: Config): LimitsConfig {
+  const limits = config.getOptionalConfig('docuchat.limits');
+  const billingTimeZone =
+    config.getOptionalString('docuchat.billing.timezone') ?? 'Asia/Tehran';
+  assertTimeZone(billingTimeZone, 'docuchat.billing.timezone');
+  const maxBodyKilobytes = integerAtLeast(limits, 'maxBodyKilobytes', 1) ?? 64;
+  const budget = integerAtLeast(limits, 'dailyTokenBudget', 1);
+  return {
+    maxBodyBytes: maxBodyKilobytes * KB,
+    asksPerTenantPerMinute:
+      integerAtLeast(limits, 'asksPerTenantPerMinute', 0) ?? 60,
+    dailyTokenBudget: budget,
+    billingTimeZone,
+  };
+}
+
+function integerAtLeast(
+  config: Config | undefined,
+  key: string,
+  min: number,
+): number | undefined {
+  const value = config?.getOptionalNumber(key);
+  if (value !== undefined && (!Number.isInteger(value) || value < min)) {
+    throw new Error(
+      `docuchat.limits.${key} must be an integer of at least ${min}, got ${value}`,
+    );
+  }
+  return value;
+}
