@@ -173,19 +173,19 @@ describe('background work and audit events', () => {
       ownerRef: 'group:default/initech',
     });
     expect(events[1].meta).toEqual({ tenantId: 'initech', fields: 'mobile' });
-    expect(events[3]).toMatchObject({
+    expect(events[2]).toMatchObject({
       meta: { tenantId: 'acme', contentType: 'text/plain' },
       outcomeMeta: { documentId: id, duplicate: false },
     });
-    expect(events[4].outcomeMeta).toEqual({
+    expect(events[3].outcomeMeta).toEqual({
       chunkCount: expect.any(Number),
     });
-    expect(events[5].meta).toMatchObject({
+    expect(events[4].meta).toMatchObject({
       tenantId: 'acme',
       documentId: id,
       previousStatus: 'ready',
     });
-    expect(events[9]).toMatchObject({
+    expect(events[8]).toMatchObject({
       meta: { tenantId: 'acme', documentId: failing },
       severityLevel: 'medium',
       error: expect.stringMatching(/filtered|content/i),
