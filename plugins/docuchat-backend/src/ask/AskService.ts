@@ -26,7 +26,7 @@ import { selectSources } from './selectSources';
 /** Counters the metrics registry keeps about questions and model calls. */
 export type AskCounters = Pick<
   DocuchatMetrics,
-  'countRagQuery' | 'countModelRequest'
+  'countRagQuery' | 'countModelRequest' | 'observeFirstToken'
 >;
 
 /** Complete answers kept per tenant revision (see src/cache/AnswerCache.ts). */
@@ -131,7 +131,9 @@ export class AskService {
 
   async #ask(input: AskInput): Promise<AskResponse> {
     const { tenantId, userRef, request } = input;
-    const emit = input.onEvent ?? (() => {});
+    const emit = input.onEvent
+      ? this.#timingFirstToken(input.onEvent)
+      : () => {};
     const requestId = request.requestId ?? randomUUID();
     const k = request.k ?? this.#settings.defaultK;
 
@@ -469,6 +471,24 @@ export class AskService {
     emit({ event: 'token', data: { text: response.answer } });
     emit({ event: 'usage', data: { usage: response.usage } });
     emit({ event: 'done', data: response });
+  }
+
+  /** `onEvent`, observing the wait until the first token goes out. */
+  #timingFirstToken(onEvent: (event: AskEvent) => void) {
+    const started = process.hrtime.bigint();
+    let waiting = true;
+    return (event: AskEvent) => {
+      if (waiting && event.event === 'token') {
+        waiting = false;
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        try {
+          this.#counters?.observeFirstToken(seconds);
+        } catch (error) {
+          this.#logger.error(`Could not time a first token: ${error}`);
+        }
+      }
+      onEvent(event);
+    };
   }
 
   #countModel(model: string, outcome: 'success' | 'error' | 'fallback') {

@@ -156,4 +156,23 @@ describe('DocuchatMetrics', () => {
     expect(samplesOf(await bodyOf(first), 'rag_query_total')).toHaveLength(1);
     expect(samplesOf(await bodyOf(second), 'rag_query_total')).toEqual([]);
   });
+
+  it('reports daily token budgets per tenant, and forgets a removed one', async () => {
+    const metrics = new DocuchatMetrics();
+    metrics.setDailyTokenBudget('acme', 500_000);
+    metrics.setDailyTokenBudget('globex', 20_000);
+    metrics.setDailyTokenBudget('globex', undefined);
+    const body = await bodyOf(metrics);
+
+    expect(body).toContain('# TYPE docuchat_tenant_daily_token_budget gauge\n');
+    expect(
+      valueOf(body, 'docuchat_tenant_daily_token_budget', { tenant: 'acme' }),
+    ).toBe(500_000);
+    expect(samplesOf(body, 'docuchat_tenant_daily_token_budget')).toHaveLength(
+      1,
+    );
+    expect(() => metrics.setDailyTokenBudget('acme', -1)).toThrow(
+      'Metrics: tokens must be a whole number of 0 or more, got -1',
+    );
+  });
 });

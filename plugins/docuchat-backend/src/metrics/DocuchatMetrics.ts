@@ -2,6 +2,7 @@ import { ChatModelFailureReason } from '@internal/backstage-plugin-docuchat-node
 import {
   collectDefaultMetrics,
   Counter,
+  Gauge,
   Histogram,
   Registry,
 } from 'prom-client';
@@ -38,12 +39,47 @@ export interface HttpRequestObservation {
 }
 
 /**
+ * The latency target of the SLO (seconds): API requests other than the
+ * streamed ask, and the first token of a streamed answer. The histograms
+ * have a bucket exactly here, so the SLO's "fast enough" share is a bucket
+ * count, not an interpolation between 1 and 2.5 s.
+ */
+export const LATENCY_TARGET_SECONDS = 2;
+
+/**
  * Seconds. prom-client's defaults stop at 10 s, but a streamed answer
  * (`POST /tenants/:tenantId/ask`) or an upload can take longer; without the
  * upper buckets those would all land in `+Inf`.
  */
 export const HTTP_DURATION_BUCKETS = [
-  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+  0.005,
+  0.01,
+  0.025,
+  0.05,
+  0.1,
+  0.25,
+  0.5,
+  1,
+  LATENCY_TARGET_SECONDS,
+  2.5,
+  5,
+  10,
+  30,
+  60,
+];
+
+/** Seconds to the first token of a streamed answer; see `observeFirstToken`. */
+export const FIRST_TOKEN_BUCKETS = [
+  0.1,
+  0.25,
+  0.5,
+  1,
+  1.5,
+  LATENCY_TARGET_SECONDS,
+  3,
+  5,
+  10,
+  30,
 ];
 
 const MISNAMED_DEFAULT_GAUGES = [
@@ -75,6 +111,8 @@ export class DocuchatMetrics implements FallbackRecorder {
   readonly #modelRequests: Counter<'model' | 'operation' | 'outcome'>;
   readonly #ragQueries: TextCounter<'tenant' | 'outcome'>;
   readonly #indexedChunks: TextCounter<'tenant'>;
+  readonly #firstToken: Histogram;
+  readonly #dailyTokenBudget: Gauge<'tenant'>;
 
   constructor() {
     this.#registry = new Registry();
@@ -126,6 +164,18 @@ export class DocuchatMetrics implements FallbackRecorder {
       name: 'document_chunks_total',
       help: 'Document chunks indexed (embedded and stored), per tenant, since the backend started.',
       labelNames: ['tenant'],
+    });
+    this.#firstToken = new Histogram({
+      name: 'docuchat_ask_first_token_seconds',
+      help: 'Time from a streamed question to its first answer token: what the asker waits for.',
+      buckets: FIRST_TOKEN_BUCKETS,
+      registers,
+    });
+    this.#dailyTokenBudget = new Gauge({
+      name: 'docuchat_tenant_daily_token_budget',
+      help: 'Tokens a tenant may spend per billing day; no series for a tenant without a budget.',
+      labelNames: ['tenant'],
+      registers,
     });
   }
 
@@ -182,6 +232,28 @@ export class DocuchatMetrics implements FallbackRecorder {
   observeHttpRequest(observation: HttpRequestObservation): void {
     const { method, route, status, seconds } = observation;
     this.#httpDuration.observe({ method, route, status }, seconds);
+  }
+
+  /**
+   * Records the wait for the first token of a streamed answer. The whole
+   * request's duration says little about a stream that may run for a
+   * minute; its first token is what the asker sees as latency.
+   */
+  observeFirstToken(seconds: number): void {
+    this.#firstToken.observe(seconds);
+  }
+
+  /**
+   * Sets (or, with `undefined`, removes) a tenant's daily token budget, for
+   * the alert on tenants spending beyond it.
+   */
+  setDailyTokenBudget(tenantId: string, tokens: number | undefined): void {
+    if (tokens === undefined) {
+      this.#dailyTokenBudget.remove({ tenant: tenantId });
+      return;
+    }
+    assertCount('tokens', tokens);
+    this.#dailyTokenBudget.set({ tenant: tenantId }, tokens);
   }
 
   /** Every metric in the Prometheus text format, for `GET /metrics`. */
