@@ -132,7 +132,11 @@ const dashboards = path.join(chartDir, 'files/grafana');
           },
         },
       }).find(m => m.kind === 'PrometheusRule');
-      expect(alertNames(rule?.spec.groups ?? [])).toEqual(names.slice(1));
+      // An alert may have several rules (an SLO's page and its ticket):
+      // switching its name off drops every one of them.
+      expect(alertNames(rule?.spec.groups ?? [])).toEqual(
+        names.filter(name => name !== names[0]),
+      );
     });
   },
 );
