@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { docuchatPermissions } from '@internal/backstage-plugin-docuchat-common';
 import {
   ChatModel,
@@ -19,6 +20,7 @@ import { applyDatabaseMigrations } from './database/migrations';
 import { DatabaseTenantStore } from './database/DatabaseTenantStore';
 import { DatabaseUsageLedger } from './database/DatabaseUsageLedger';
 import { createEmbeddingProvider } from './embeddings/createEmbeddingProvider';
+import { PublishingTenantStore } from './events/PublishingTenantStore';
 import { UsageMeter } from './metering/UsageMeter';
 import { DocuchatMetrics } from './metrics/DocuchatMetrics';
 import { createHttpMetricsMiddleware } from './metrics/httpMetricsMiddleware';
@@ -61,6 +63,7 @@ export const docuchatPlugin = createBackendPlugin({
         cache: coreServices.cache,
         config: coreServices.rootConfig,
         database: coreServices.database,
+        events: eventsServiceRef,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
@@ -78,7 +81,11 @@ export const docuchatPlugin = createBackendPlugin({
         }
         deps.permissionsRegistry.addPermissions(docuchatPermissions);
 
-        const tenants = new DatabaseTenantStore(knex);
+        const tenants = new PublishingTenantStore(
+          new DatabaseTenantStore(knex),
+          deps.events,
+          logger,
+        );
         for (const tenant of options.tenants) await tenants.upsert(tenant);
 
         // Every request is timed, the metrics scrape included: mount first.
