@@ -7,7 +7,7 @@ import {
 } from '../kubernetes/deployments';
 import { kubeCall } from '../kubernetes/kubeCall';
 import { examples } from './gpuScale.examples';
-import { RunbookDeps, targetInput } from './runbookInputs';
+import { releaseOf, RunbookDeps, targetInput } from './runbookInputs';
 
 /**
  * `docuchat:gpu:scale`: replicas and/or HPA bounds of the chart's GPU
@@ -57,7 +57,7 @@ export function createGpuScaleAction(deps: RunbookDeps) {
           'Give replicas, minReplicas or maxReplicas: there is nothing to change',
         );
       }
-      const name = `${ctx.input.release}-inference`;
+      const name = `${releaseOf(ctx.input)}-inference`;
       const apis = deps.clusters.apis(cluster);
       const deployment = await readDeployment(apis, { namespace, name });
       ctx.output('deployment', name);

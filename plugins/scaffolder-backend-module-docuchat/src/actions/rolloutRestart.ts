@@ -6,6 +6,7 @@ import {
 } from '../kubernetes/deployments';
 import { examples } from './rolloutRestart.examples';
 import {
+  releaseOf,
   RunbookDeps,
   targetInput,
   timeoutInput,
@@ -37,14 +38,16 @@ export function createRolloutRestartAction(deps: RunbookDeps) {
     },
     async handler(ctx) {
       const { cluster, namespace } = ctx.input;
-      const name = ctx.input.deployment ?? `${ctx.input.release}-portal`;
+      const name = ctx.input.deployment ?? `${releaseOf(ctx.input)}-portal`;
       const apis = deps.clusters.apis(cluster);
       const ref = { namespace, name };
       ctx.output('deployment', name);
       if (ctx.isDryRun) {
         await readDeployment(apis, ref);
         ctx.logger.info(
-          `Dry run: would restart deployment ${namespace}/${name} on cluster ${cluster} and wait up to ${ctx.input.timeoutSeconds} s for its rollout`,
+          `Dry run: would restart deployment ${namespace}/${name} on cluster ${cluster} and wait up to ${
+            ctx.input.timeoutSeconds ?? 600
+          } s for its rollout`,
         );
         return;
       }

@@ -98,6 +98,14 @@ export function waitOptions(
   };
 }
 
+/**
+ * The Helm release. Zod defaults only document: the scaffolder validates
+ * input against the JSON schema and does not fill them in.
+ */
+export function releaseOf(input: { release?: string }) {
+  return input.release ?? 'docuchat';
+}
+
 export function databaseTarget(input: {
   namespace: string;
   release?: string;
@@ -106,7 +114,7 @@ export function databaseTarget(input: {
   databaseName?: string;
   postgresImage?: string;
 }) {
-  const release = input.release ?? 'docuchat';
+  const release = releaseOf(input);
   return {
     namespace: input.namespace,
     release,
