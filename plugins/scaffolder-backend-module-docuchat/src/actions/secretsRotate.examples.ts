@@ -12,10 +12,9 @@ export const examples: TemplateExample[] = [
       cluster: prod-cluster
       namespace: docuchat-production
       release: docuchat
-      keys:
-        - key: postgres-password
-        - key: openai-api-key
-          fromSecret: openaiApiKey
+      keys: [postgres-password, openai-api-key]
+      fromSecrets:
+        openai-api-key: openaiApiKey
 `,
   },
 ];

@@ -74,7 +74,7 @@ describe('docuchat:secrets:rotate', () => {
   it('changes the database password in PostgreSQL first, through a Job and a short-lived Secret', async () => {
     const ctx = actionContext({
       ...target,
-      keys: [{ key: 'postgres-password' }],
+      keys: ['postgres-password'],
     });
     await createSecretsRotateAction(kit.deps).handler(ctx as any);
 
@@ -133,7 +133,7 @@ describe('docuchat:secrets:rotate', () => {
       createSecretsRotateAction(kit.deps).handler(
         actionContext({
           ...target,
-          keys: [{ key: 'postgres-password' }],
+          keys: ['postgres-password'],
         }) as any,
       ),
     ).rejects.toThrow(/Timed out after 1 s waiting for job/);
@@ -150,7 +150,7 @@ describe('docuchat:secrets:rotate', () => {
 
   it('dry run reads and changes nothing', async () => {
     const ctx = actionContext(
-      { ...target, keys: [{ key: 'postgres-password' }] },
+      { ...target, keys: ['postgres-password'] },
       { dryRun: true },
     );
     await createSecretsRotateAction(kit.deps).handler(ctx as any);
@@ -163,14 +163,15 @@ describe('docuchat:secrets:rotate', () => {
   it('refuses unknown keys and unset template secrets without writes', async () => {
     await expect(
       createSecretsRotateAction(kit.deps).handler(
-        actionContext({ ...target, keys: [{ key: 'typo' }] }) as any,
+        actionContext({ ...target, keys: ['typo'] }) as any,
       ),
     ).rejects.toThrow(`Secret ${NS}/docuchat-secrets has no key typo`);
     await expect(
       createSecretsRotateAction(kit.deps).handler(
         actionContext({
           ...target,
-          keys: [{ key: 'openai-api-key', fromSecret: 'missing' }],
+          keys: ['openai-api-key'],
+          fromSecrets: { 'openai-api-key': 'missing' },,
         }) as any,
       ),
     ).rejects.toThrow(
@@ -183,7 +184,7 @@ describe('docuchat:secrets:rotate', () => {
     kit.server.failures.set(`GET ${secret}`, 403);
     await expect(
       createSecretsRotateAction(kit.deps).handler(
-        actionContext({ ...target, keys: [{ key: 'session-key' }] }) as any,
+        actionContext({ ...target, keys: ['session-key'] }) as any,
       ),
     ).rejects.toThrow(
       `Kubernetes refused to read secret ${NS}/docuchat-secrets (403 Forbidden)`,

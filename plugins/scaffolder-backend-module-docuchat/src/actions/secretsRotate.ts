@@ -53,18 +53,16 @@ export function createSecretsRotateAction(deps: RunbookDeps) {
             .describe('Secret to change; defaults to <release>-secrets'),
         keys: z =>
           z
-            .array(
-              z.object({
-                key: z.string().min(1).describe('Key in the Secret'),
-                fromSecret: z
-                  .string()
-                  .optional()
-                  .describe(
-                    'Name of the template secret holding the new value; without it, a random value (32 bytes, base64url)',
-                  ),
-              }),
-            )
-            .min(1),
+            .array(z.string().min(1))
+            .min(1)
+            .describe('Keys of the Secret to replace'),
+        fromSecrets: z =>
+          z
+            .record(z.string())
+            .optional()
+            .describe(
+              'Key → name of the template secret holding its new value; keys not named here get a random value (32 bytes, base64url)',
+            ),
         deployment: z =>
           z
             .string()
@@ -86,7 +84,7 @@ export function createSecretsRotateAction(deps: RunbookDeps) {
       const deployment = ctx.input.deployment ?? `${release}-portal`;
       const apis = deps.clusters.apis(ctx.input.cluster);
       const wait = waitOptions(deps, ctx.input.timeoutSeconds, ctx.signal);
-      const keys = ctx.input.keys.map(k => k.key);
+      const keys = ctx.input.keys;
       if (new Set(keys).size !== keys.length) {
         throw new InputError(`A key is listed twice: ${keys.join(', ')}`);
       }
@@ -126,7 +124,8 @@ export function createSecretsRotateAction(deps: RunbookDeps) {
       }
 
       const values = new Map<string, string>();
-      for (const { key, fromSecret } of ctx.input.keys) {
+      for (const key of keys) {
+        const fromSecret = ctx.input.fromSecrets?.[key];
         if (fromSecret === undefined) {
           values.set(key, randomBytes(32).toString('base64url'));
           continue;
