@@ -171,7 +171,7 @@ describe('docuchat:secrets:rotate', () => {
         actionContext({
           ...target,
           keys: ['openai-api-key'],
-          fromSecrets: { 'openai-api-key': 'missing' },,
+          fromSecrets: { 'openai-api-key': 'missing' },
         }) as any,
       ),
     ).rejects.toThrow(
