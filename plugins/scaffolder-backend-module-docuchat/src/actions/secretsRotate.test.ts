@@ -32,10 +32,8 @@ describe('docuchat:secrets:rotate', () => {
     const ctx = actionContext(
       {
         ...target,
-        keys: [
-          { key: 'openai-api-key', fromSecret: 'openaiApiKey' },
-          { key: 'session-key' },
-        ],
+        keys: ['openai-api-key', 'session-key'],
+        fromSecrets: { 'openai-api-key': 'openaiApiKey' },
       },
       { secrets: { openaiApiKey: 'sk-new-secret-value' } },
     );
