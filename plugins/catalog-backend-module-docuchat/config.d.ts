@@ -1,5 +1,25 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
+  catalog?: {
+    providers?: {
+      docuchat?: {
+        /**
+         * How often every tenant is read again from the DocuChat API (a full
+         * mutation). Created and updated tenants arrive sooner, as events.
+         * Defaults to every 30 minutes, 15 seconds after startup.
+         */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
+    };
+  };
   docuchat?: {
+    /**
+     * The environment (a `docuchat.environments[].name`) this backend serves;
+     * its tenants `dependsOn` that environment's Resource. Defaults to the
+     * first configured environment.
+     */
+    environment?: string;
     /**
      * DocuChat deployments shown in the catalog as Resource entities of type
      * `docuchat-environment`.
@@ -19,6 +39,12 @@ export interface Config {
         id?: string;
         /** `backstage.io/kubernetes-namespace`; defaults to `docuchat-<name>`. */
         namespace?: string;
+        /**
+         * Name of the cluster in `kubernetes.clusterLocatorMethods` the
+         * environment runs in (annotation `backstage.io/kubernetes-cluster`);
+         * the `docuchat:*` runbooks act there.
+         */
+        cluster?: string;
       };
     }>;
   };

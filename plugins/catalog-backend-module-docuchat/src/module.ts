@@ -1,13 +1,23 @@
 import {
   coreServices,
   createBackendModule,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { DocuchatEntityProvider } from './provider/DocuchatEntityProvider';
-import { readEnvironments } from './provider/readEnvironments';
+import { DocuchatTenantClient } from './provider/DocuchatTenantClient';
+import { DocuchatTenantProvider } from './provider/DocuchatTenantProvider';
+import {
+  readEnvironments,
+  readServedEnvironmentRef,
+} from './provider/readEnvironments';
+
+const SCHEDULE_KEY = 'catalog.providers.docuchat.schedule';
 
 /**
- * Catalog module that provides DocuChat environments as entities.
+ * Catalog module that provides DocuChat environments and tenants as
+ * entities.
  *
  * @public
  */
@@ -17,15 +27,39 @@ export const catalogModuleDocuchat = createBackendModule({
   register({ registerInit }) {
     registerInit({
       deps: {
+        auth: coreServices.auth,
         config: coreServices.rootConfig,
+        discovery: coreServices.discovery,
+        events: eventsServiceRef,
         logger: coreServices.logger,
         processing: catalogProcessingExtensionPoint,
+        scheduler: coreServices.scheduler,
       },
-      async init({ config, logger, processing }) {
-        processing.addEntityProvider(
-          new DocuchatEntityProvider({
-            environments: readEnvironments(config),
+      async init({ auth, config, discovery, events, logger, ...deps }) {
+        const environments = readEnvironments(config);
+        deps.processing.addEntityProvider(
+          new DocuchatEntityProvider({ environments, logger }),
+        );
+
+        const schedule = config.has(SCHEDULE_KEY)
+          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+              config.getConfig(SCHEDULE_KEY),
+            )
+          : // The first run waits for the DocuChat API, which serves only
+            // once the whole backend has started.
+            {
+              frequency: { minutes: 30 },
+              timeout: { minutes: 3 },
+              initialDelay: { seconds: 15 },
+            };
+        deps.processing.addEntityProvider(
+          new DocuchatTenantProvider({
+            client: new DocuchatTenantClient(discovery, auth),
+            taskRunner: deps.scheduler.createScheduledTaskRunner(schedule),
+            events,
             logger,
+            appBaseUrl: config.getString('app.baseUrl'),
+            environmentRef: readServedEnvironmentRef(config, environments),
           }),
         );
       },

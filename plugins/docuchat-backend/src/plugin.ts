@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   docuchatTenantCreatePermission,
   docuchatBillingRunPermission,
@@ -24,6 +25,7 @@ import { applyDatabaseMigrations } from './database/migrations';
 import { DatabaseTenantStore } from './database/DatabaseTenantStore';
 import { DatabaseUsageLedger } from './database/DatabaseUsageLedger';
 import { createEmbeddingProvider } from './embeddings/createEmbeddingProvider';
+import { PublishingTenantStore } from './events/PublishingTenantStore';
 import { UsageMeter } from './metering/UsageMeter';
 import { DocuchatMetrics } from './metrics/DocuchatMetrics';
 import { createHttpMetricsMiddleware } from './metrics/httpMetricsMiddleware';
@@ -77,6 +79,7 @@ export const docuchatPlugin = createBackendPlugin({
         cache: coreServices.cache,
         config: coreServices.rootConfig,
         database: coreServices.database,
+        events: eventsServiceRef,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
@@ -92,7 +95,13 @@ export const docuchatPlugin = createBackendPlugin({
         if (!database.migrations?.skip) {
           await applyDatabaseMigrations(knex);
         }
-        const tenants = new DatabaseTenantStore(knex);
+        // Creates and updates are published on the events service, so the
+        // catalog shows a new tenant without waiting for its full refresh.
+        const tenants = new PublishingTenantStore(
+          new DatabaseTenantStore(knex),
+          deps.events,
+          logger,
+        );
         deps.permissionsRegistry.addPermissions([
           docuchatTenantCreatePermission,
           docuchatBillingRunPermission,
@@ -108,7 +117,6 @@ export const docuchatPlugin = createBackendPlugin({
           getResources: ids => Promise.all(ids.map(id => tenants.get(id))),
         });
         const limitsConfig = readLimitsConfig(config);
-
         for (const tenant of options.tenants) await tenants.upsert(tenant);
 
         // Every request is timed, the metrics scrape included: mount first.

@@ -1,9 +1,13 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createTemplateActions } from './actions';
 
 /**
- * Scaffolder module with DocuChat's runbook actions (`docuchat:*`).
+ * Scaffolder module with DocuChat's actions (`docuchat:*`): tenants,
+ * billing and the Kubernetes runbooks.
  *
  * @public
  */
@@ -12,9 +16,14 @@ export const scaffolderModuleDocuchat = createBackendModule({
   moduleId: 'docuchat',
   register({ registerInit }) {
     registerInit({
-      deps: { scaffolderActions: scaffolderActionsExtensionPoint },
-      async init({ scaffolderActions }) {
-        scaffolderActions.addActions(...createTemplateActions());
+      deps: {
+        scaffolderActions: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+      },
+      async init({ scaffolderActions, ...options }) {
+        scaffolderActions.addActions(...createTemplateActions(options));
       },
     });
   },

@@ -27,7 +27,11 @@ describe('DocuchatEntityProvider', () => {
           {
             name: 'production',
             owner: 'group:default/platform',
-            kubernetes: { id: 'docuchat', namespace: 'docuchat-prod' },
+            kubernetes: {
+              id: 'docuchat',
+              namespace: 'docuchat-prod',
+              cluster: 'prod-cluster',
+            },
           },
         ],
       },
@@ -68,7 +72,11 @@ describe('DocuchatEntityProvider', () => {
     expect(production.metadata.annotations).toMatchObject({
       'backstage.io/kubernetes-id': 'docuchat',
       'backstage.io/kubernetes-namespace': 'docuchat-prod',
+      'backstage.io/kubernetes-cluster': 'prod-cluster',
     });
+    expect(staging.metadata.annotations).not.toHaveProperty(
+      'backstage.io/kubernetes-cluster',
+    );
     expect(production.metadata.links).toBeUndefined();
   });
 

@@ -8,10 +8,17 @@ import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import { DocuchatEnvironment } from './readEnvironments';
+import { DocuchatEnvironment, environmentEntityName } from './readEnvironments';
 
 /** The Resource type of a DocuChat environment entity. */
 export const ENVIRONMENT_RESOURCE_TYPE = 'docuchat-environment';
+
+/**
+ * The cluster (by its name in the `kubernetes` config) an environment runs
+ * in; the Kubernetes plugin's single-tenant locator reads the same key, and
+ * the `docuchat:*` runbook actions act on that cluster.
+ */
+export const KUBERNETES_CLUSTER_ANNOTATION = 'backstage.io/kubernetes-cluster';
 
 /**
  * Puts DocuChat environments into the catalog as `Resource` entities with the
@@ -50,7 +57,7 @@ export class DocuchatEntityProvider implements EntityProvider {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Resource',
       metadata: {
-        name: `docuchat-${env.name}`,
+        name: environmentEntityName(env.name),
         title: `DocuChat ${env.title}`,
         description: env.description,
         tags: ['docuchat'],
@@ -60,6 +67,9 @@ export class DocuchatEntityProvider implements EntityProvider {
           'backstage.io/kubernetes-id': env.kubernetesId,
           'backstage.io/kubernetes-namespace': env.kubernetesNamespace,
           'docuchat.io/environment': env.name,
+          ...(env.kubernetesCluster && {
+            [KUBERNETES_CLUSTER_ANNOTATION]: env.kubernetesCluster,
+          }),
         },
         ...(env.url && { links: [{ url: env.url, title: 'Portal' }] }),
       },
