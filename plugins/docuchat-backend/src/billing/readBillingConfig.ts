@@ -38,8 +38,12 @@ function positive(config: Config | undefined, key: string, fallback: number) {
 /** Reads `docuchat.billing`; invalid values stop the backend at start-up. */
 export function readBillingConfig(config: Config): BillingConfig {
   const billing = config.getOptionalConfig('docuchat.billing');
-  const backendUrl = config.getString('backend.baseUrl').replace(/\/+$/, '');
-  const portalUrl = config.getString('app.baseUrl').replace(/\/+$/, '');
+  const backendUrl = (
+    config.getOptionalString('backend.baseUrl') ?? 'http://localhost:7007'
+  ).replace(/\/+$/, '');
+  const portalUrl = (
+    config.getOptionalString('app.baseUrl') ?? 'http://localhost:3000'
+  ).replace(/\/+$/, '');
   const startDate = billing?.getOptionalString('startDate');
   if (startDate !== undefined && !isBillingDay(startDate)) {
     throw new Error(

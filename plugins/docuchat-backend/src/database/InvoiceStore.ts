@@ -123,9 +123,7 @@ export interface InvoiceStore {
     tenantId: string,
     page: { limit: number; offset: number },
   ): Promise<Invoice[]>;
-  query(
-    query: InvoiceQuery,
-  ): Promise<{
+  query(query: InvoiceQuery): Promise<{
     items: Invoice[];
     totals: {
       count: number;

@@ -7,6 +7,7 @@ import {
 } from 'prom-client';
 import { FallbackRecorder } from '../chat/FallbackRecorder';
 import { TextCounter } from './TextCounter';
+import { BillingState, registerBillingMetrics } from './billingMetrics';
 
 /** What a call to a model was for. */
 export type ModelOperation = 'chat' | 'embedding';
@@ -182,6 +183,11 @@ export class DocuchatMetrics implements FallbackRecorder {
   observeHttpRequest(observation: HttpRequestObservation): void {
     const { method, route, status, seconds } = observation;
     this.#httpDuration.observe({ method, route, status }, seconds);
+  }
+
+  /** Adds billing's counters and database-backed gauges; see billingMetrics. */
+  registerBilling(state: BillingState) {
+    return registerBillingMetrics(this.#registry, state);
   }
 
   /** Every metric in the Prometheus text format, for `GET /metrics`. */
