@@ -188,6 +188,7 @@ export const docuchatPlugin = createBackendPlugin({
             logger,
           }),
         );
+        deps.lifecycle.addShutdownHook(billing.close);
         if (billing.settings.enabled) {
           await scheduleBilling({
             scheduler: deps.scheduler,

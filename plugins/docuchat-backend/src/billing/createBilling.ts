@@ -76,7 +76,11 @@ export function createBilling(options: {
         })
       : undefined,
   });
-  return { settings, store, gateway, payments, runner };
+  // The SMTP pool keeps connections open; closed when the backend stops.
+  const close = () => {
+    if (mailer instanceof InvoiceMailer) mailer.close();
+  };
+  return { settings, store, gateway, payments, runner, close };
 }
 
 /**
