@@ -80,10 +80,14 @@ export class PaymentService {
   }
 
   /** Links, timed-out verifications, emails: everything still owed. */
-  async finishPending(errors: string[]) {
+  async finishPending(errors: string[], timings: Record<string, number> = {}) {
     await this.retryVerifications(errors);
+    let started = performance.now();
     const linksCreated = await this.createLinks(errors);
+    timings.links = performance.now() - started;
+    started = performance.now();
     const emailsSent = await this.sendEmails(errors);
+    timings.emails = performance.now() - started;
     return { linksCreated, emailsSent };
   }
 

@@ -170,11 +170,13 @@ export class DatabaseInvoiceStore implements InvoiceStore {
       if (await trx(DAYS).where({ day: options.day }).first()) {
         return { billed: false, invoices: [], billedRials: 0 };
       }
+      const started = performance.now();
       const usage = await this.usageSums(trx, {
         from: options.start,
         to: options.end,
       });
       const late = await this.lateUsage(trx, options);
+      const aggregated = performance.now();
       const linesByTenant = new Map<string, LineDraft[]>();
       const add = (tenantId: string, line: LineDraft) => {
         const lines = linesByTenant.get(tenantId) ?? [];
@@ -207,6 +209,10 @@ export class DatabaseInvoiceStore implements InvoiceStore {
         run_id: options.runId,
         billed_at: this.time(options.now),
       });
+      if (options.timings) {
+        options.timings.aggregate = aggregated - started;
+        options.timings.write = performance.now() - aggregated;
+      }
       return { ...result, billed: true };
     });
   }

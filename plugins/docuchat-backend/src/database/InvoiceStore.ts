@@ -32,6 +32,8 @@ export interface BillDayOptions {
   settleDelayMs: number;
   timeZone: string;
   now: Date;
+  /** Filled with the milliseconds of `aggregate` and `write` (benchmark). */
+  timings?: Record<string, number>;
 }
 
 /** An invoice that needs a payment link or an email, with its tenant's contact. */

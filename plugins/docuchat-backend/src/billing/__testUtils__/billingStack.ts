@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { DatabaseInvoiceStore } from '../../database/DatabaseInvoiceStore';
@@ -34,9 +35,10 @@ export function createBillingStack(
     drift?: DriftReporter;
     now?: () => Date;
     startDate?: string;
+    logger?: LoggerService;
   },
 ) {
-  const logger = mockServices.logger.mock();
+  const logger = options.logger ?? mockServices.logger.mock();
   const store = new DatabaseInvoiceStore(knex);
   const tenants = new DatabaseTenantStore(knex);
   const ledger = new DatabaseUsageLedger(knex);
