@@ -122,7 +122,7 @@ describe('reconciliation with Prometheus', () => {
                 c.tenant === tenant &&
                 c.at <= t &&
                 c.at > sinceProcessStart &&
-                !(c.lost && t >= restartAt),
+                !('lost' in c && t >= restartAt),
             )
             .reduce((sum, c) => sum + c.tokens, 0);
           lines.push(
