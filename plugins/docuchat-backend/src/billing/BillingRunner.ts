@@ -174,11 +174,9 @@ export class BillingRunner {
       // the run still succeeds on the ledger alone.
       drift = await this.options.drift.report(billed);
     }
-    const outcome: BillingRun['outcome'] = failed
-      ? 'failed'
-      : errors.length > 0
-      ? 'partial'
-      : 'succeeded';
+    let outcome: BillingRun['outcome'] = 'succeeded';
+    if (failed) outcome = 'failed';
+    else if (errors.length > 0) outcome = 'partial';
     const result = {
       outcome,
       finishedAt: this.now().toISOString(),

@@ -30,6 +30,7 @@ function offsetAt(instant: number, timeZone: string): number {
 /** Throws when `timeZone` is not an IANA zone Node knows. */
 export function requireTimeZone(timeZone: string): string {
   try {
+    // eslint-disable-next-line no-new -- the constructor is the check
     new Intl.DateTimeFormat('en-US', { timeZone });
   } catch {
     throw new Error(`Unknown time zone ${timeZone}`);
