@@ -159,14 +159,24 @@ describe('billing over random ledgers', () => {
         for (const row of invoices) {
           const invoice = (await stack.store.get(row.id))!;
           const sum = invoice.lines!.reduce((s, l) => s + l.amountRials, 0);
-          if (invoice.amountRials !== sum) violations.push(`${row.id}: total ${invoice.amountRials} ≠ lines ${sum}`);
+          if (invoice.amountRials !== sum)
+            violations.push(
+              `${row.id}: total ${invoice.amountRials} ≠ lines ${sum}`,
+            );
           if (invoice.amountRials < 0) violations.push(`${row.id}: negative`);
-          if (['issued', 'paid'].includes(invoice.status) && invoice.amountRials < 1000) violations.push(`${row.id}: payable under the floor`);
-          if (invoice.status === 'carried' && invoice.amountRials >= 1000) violations.push(`${row.id}: carried over the floor`);
+          if (
+            ['issued', 'paid'].includes(invoice.status) &&
+            invoice.amountRials < 1000
+          )
+            violations.push(`${row.id}: payable under the floor`);
+          if (invoice.status === 'carried' && invoice.amountRials >= 1000)
+            violations.push(`${row.id}: carried over the floor`);
           for (const line of invoice.lines!) {
-            if (line.amountRials < 0) violations.push(`${row.id}: negative line`);
+            if (line.amountRials < 0)
+              violations.push(`${row.id}: negative line`);
             if (line.kind === 'carried') {
-              if (carriedSources.has(line.sourceInvoiceId!)) violations.push(`${line.sourceInvoiceId} carried twice`);
+              if (carriedSources.has(line.sourceInvoiceId!))
+                violations.push(`${line.sourceInvoiceId} carried twice`);
               carriedSources.set(line.sourceInvoiceId!, line.amountRials);
             } else billed += line.amountRials;
           }
@@ -175,8 +185,14 @@ describe('billing over random ledgers', () => {
         // is its tenant's newest and still waits.
         for (const row of invoices.filter(i => i.status === 'carried')) {
           const carried = carriedSources.get(row.id);
-          if (row.carried_into ? carried !== Number(row.amount_rials) : carried !== undefined) {
-            violations.push(`${row.id}: carried ${carried} of ${row.amount_rials} into ${row.carried_into}`);
+          if (
+            row.carried_into
+              ? carried !== Number(row.amount_rials)
+              : carried !== undefined
+          ) {
+            violations.push(
+              `${row.id}: carried ${carried} of ${row.amount_rials} into ${row.carried_into}`,
+            );
           }
         }
         expect(violations).toEqual([]);

@@ -71,9 +71,7 @@ describe('reconciliation with Prometheus', () => {
     ? describe
     : describe.skip;
   describeWithPrometheus('a real Prometheus', () => {
-  it(
-    'records the drift per tenant from a real Prometheus, across a backend restart',
-    async () => {
+    it('records the drift per tenant from a real Prometheus, across a backend restart', async () => {
       const knex = await migratedDatabaseWithTenants(databases, 'SQLITE_3', [
         'acme',
         'globex',
@@ -200,8 +198,7 @@ describe('reconciliation with Prometheus', () => {
         await prometheus.stop();
         stack.mailer.close();
       }
-    },
-  );
+    });
   });
 
   it('bills from the ledger and says so when Prometheus is down', async () => {
