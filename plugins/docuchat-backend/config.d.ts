@@ -283,6 +283,79 @@ export interface Config {
         ttlSeconds?: number;
       };
     };
+    /**
+     * Daily billing: the settled, billable usage of each billing day is
+     * priced (docuchat.pricing) into one invoice per tenant, with a Zibal
+     * payment link and an email. See the README's "Billing" section.
+     */
+    billing?: {
+      /** Run the daily task (and bill the demo's history). Default true. */
+      enabled?: boolean;
+      /**
+       * IANA time zone of the billing day. Default Asia/Tehran (a Tehran day
+       * starts at 20:30 UTC the day before).
+       */
+      timezone?: string;
+      schedule?: {
+        /**
+         * Cron of the daily run, in the process's time zone: UTC in the
+         * container. Default `30 23 * * *` (03:00 in Tehran), which bills
+         * the previous Tehran day once it ended settleDelayMinutes ago.
+         */
+        cron?: string;
+      };
+      /**
+       * Minutes after a billing day ends before it may be billed, so calls
+       * running at midnight settle first. Keep the cron at least this long
+       * after the day's end. Default 60.
+       */
+      settleDelayMinutes?: number;
+      /**
+       * First billable day (YYYY-MM-DD). Default: the day the billing
+       * migration ran, so installing billing does not invoice all history.
+       */
+      startDate?: string;
+      /** Days a payment link is offered before a fresh one is made. Default 7. */
+      linkTtlDays?: number;
+      /** Days an unpaid invoice stays payable before it expires and is carried. Default 30. */
+      expireAfterDays?: number;
+      zibal?: {
+        /** Default https://gateway.zibal.ir */
+        baseUrl?: string;
+        /**
+         * Merchant key; `zibal` is Zibal's sandbox merchant. Default `zibal`.
+         * @visibility secret
+         */
+        merchant?: string;
+        /** Per request to Zibal, in ms. Default 10000. */
+        timeoutMs?: number;
+      };
+      email?: {
+        /** Sender of invoice emails, e.g. `DocuChat <billing@example.com>`. */
+        from?: string;
+        /** Without a host, invoice emails are only logged (development). */
+        smtp?: {
+          host?: string;
+          /** Default 587. */
+          port?: number;
+          /** TLS from the start (port 465). Default false (STARTTLS when offered). */
+          secure?: boolean;
+          user?: string;
+          /** @visibility secret */
+          password?: string;
+        };
+      };
+      prometheus?: {
+        /**
+         * Prometheus base URL. When set, each run compares every billed
+         * day's tokens per tenant with `openai_tokens_total` and records the
+         * drift; billing never reads from it.
+         */
+        url?: string;
+        /** Default 10000. */
+        timeoutMs?: number;
+      };
+    };
     /** Demo data for the embedded defaults (SQLite, local model). */
     demo?: {
       /** Seed two demo tenants and documents at start-up. Default false. */

@@ -14,13 +14,21 @@ import {
   ChatModel,
   docuchatChatModelsExtensionPoint,
   docuchatEmbeddingsExtensionPoint,
+  docuchatPaymentGatewayExtensionPoint,
   EmbeddingProvider,
+  PaymentGateway,
 } from '@internal/backstage-plugin-docuchat-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { registerDocuchatActions } from './actions/registerDocuchatActions';
 import { AskService } from './ask/AskService';
+import { BillingAccess } from './billing/billingAccess';
+import { createBilling, scheduleBilling } from './billing/createBilling';
+import { createBillingRouter } from './billing/createBillingRouter';
+import { seedDemoBilling } from './billing/seedDemoBilling';
 import { createCaches } from './cache/createCaches';
 import { createChatModelChain } from './chat/createChatModelChain';
 import { DatabaseConversationStore } from './database/DatabaseConversationStore';
+import { DatabaseInvoiceStore } from './database/DatabaseInvoiceStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { DatabaseTenantStore } from './database/DatabaseTenantStore';
 import { DatabaseUsageLedger } from './database/DatabaseUsageLedger';
@@ -72,10 +80,21 @@ export const docuchatPlugin = createBackendPlugin({
       },
     });
 
+    let customGateway: PaymentGateway | undefined;
+    env.registerExtensionPoint(docuchatPaymentGatewayExtensionPoint, {
+      setPaymentGateway(gateway) {
+        if (customGateway) {
+          throw new Error('A payment gateway was already set');
+        }
+        customGateway = gateway;
+      },
+    });
+
     env.registerInit({
       deps: {
         actionsRegistry: actionsRegistryServiceRef,
         auditor: coreServices.auditor,
+        notifications: notificationService,
         cache: coreServices.cache,
         config: coreServices.rootConfig,
         database: coreServices.database,
@@ -200,6 +219,41 @@ export const docuchatPlugin = createBackendPlugin({
             limits,
           }),
         );
+        const billing = createBilling({
+          config,
+          knex,
+          tenants,
+          pricing: readPricing(config),
+          logger,
+          notifications: deps.notifications,
+          gateway: customGateway,
+          counters: metrics.registerBilling(new DatabaseInvoiceStore(knex)),
+        });
+        httpRouter.use(
+          createBillingRouter({
+            access: new BillingAccess(httpAuth, access),
+            store: billing.store,
+            runner: billing.runner,
+            payments: billing.payments,
+            auditor: deps.auditor,
+            logger,
+          }),
+        );
+        deps.lifecycle.addShutdownHook(billing.close);
+        if (billing.settings.enabled) {
+          await scheduleBilling({
+            scheduler: deps.scheduler,
+            runner: billing.runner,
+            cron: billing.settings.cron,
+            logger,
+          });
+        }
+        // Zibal sends the payer back here without Backstage credentials;
+        // the route trusts nothing it receives and verifies with Zibal.
+        httpRouter.addAuthPolicy({
+          path: '/billing/zibal/callback',
+          allow: 'unauthenticated',
+        });
         // Liveness probes (Kubernetes, the Helm chart) call health without
         // Backstage credentials. The metrics scrape checks its own bearer
         // token (or is public when config says so). Every other route keeps
@@ -230,6 +284,15 @@ export const docuchatPlugin = createBackendPlugin({
               documents: options.demo.documents,
               ownerRef: options.demo.ownerRef,
             });
+            if (billing.settings.enabled) {
+              await seedDemoBilling({
+                knex,
+                runner: billing.runner,
+                timeZone: billing.settings.timeZone,
+                settleDelayMs: billing.settings.settleDelayMs,
+                logger,
+              });
+            }
           }
         });
       },

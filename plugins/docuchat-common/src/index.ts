@@ -12,3 +12,4 @@ export * from './ask';
 export * from './conversations';
 export * from './usage';
 export * from './events';
+export * from './billing';

@@ -8,6 +8,7 @@ import {
 } from 'prom-client';
 import { FallbackRecorder } from '../chat/FallbackRecorder';
 import { TextCounter } from './TextCounter';
+import { BillingState, registerBillingMetrics } from './billingMetrics';
 
 /** What a call to a model was for. */
 export type ModelOperation = 'chat' | 'embedding';
@@ -254,6 +255,11 @@ export class DocuchatMetrics implements FallbackRecorder {
     }
     assertCount('tokens', tokens);
     this.#dailyTokenBudget.set({ tenant: tenantId }, tokens);
+  }
+
+  /** Adds billing's counters and database-backed gauges; see billingMetrics. */
+  registerBilling(state: BillingState) {
+    return registerBillingMetrics(this.#registry, state);
   }
 
   /** Every metric in the Prometheus text format, for `GET /metrics`. */

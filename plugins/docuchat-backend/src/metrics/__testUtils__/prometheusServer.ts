@@ -1,4 +1,5 @@
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, execFile, spawn } from 'child_process';
+import { promisify } from 'util';
 import { mkdtemp, rm, writeFile } from 'fs/promises';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
@@ -6,6 +7,8 @@ import { join } from 'path';
 
 /** Where the Debian `prometheus` package installs the server. */
 export const PROMETHEUS_BINARY = '/usr/bin/prometheus';
+/** Its companion tool, from the same package. */
+export const PROMTOOL_BINARY = '/usr/bin/promtool';
 
 /** One scrape job: a single target, optionally with a bearer token. */
 export interface ScrapeJob {
@@ -60,8 +63,24 @@ export async function startPrometheusServer(options: {
   jobs: ScrapeJob[];
   /** Prometheus duration, e.g. `1s`. Also the scrape timeout. */
   scrapeInterval: string;
+  /**
+   * OpenMetrics text backfilled into the storage before the server starts
+   * (`promtool tsdb create-blocks-from openmetrics`): history of days past.
+   */
+  backfill?: string;
 }): Promise<PrometheusServer> {
   const dir = await mkdtemp(join(tmpdir(), 'docuchat-prometheus-'));
+  if (options.backfill !== undefined) {
+    const file = join(dir, 'backfill.om');
+    await writeFile(file, options.backfill);
+    await promisify(execFile)(PROMTOOL_BINARY, [
+      'tsdb',
+      'create-blocks-from',
+      'openmetrics',
+      file,
+      join(dir, 'data'),
+    ]);
+  }
   const configFile = join(dir, 'prometheus.yml');
   // JSON is YAML: no YAML writer needed, and quoting is exact.
   await writeFile(

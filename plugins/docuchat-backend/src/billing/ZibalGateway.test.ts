@@ -1,0 +1,129 @@
+import {
+  startZibalTestServer,
+  ZibalTestServer,
+} from '../testing/zibalTestServer';
+import { ZibalGateway } from './ZibalGateway';
+
+describe('ZibalGateway against the local Zibal server', () => {
+  let zibal: ZibalTestServer;
+  const payment = {
+    amountRials: 25_000,
+    orderId: 'inv-1',
+    callbackUrl: 'https://portal.example/api/docuchat/billing/zibal/callback',
+  };
+  const client = (merchant = 'zibal', timeoutMs = 1000) =>
+    new ZibalGateway({ baseUrl: zibal.baseUrl, merchant, timeoutMs });
+
+  beforeAll(async () => {
+    zibal = await startZibalTestServer();
+  });
+  afterAll(() => zibal.close());
+  beforeEach(() => zibal.clearFaults());
+
+  it('requests a payment and builds the start link', async () => {
+    const link = await client().request({ ...payment, mobile: '09121234567' });
+    expect(link.url).toBe(`https://gateway.zibal.ir/start/${link.trackId}`);
+    expect(zibal.payments.get(Number(link.trackId))).toMatchObject({
+      amount: 25_000,
+      orderId: 'inv-1',
+      mobile: '09121234567',
+      status: -1,
+    });
+    expect(zibal.requests.at(-1)).toEqual({
+      route: '/v1/request',
+      body: {
+        merchant: 'zibal',
+        amount: 25_000,
+        callbackUrl: payment.callbackUrl,
+        orderId: 'inv-1',
+        mobile: '09121234567',
+      },
+    });
+  });
+
+  it.each([
+    ['an amount under 1,000 Rials', { amountRials: 999 }, 105],
+    ['a fractional amount', { amountRials: 1500.5 }, 105],
+    ['an amount over the ceiling', { amountRials: 500_000_001 }, 113],
+    [
+      'a callback that is not http(s)',
+      { callbackUrl: 'ftp://x/callback' },
+      106,
+    ],
+  ])('is refused %s', async (_what, change, result) => {
+    await expect(
+      client().request({ ...payment, ...change }),
+    ).rejects.toMatchObject({ result });
+  });
+
+  it('is refused with an unknown merchant', async () => {
+    await expect(client('nobody').request(payment)).rejects.toMatchObject({
+      result: 102,
+    });
+  });
+
+  it('verifies once; a second verify is 201 and inquiry reads the payment', async () => {
+    const { trackId } = await client().request(payment);
+    expect(await client().verify(trackId)).toMatchObject({
+      state: 'failed',
+      detail: expect.stringMatching(/result 202, status -1/),
+    });
+    zibal.pay(trackId);
+    expect(await client().verify(trackId)).toMatchObject({
+      state: 'paid',
+      amountRials: 25_000,
+      orderId: 'inv-1',
+      refNumber: expect.any(String),
+    });
+    expect(await client().verify(trackId)).toEqual({
+      state: 'already_verified',
+      detail: expect.stringMatching(/201/),
+    });
+    expect(await client().inquiry(trackId)).toMatchObject({
+      state: 'paid',
+      amountRials: 25_000,
+    });
+  });
+
+  it('reports a cancelled payment and an unknown trackId as failed', async () => {
+    const { trackId } = await client().request(payment);
+    zibal.cancel(trackId);
+    expect(await client().inquiry(trackId)).toMatchObject({
+      state: 'failed',
+      detail: expect.stringMatching(/status 3/),
+    });
+    expect(await client().verify('123')).toMatchObject({
+      state: 'failed',
+      detail: expect.stringMatching(/result 203/),
+    });
+  });
+
+  it('times out instead of waiting for a gateway that hangs', async () => {
+    zibal.fault('/v1/verify', { kind: 'hang' });
+    const started = Date.now();
+    await expect(client('zibal', 300).verify('1')).rejects.toThrow(
+      /timed out after 300 ms/,
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('reports a gateway that is down', async () => {
+    zibal.fault('/v1/request', { kind: 'down' });
+    await expect(client().request(payment)).rejects.toThrow(/HTTP 502/);
+  });
+
+  it('reads callbacks without trusting them', () => {
+    expect(
+      client().parseCallback({
+        trackId: '42',
+        success: '1',
+        orderId: 'inv-1',
+        status: '2',
+      }),
+    ).toEqual({ trackId: '42', orderId: 'inv-1', claimsSuccess: true });
+    expect(
+      client().parseCallback({ trackId: '42; drop table', success: '1' }),
+    ).toBeUndefined();
+    expect(client().parseCallback({})).toBeUndefined();
+  });
+});
