@@ -15,19 +15,6 @@ export const KUBERNETES_EXPORTER_METRICS = [
   'container_memory_working_set_bytes',
 ];
 
-/**
- * Named by the billing issue (#11), exported once its branch is merged.
- * TO DELETE AT MERGE: after billing lands these must appear in the scrape
- * (the check fails while a name is listed here and exported too).
- */
-export const EXPECTED_FROM_BILLING = [
-  'docuchat_billing_runs_total',
-  'docuchat_invoices',
-  'docuchat_billed_rials_total',
-  'docuchat_billing_last_success_timestamp_seconds',
-  'docuchat_billing_drift_tokens',
-];
-
 /** The series names of a scraped exposition's families (`# TYPE` lines). */
 export function seriesNamesOfExposition(text: string): Set<string> {
   const suffixes: Record<string, string[]> = {
