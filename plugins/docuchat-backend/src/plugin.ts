@@ -193,6 +193,8 @@ export const docuchatPlugin = createBackendPlugin({
           config: limitsConfig,
           ledger,
           windows: new DatabaseRateWindows(knex),
+          reportBudget: (tenantId, tokens) =>
+            metrics.setDailyTokenBudget(tenantId, tokens),
         });
         registerDocuchatActions({
           actionsRegistry: deps.actionsRegistry,

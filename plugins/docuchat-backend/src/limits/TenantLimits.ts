@@ -20,6 +20,12 @@ export class TenantLimits {
       ledger: UsageLedger;
       windows: DatabaseRateWindows;
       now?: () => Date;
+      /**
+       * Told the budget in force for a tenant at each check (undefined: no
+       * budget), so the budget gauge the over-budget alert compares with
+       * follows per-tenant overrides.
+       */
+      reportBudget?: (tenantId: string, tokens: number | undefined) => void;
     },
   ) {}
 
@@ -47,6 +53,7 @@ export class TenantLimits {
   async checkBudget(tenant: Tenant): Promise<void> {
     const budget =
       tenant.dailyTokenBudget ?? this.options.config.dailyTokenBudget;
+    this.options.reportBudget?.(tenant.id, budget);
     if (budget === undefined) return;
     const now = this.now();
     const day = billingDayOf(now, this.options.config.billingTimeZone);
