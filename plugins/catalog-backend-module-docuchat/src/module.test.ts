@@ -90,6 +90,14 @@ describe('catalogModuleDocuchat with the real catalog and DocuChat backends', ()
                   ownerRef: 'group:default/acme-team',
                 },
               ],
+              // As app-config.yaml: the provider lists tenants as the
+              // catalog plugin, without a user.
+              serviceAccess: [
+                {
+                  subject: 'plugin:catalog',
+                  permissions: ['docuchat.tenant.read'],
+                },
+              ],
             },
           },
         }),

@@ -1,4 +1,4 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { RunbookDeps } from '../actions/runbookInputs';
@@ -43,15 +43,26 @@ export function useKubernetesTestServer() {
   return kit;
 }
 
-/** A mock action context; a logger to inspect; dry run when asked. */
+/**
+ * A mock action context; a logger to inspect; dry run when asked; run by
+ * `initiator` (a user entity ref) when given.
+ */
 export function actionContext<T extends Record<string, any>>(
   input: T,
-  options: { dryRun?: boolean; secrets?: Record<string, string> } = {},
+  options: {
+    dryRun?: boolean;
+    secrets?: Record<string, string>;
+    initiator?: string;
+  } = {},
 ) {
   const logger = mockServices.logger.mock();
   const ctx = {
     ...createMockActionContext({ input, secrets: options.secrets, logger }),
     isDryRun: options.dryRun ?? false,
+    ...(options.initiator && {
+      getInitiatorCredentials: async () =>
+        mockCredentials.user(options.initiator),
+    }),
   };
   return Object.assign(ctx, {
     loggedText: () =>

@@ -1,4 +1,13 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import permissionPlugin from '@backstage/plugin-permission-backend';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import { docuchatTenantCreatePermission } from '@internal/backstage-plugin-docuchat-common';
 import docuchatPlugin from '@internal/backstage-plugin-docuchat-backend';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -14,16 +23,56 @@ function discoveryAt(baseUrl: string) {
   };
 }
 
+/** May create tenants, as the portal's operators may. */
+const OPERATOR = 'user:default/operator';
+/** Holds no DocuChat permission. */
+const OUTSIDER = 'user:default/outsider';
+
+// As the portal's policy for this action: only operators hold
+// docuchat.tenant.create.
+const operatorsCreateTenants = createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'test-operators-create-tenants',
+  register(reg) {
+    reg.registerInit({
+      deps: { policy: policyExtensionPoint },
+      async init({ policy }) {
+        policy.setPolicy({
+          async handle(request, user) {
+            const allowed =
+              request.permission.name !== docuchatTenantCreatePermission.name ||
+              user?.info.userEntityRef === OPERATOR;
+            return {
+              result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+            };
+          },
+        });
+      },
+    });
+  },
+});
+
 describe('docuchat:tenant:create against the real DocuChat backend', () => {
   it('creates the tenant as the initiator, and a dry run creates nothing', async () => {
+    // The real permission backend decides; DocuChat admits the catalog
+    // plugin without a user for reads, as app-config.yaml does.
     const { server } = await startTestBackend({
       features: [
+        permissionPlugin,
+        operatorsCreateTenants,
         docuchatPlugin,
         mockServices.rootConfig.factory({
           data: {
+            permission: { enabled: true },
             docuchat: {
               openai: { apiKey: 'unused', baseURL: 'http://127.0.0.1:9/v1' },
               embeddings: { provider: 'openai', dimensions: 64 },
+              serviceAccess: [
+                {
+                  subject: 'plugin:catalog',
+                  permissions: ['docuchat.tenant.read'],
+                },
+              ],
             },
           },
         }),
@@ -38,29 +87,36 @@ describe('docuchat:tenant:create against the real DocuChat backend', () => {
       ownerRef: 'group:default/initech',
       mobile: '09121234567',
     };
-
-    const dry = actionContext(input, { dryRun: true });
-    await action.handler(dry as any);
-    expect(dry.loggedText()).toContain('would create tenant initech');
-    const auth = mockServices.auth();
-    const { token } = await auth.getPluginRequestToken({
-      onBehalfOf: await auth.getOwnServiceCredentials(),
+    // The tenant as the catalog, which may read every tenant, sees it.
+    const asCatalog = mockCredentials.service.header({
+      onBehalfOf: mockCredentials.service('plugin:catalog'),
       targetPluginId: 'docuchat',
     });
-    const before = await fetch(`${base}/api/docuchat/tenants/initech`, {
-      headers: { Authorization: `Bearer ${token}` },
-    });
-    expect(before.status).toBe(404);
+    const readTenant = (id: string) =>
+      fetch(`${base}/api/docuchat/tenants/${id}`, {
+        headers: { Authorization: asCatalog },
+      });
 
-    const ctx = actionContext(input);
+    const dry = actionContext(input, { dryRun: true, initiator: OPERATOR });
+    await action.handler(dry as any);
+    expect(dry.loggedText()).toContain('would create tenant initech');
+    expect((await readTenant('initech')).status).toBe(404);
+
+    // The API decides on the initiator: a user who may not create tenants
+    // is refused. (The scaffolder's own service credentials would be
+    // refused for the operator too: they are not in docuchat.serviceAccess.)
+    await expect(
+      action.handler(actionContext(input, { initiator: OUTSIDER }) as any),
+    ).rejects.toThrow(/403/);
+    expect((await readTenant('initech')).status).toBe(404);
+
+    const ctx = actionContext(input, { initiator: OPERATOR });
     await action.handler(ctx as any);
     expect(ctx.output).toHaveBeenCalledWith(
       'entityRef',
       'resource:default/docuchat-tenant-initech',
     );
-    const after = await fetch(`${base}/api/docuchat/tenants/initech`, {
-      headers: { Authorization: `Bearer ${token}` },
-    });
+    const after = await readTenant('initech');
     expect(await after.json()).toMatchObject({
       id: 'initech',
       displayName: 'Initech',
@@ -68,9 +124,9 @@ describe('docuchat:tenant:create against the real DocuChat backend', () => {
     });
 
     // The API's answer to a second create comes back as the error.
-    await expect(action.handler(actionContext(input) as any)).rejects.toThrow(
-      /409/,
-    );
+    await expect(
+      action.handler(actionContext(input, { initiator: OPERATOR }) as any),
+    ).rejects.toThrow(/409/);
   }, 30_000);
 
   it('rejects an invalid tenant before calling the API', async () => {
