@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { EventsService } from '@backstage/plugin-events-node';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import {
   CreateTenantRequest,
   DOCUCHAT_TENANT_TOPIC,
@@ -7,6 +8,7 @@ import {
   UpdateTenantRequest,
 } from '@internal/backstage-plugin-docuchat-common';
 import { TenantStore } from '../database/TenantStore';
+import { TenantFilter } from '../permissions/tenantPermissionRules';
 
 /**
  * A TenantStore that announces created and updated tenants on the events
@@ -21,8 +23,10 @@ export class PublishingTenantStore implements TenantStore {
     private readonly logger: LoggerService,
   ) {}
 
-  list() {
-    return this.inner.list();
+  // The filter is a permission policy's conditions: dropping it would list
+  // every tenant to everyone.
+  list(filter?: PermissionCriteria<TenantFilter>) {
+    return this.inner.list(filter);
   }
 
   get(id: string) {
