@@ -142,6 +142,7 @@ export const docuchatPlugin = createBackendPlugin({
             search,
             ask,
             conversations,
+            feedbackCounter: metrics,
             ledger,
             pricing: readPricing(config),
             maxUploadBytes: options.maxUploadBytes,

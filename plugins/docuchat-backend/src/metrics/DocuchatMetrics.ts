@@ -75,6 +75,7 @@ export class DocuchatMetrics implements FallbackRecorder {
   readonly #modelRequests: Counter<'model' | 'operation' | 'outcome'>;
   readonly #ragQueries: TextCounter<'tenant' | 'outcome'>;
   readonly #indexedChunks: TextCounter<'tenant'>;
+  readonly #answerFeedback: TextCounter<'tenant' | 'rating'>;
 
   constructor() {
     this.#registry = new Registry();
@@ -127,6 +128,11 @@ export class DocuchatMetrics implements FallbackRecorder {
       help: 'Document chunks indexed (embedded and stored), per tenant, since the backend started.',
       labelNames: ['tenant'],
     });
+    this.#answerFeedback = new TextCounter({
+      name: 'docuchat_answer_feedback_total',
+      help: 'Ratings users gave answers (up or down), per tenant.',
+      labelNames: ['tenant', 'rating'],
+    });
   }
 
   /** Counts a model call's tokens; zero counts create no series. */
@@ -173,6 +179,11 @@ export class DocuchatMetrics implements FallbackRecorder {
     if (count > 0) this.#indexedChunks.inc({ tenant: tenantId }, count);
   }
 
+  /** Counts one rating of an answer in an existing tenant. */
+  countAnswerFeedback(tenantId: string, rating: 'up' | 'down'): void {
+    this.#answerFeedback.inc({ tenant: tenantId, rating });
+  }
+
   /** {@inheritDoc FallbackRecorder.record} */
   record(from: string, to: string, reason: ChatModelFailureReason): void {
     this.#fallbacks.inc({ from_model: from, to_model: to, reason });
@@ -193,7 +204,8 @@ export class DocuchatMetrics implements FallbackRecorder {
         registryText +
         this.#tokens.render() +
         this.#ragQueries.render() +
-        this.#indexedChunks.render(),
+        this.#indexedChunks.render() +
+        this.#answerFeedback.render(),
     };
   }
 }

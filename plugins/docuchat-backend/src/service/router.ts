@@ -2,6 +2,7 @@ import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   askRequestSchema,
+  ChunkPassage,
   createTenantRequestSchema,
   createTextDocumentRequestSchema,
   HealthResponse,
@@ -18,7 +19,10 @@ import { AskService } from '../ask/AskService';
 import { PayloadTooLargeError } from '../ingest/errors';
 import { HybridSearch } from '../search/HybridSearch';
 import { IngestionService } from './IngestionService';
-import { createConversationsRouter } from './createConversationsRouter';
+import {
+  AnswerFeedbackCounter,
+  createConversationsRouter,
+} from './createConversationsRouter';
 import { ConversationStore } from '../database/ConversationStore';
 import { UsageLedger } from '../database/UsageLedger';
 import { createUsageRouter } from '../usage/createUsageRouter';
@@ -36,6 +40,7 @@ export interface RouterOptions {
   search: HybridSearch;
   ask: AskService;
   conversations: ConversationStore;
+  feedbackCounter: AnswerFeedbackCounter;
   ledger: UsageLedger;
   pricing: UsagePricing;
   maxUploadBytes: number;
@@ -46,6 +51,8 @@ const searchQuerySchema = z.object({
   k: z.coerce.number().int().min(1).max(100).default(10),
   mode: z.enum(['hybrid', 'vector', 'fulltext']).default('hybrid'),
 });
+
+const chunkIdSchema = z.string().uuid('must be a UUID');
 
 export async function createRouter(
   options: RouterOptions,
@@ -191,6 +198,24 @@ export async function createRouter(
     },
   );
 
+  // The whole passage behind a citation; a chunk that is gone (document
+  // deleted or re-ingested) is 404, and the client shows the stored snippet.
+  router.get('/tenants/:tenantId/chunks/:chunkId', async (req, res) => {
+    const tenant = await tenantOf(req);
+    // PostgreSQL rejects a malformed uuid with an error of its own.
+    const chunkId = parseInput(chunkIdSchema, req.params.chunkId, 'chunkId');
+    const [chunk] = await documents.getChunks(tenant.id, [chunkId]);
+    if (!chunk) throw new NotFoundError(`Passage ${chunkId} not found`);
+    const body: ChunkPassage = {
+      chunkId: chunk.id,
+      documentId: chunk.documentId,
+      documentTitle: chunk.documentTitle,
+      headingPath: chunk.headingPath,
+      text: chunk.text,
+    };
+    res.json(body);
+  });
+
   router.get('/tenants/:tenantId/search', async (req, res) => {
     const credentials = await callerOf(req);
     const tenant = await access.requireTenant(credentials, req.params.tenantId);
@@ -225,6 +250,7 @@ export async function createRouter(
       httpAuth,
       access,
       conversations: options.conversations,
+      feedbackCounter: options.feedbackCounter,
     }),
   );
   router.use(
