@@ -213,6 +213,7 @@ export const docuchatPlugin = createBackendPlugin({
             search,
             ask,
             conversations,
+            feedbackCounter: metrics,
             ledger,
             auditor: deps.auditor,
             pricing: readPricing(config),

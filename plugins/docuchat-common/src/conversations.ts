@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { Citation } from './ask';
 
 /**
@@ -33,6 +34,8 @@ export interface ConversationMessage {
   model?: string;
   /** The ask request that produced the answer. */
   requestId?: string;
+  /** The asker's rating of the answer; assistant messages only. */
+  feedback?: AnswerFeedback;
   /** ISO 8601, UTC. */
   createdAt: string;
 }
@@ -56,3 +59,34 @@ export interface ConversationDetail extends ConversationSummary {
 export interface ConversationListResponse {
   items: ConversationSummary[];
 }
+
+/**
+ * Body of `PATCH /tenants/:tenantId/conversations/:conversationId`.
+ *
+ * @public
+ */
+export const renameConversationRequestSchema = z
+  .object({ title: z.string().trim().min(1, 'is required').max(200) })
+  .strict();
+
+/** @public */
+export type RenameConversationRequest = z.infer<
+  typeof renameConversationRequestSchema
+>;
+
+/**
+ * Body of `PUT /tenants/:tenantId/conversations/:conversationId/messages/:messageId/feedback`:
+ * the asker's rating of one answer, and optionally why. A second PUT
+ * replaces the first.
+ *
+ * @public
+ */
+export const answerFeedbackSchema = z
+  .object({
+    rating: z.enum(['up', 'down']),
+    reason: z.string().trim().max(1000).optional(),
+  })
+  .strict();
+
+/** @public */
+export type AnswerFeedback = z.infer<typeof answerFeedbackSchema>;

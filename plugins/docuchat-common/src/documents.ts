@@ -82,3 +82,17 @@ export interface SearchResponse {
   k: number;
   hits: SearchHit[];
 }
+
+/**
+ * Body of `GET /tenants/:tenantId/chunks/:chunkId`: the whole passage a
+ * citation points at.
+ *
+ * @public
+ */
+export interface ChunkPassage {
+  chunkId: string;
+  documentId: string;
+  documentTitle: string;
+  headingPath: string[];
+  text: string;
+}

@@ -6,4 +6,9 @@
  */
 export { docuchatPlugin, DocuChatPage } from './plugin';
 export { docuchatApiRef, DocuChatClient } from './api';
-export type { DocuChatApi } from './api';
+export type {
+  AskOptions,
+  ConversationQuery,
+  DocuChatApi,
+  UploadOptions,
+} from './api';

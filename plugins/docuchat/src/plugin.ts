@@ -4,6 +4,7 @@ import {
   createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
+  identityApiRef,
 } from '@backstage/core-plugin-api';
 import { docuchatApiRef, DocuChatClient } from './api';
 import { rootRouteRef } from './routes';
@@ -18,14 +19,23 @@ export const docuchatPlugin = createPlugin({
   apis: [
     createApiFactory({
       api: docuchatApiRef,
-      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      deps: {
+        discoveryApi: discoveryApiRef,
+        fetchApi: fetchApiRef,
+        identityApi: identityApiRef,
+      },
       factory: deps => new DocuChatClient(deps),
     }),
   ],
   routes: { root: rootRouteRef },
 });
 
-/** @public */
+/**
+ * The DocuChat page (chat, documents, tenant admin); mount it at
+ * `/docuchat`, with sub-routes `/docuchat/tenants/:tenantId/...`.
+ *
+ * @public
+ */
 export const DocuChatPage = docuchatPlugin.provide(
   createRoutableExtension({
     name: 'DocuChatPage',

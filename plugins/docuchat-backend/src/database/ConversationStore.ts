@@ -1,4 +1,5 @@
 import {
+  AnswerFeedback,
   ChatTurn,
   Citation,
   ConversationDetail,
@@ -29,6 +30,8 @@ export interface ConversationListOptions {
   limit: number;
   /** Only conversations last updated strictly before this time. */
   before?: Date;
+  /** Only conversations whose title contains this text, ignoring case. */
+  q?: string;
 }
 
 /**
@@ -77,6 +80,26 @@ export interface ConversationStore {
     id: string,
     maxTurns: number,
   ): Promise<ChatTurn[] | undefined>;
+  /**
+   * Sets the title (whitespace collapsed, shortened like `create`'s) without
+   * moving the conversation in the list; undefined when not the owner's.
+   */
+  rename(
+    owner: ConversationOwner,
+    id: string,
+    title: string,
+  ): Promise<ConversationSummary | undefined>;
+  /**
+   * Stores the owner's rating of one answer, replacing an earlier one; false
+   * when the conversation is not the owner's or the message is not one of
+   * its answers.
+   */
+  setFeedback(
+    owner: ConversationOwner,
+    id: string,
+    messageId: string,
+    feedback: AnswerFeedback,
+  ): Promise<boolean>;
   /** Deletes the conversation and its messages; false when not the owner's. */
   delete(owner: ConversationOwner, id: string): Promise<boolean>;
 }

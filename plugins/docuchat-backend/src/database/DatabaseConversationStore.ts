@@ -1,5 +1,6 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  AnswerFeedback,
   ChatTurn,
   Citation,
   ConversationDetail,
@@ -59,6 +60,8 @@ interface MessageRow {
   model: string | null;
   request_id: string | null;
   created_at: DbTime;
+  feedback_rating?: string | null;
+  feedback_reason?: string | null;
 }
 
 /** Owners, questions and ids made only of whitespace are as good as none. */
@@ -95,6 +98,31 @@ function requireInteger(
     );
   }
   return value;
+}
+
+/** Longest feedback reason kept; the API allows 1000 characters. */
+const MAX_FEEDBACK_REASON = 1000;
+
+/** `%`, `_` and the escape character itself match literally in LIKE. */
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, c => `\\${c}`)}%`;
+}
+
+function requireFeedback(feedback: AnswerFeedback): AnswerFeedback {
+  if (feedback?.rating !== 'up' && feedback?.rating !== 'down') {
+    throw new InputError(`rating must be 'up' or 'down'`);
+  }
+  const { reason } = feedback;
+  if (reason !== undefined && typeof reason !== 'string') {
+    throw new InputError('reason must be a string');
+  }
+  if (reason && reason.length > MAX_FEEDBACK_REASON) {
+    throw new InputError(
+      `reason must be at most ${MAX_FEEDBACK_REASON} characters`,
+    );
+  }
+  // An empty reason is as good as none.
+  return { rating: feedback.rating, reason: reason?.trim() || undefined };
 }
 
 /** Whitespace collapsed, cut at a code point boundary with an ellipsis. */
@@ -153,6 +181,13 @@ function toMessage(row: MessageRow): ConversationMessage {
       : undefined,
     model: row.model ?? undefined,
     requestId: row.request_id ?? undefined,
+    feedback:
+      row.feedback_rating === 'up' || row.feedback_rating === 'down'
+        ? {
+            rating: row.feedback_rating,
+            reason: row.feedback_reason ?? undefined,
+          }
+        : undefined,
     createdAt: fromDbTime(row.created_at),
   };
 }
@@ -246,6 +281,13 @@ export class DatabaseConversationStore implements ConversationStore {
       ])
       .limit(limit);
     if (before) query.where('c.updated_at', '<', this.#toDbTime(before));
+    if (options?.q !== undefined && typeof options.q !== 'string') {
+      throw new InputError('q must be a string');
+    }
+    const q = options?.q?.trim();
+    if (q) {
+      query.whereRaw(`lower(c.title) like ? escape '\\'`, [likePattern(q)]);
+    }
     const rows = (await query) as ConversationRow[];
     return rows.map(row => toSummary(row, Number(row.message_count ?? 0)));
   }
@@ -336,6 +378,45 @@ export class DatabaseConversationStore implements ConversationStore {
       .orderBy('ordinal', 'desc')
       .limit(maxTurns);
     return latest.reverse().map(m => ({ role: m.role, content: m.content }));
+  }
+
+  async rename(
+    owner: ConversationOwner,
+    id: string,
+    title: string,
+  ): Promise<ConversationSummary | undefined> {
+    const { tenantId, userRef } = requireOwner(owner);
+    const newTitle = toTitle(title);
+    const conversationId = normalizeId(id);
+    if (!conversationId) return undefined;
+    const updated = await this.#db(CONVERSATIONS)
+      .where({ id: conversationId, tenant_id: tenantId, user_ref: userRef })
+      .update({ title: newTitle });
+    if (!updated) return undefined;
+    const detail = await this.get(owner, conversationId);
+    if (!detail) return undefined;
+    const { messages: _messages, ...summary } = detail;
+    return summary;
+  }
+
+  async setFeedback(
+    owner: ConversationOwner,
+    id: string,
+    messageId: string,
+    feedback: AnswerFeedback,
+  ): Promise<boolean> {
+    const { rating, reason } = requireFeedback(feedback);
+    const row = await this.#find(owner, id);
+    const message = normalizeId(messageId);
+    if (!row || !message) return false;
+    const updated = await this.#db(MESSAGES)
+      .where({ id: message, conversation_id: row.id, role: 'assistant' })
+      .update({
+        feedback_rating: rating,
+        feedback_reason: reason ?? null,
+        feedback_at: this.#toDbTime(this.#now()),
+      });
+    return updated > 0;
   }
 
   async delete(owner: ConversationOwner, id: string): Promise<boolean> {

@@ -114,6 +114,7 @@ export class DocuchatMetrics implements FallbackRecorder {
   readonly #indexedChunks: TextCounter<'tenant'>;
   readonly #firstToken: Histogram;
   readonly #dailyTokenBudget: Gauge<'tenant'>;
+  readonly #answerFeedback: TextCounter<'tenant' | 'rating'>;
 
   constructor() {
     this.#registry = new Registry();
@@ -178,6 +179,11 @@ export class DocuchatMetrics implements FallbackRecorder {
       labelNames: ['tenant'],
       registers,
     });
+    this.#answerFeedback = new TextCounter({
+      name: 'docuchat_answer_feedback_total',
+      help: 'Ratings users gave answers (up or down), per tenant.',
+      labelNames: ['tenant', 'rating'],
+    });
   }
 
   /** Counts a model call's tokens; zero counts create no series. */
@@ -222,6 +228,11 @@ export class DocuchatMetrics implements FallbackRecorder {
   countIndexedChunks(tenantId: string, count: number): void {
     assertCount('count', count);
     if (count > 0) this.#indexedChunks.inc({ tenant: tenantId }, count);
+  }
+
+  /** Counts one rating of an answer in an existing tenant. */
+  countAnswerFeedback(tenantId: string, rating: 'up' | 'down'): void {
+    this.#answerFeedback.inc({ tenant: tenantId, rating });
   }
 
   /** {@inheritDoc FallbackRecorder.record} */
@@ -271,7 +282,8 @@ export class DocuchatMetrics implements FallbackRecorder {
         registryText +
         this.#tokens.render() +
         this.#ragQueries.render() +
-        this.#indexedChunks.render(),
+        this.#indexedChunks.render() +
+        this.#answerFeedback.render(),
     };
   }
 }

@@ -6,6 +6,7 @@ import request from 'supertest';
 import { DatabaseConversationStore } from '../database/DatabaseConversationStore';
 import { DatabaseTenantStore } from '../database/DatabaseTenantStore';
 import { applyDatabaseMigrations } from '../database/migrations';
+import { DocuchatMetrics } from '../metrics/DocuchatMetrics';
 import { createConversationsRouter } from './createConversationsRouter';
 import { createRouterTestApp } from './__testUtils__/routerTestApp';
 import { ADMIN, ALICE, as, BOB } from './__testUtils__/testUsers';
@@ -41,10 +42,15 @@ describe('createConversationsRouter', () => {
     const conversations = new DatabaseConversationStore(knex, {
       now: () => new Date((time += 1000)),
     });
+    const metrics = new DocuchatMetrics();
     const app = createRouterTestApp(tenants, services =>
-      createConversationsRouter({ ...services, conversations }),
+      createConversationsRouter({
+        ...services,
+        conversations,
+        feedbackCounter: metrics,
+      }),
     );
-    return { app, knex, conversations };
+    return { app, knex, conversations, metrics };
   }
 
   async function messageCount(knex: Knex) {
@@ -139,6 +145,136 @@ describe('createConversationsRouter', () => {
         .delete(`/tenants/acme/conversations/${backups.id}`)
         .set('Authorization', as(ALICE));
       expect(again.status).toBe(404);
+    });
+
+    it('renames and searches conversations by title', async () => {
+      const { app, conversations } = await start(databaseId);
+      const alice = { tenantId: 'acme', userRef: ALICE };
+      const backups = await conversations.create(alice, {
+        title: 'How long are BACKUPS kept?',
+      });
+      const discount = await conversations.create(alice, {
+        title: 'Is there a 100% discount?',
+      });
+      await conversations.create(alice, { title: 'Scaling the pods' });
+      await conversations.create(
+        { tenantId: 'acme', userRef: BOB },
+        { title: 'Bob asks about backups' },
+      );
+      const search = async (q: string) =>
+        (
+          await request(app)
+            .get('/tenants/acme/conversations')
+            .query({ q })
+            .set('Authorization', as(ALICE))
+        ).body.items.map((c: any) => c.title);
+
+      expect(await search('backups')).toEqual(['How long are BACKUPS kept?']);
+      // % and _ are text, not wildcards.
+      expect(await search('100%')).toEqual(['Is there a 100% discount?']);
+      expect(await search('_')).toEqual([]);
+      expect(await search('  ')).toHaveLength(3);
+
+      const rename = await request(app)
+        .patch(`/tenants/acme/conversations/${backups.id}`)
+        .set('Authorization', as(ALICE))
+        .send({ title: '  Backup   retention ' });
+      expect(rename.status).toBe(200);
+      expect(rename.body).toMatchObject({
+        id: backups.id,
+        title: 'Backup retention',
+        updatedAt: backups.updatedAt,
+      });
+      expect(await search('retention')).toEqual(['Backup retention']);
+      // Renaming does not move a conversation up the list.
+      const list = await request(app)
+        .get('/tenants/acme/conversations')
+        .set('Authorization', as(ALICE));
+      expect(list.body.items.map((c: any) => c.id).slice(1)).toEqual([
+        discount.id,
+        backups.id,
+      ]);
+
+      for (const body of [{}, { title: '   ' }, { title: 'x', extra: 1 }]) {
+        const bad = await request(app)
+          .patch(`/tenants/acme/conversations/${backups.id}`)
+          .set('Authorization', as(ALICE))
+          .send(body);
+        expect(bad.status).toBe(400);
+        expect(bad.body.error.name).toBe('InputError');
+      }
+      const notHers = await request(app)
+        .patch(`/tenants/acme/conversations/${backups.id}`)
+        .set('Authorization', as(ADMIN))
+        .send({ title: 'taken over' });
+      expect(notHers.status).toBe(404);
+      expect((await conversations.get(alice, backups.id))?.title).toBe(
+        'Backup retention',
+      );
+    });
+
+    it('stores feedback on answers and counts it per tenant', async () => {
+      const { app, conversations, metrics } = await start(databaseId);
+      const alice = { tenantId: 'acme', userRef: ALICE };
+      const chat = await conversations.create(alice, { title: 'Backups' });
+      await conversations.appendTurn(alice, chat.id, {
+        question: 'How long are backups kept?',
+        answer: 'Thirty days [1].',
+        citations: [citation],
+      });
+      const [question, answer] = (await conversations.get(alice, chat.id))!
+        .messages;
+      const rate = (messageId: string, body: object, user = ALICE) =>
+        request(app)
+          .put(
+            `/tenants/acme/conversations/${chat.id}/messages/${messageId}/feedback`,
+          )
+          .set('Authorization', as(user))
+          .send(body);
+
+      const down = await rate(answer.id, {
+        rating: 'down',
+        reason: 'Cites the wrong runbook',
+      });
+      expect(down.status).toBe(200);
+      expect(down.body).toEqual({
+        rating: 'down',
+        reason: 'Cites the wrong runbook',
+      });
+      // A second rating replaces the first.
+      expect((await rate(answer.id, { rating: 'up' })).status).toBe(200);
+      const detail = await request(app)
+        .get(`/tenants/acme/conversations/${chat.id}`)
+        .set('Authorization', as(ALICE));
+      expect(detail.body.messages[1].feedback).toEqual({ rating: 'up' });
+      expect(detail.body.messages[0].feedback).toBeUndefined();
+
+      // Questions cannot be rated; other users' answers are not found.
+      expect((await rate(question.id, { rating: 'up' })).status).toBe(404);
+      expect((await rate(answer.id, { rating: 'up' }, ADMIN)).status).toBe(404);
+      expect((await rate(randomUUID(), { rating: 'up' })).status).toBe(404);
+      for (const body of [
+        {},
+        { rating: 'meh' },
+        { rating: 'up', reason: 'x'.repeat(1001) },
+        { rating: 'up', extra: true },
+      ]) {
+        const bad = await rate(answer.id, body);
+        expect(bad.status).toBe(400);
+        expect(bad.body.error.message).toMatch(/^Invalid feedback: /);
+      }
+      expect((await rate('nope', { rating: 'up' })).status).toBe(400);
+
+      const scrape = (await metrics.render()).body;
+      expect(scrape).toContain(
+        'docuchat_answer_feedback_total{tenant="acme",rating="down"} 1',
+      );
+      expect(scrape).toContain(
+        'docuchat_answer_feedback_total{tenant="acme",rating="up"} 1',
+      );
+      expect((await conversations.get(alice, chat.id))!.messages[1]).toEqual(
+        expect.objectContaining({ feedback: { rating: 'up' } }),
+      );
     });
 
     it('never shows or deletes another user’s or tenant’s conversation', async () => {

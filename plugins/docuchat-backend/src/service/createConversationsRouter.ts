@@ -1,8 +1,10 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
+  answerFeedbackSchema,
   ConversationListResponse,
   docuchatChatPermission,
+  renameConversationRequestSchema,
 } from '@internal/backstage-plugin-docuchat-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -19,6 +21,13 @@ export interface ConversationsRouterOptions {
   httpAuth: HttpAuthService;
   access: TenantAccess;
   conversations: ConversationStore;
+  /** Counts stored ratings (`docuchat_answer_feedback_total`). */
+  feedbackCounter: AnswerFeedbackCounter;
+}
+
+/** Where ratings of answers are counted; DocuchatMetrics in the plugin. */
+export interface AnswerFeedbackCounter {
+  countAnswerFeedback(tenantId: string, rating: 'up' | 'down'): void;
 }
 
 const listQuerySchema = z.object({
@@ -29,12 +38,15 @@ const listQuerySchema = z.object({
     .datetime({ offset: true })
     .transform(value => new Date(value))
     .optional(),
+  /** Only titles containing this text, ignoring case. */
+  q: z.string().trim().max(200).optional(),
 });
 
 const conversationIdSchema = z.string().uuid('must be a UUID');
 
 /**
- * The caller's stored conversations in a tenant: list, read, delete. Mount it
+ * The caller's stored conversations in a tenant: list (and search by title),
+ * read, rename, delete, and rate an answer. Mount it
  * on the plugin's router; paths start at `/tenants/:tenantId/conversations`.
  *
  * Conversations belong to users, so other backend plugins (service
@@ -47,6 +59,8 @@ export function createConversationsRouter(
 ): express.Router {
   const { httpAuth, access, conversations } = options;
   const router = Router();
+  // Rename and feedback bodies; a no-op when the parent already parsed JSON.
+  router.use(express.json());
 
   const ownerOf = async (req: express.Request): Promise<ConversationOwner> => {
     // Anonymous callers get 401 here.
@@ -77,6 +91,8 @@ export function createConversationsRouter(
     );
   const notFound = (id: string) =>
     new NotFoundError(`Conversation ${id} not found`);
+  const messageIdOf = (req: express.Request) =>
+    parseInput(conversationIdSchema, req.params.messageId, 'messageId');
 
   router.get('/tenants/:tenantId/conversations', async (req, res) => {
     const owner = await ownerOf(req);
@@ -95,6 +111,43 @@ export function createConversationsRouter(
       const conversation = await conversations.get(owner, id);
       if (!conversation) throw notFound(id);
       res.json(conversation);
+    },
+  );
+
+  router.patch(
+    '/tenants/:tenantId/conversations/:conversationId',
+    async (req, res) => {
+      const owner = await ownerOf(req);
+      const id = conversationIdOf(req);
+      const { title } = parseInput(
+        renameConversationRequestSchema,
+        req.body,
+        'conversation',
+      );
+      const renamed = await conversations.rename(owner, id, title);
+      if (!renamed) throw notFound(id);
+      res.json(renamed);
+    },
+  );
+
+  router.put(
+    '/tenants/:tenantId/conversations/:conversationId/messages/:messageId/feedback',
+    async (req, res) => {
+      const owner = await ownerOf(req);
+      const id = conversationIdOf(req);
+      const messageId = messageIdOf(req);
+      const feedback = parseInput(answerFeedbackSchema, req.body, 'feedback');
+      if (!(await conversations.setFeedback(owner, id, messageId, feedback))) {
+        throw new NotFoundError(
+          `Answer ${messageId} not found in conversation ${id}`,
+        );
+      }
+      // Counted only once stored: the tenant exists and the answer is real.
+      options.feedbackCounter.countAnswerFeedback(
+        owner.tenantId,
+        feedback.rating,
+      );
+      res.json(feedback);
     },
   );
 

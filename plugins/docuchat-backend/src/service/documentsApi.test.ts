@@ -115,6 +115,27 @@ describe('documents API', () => {
         text: expect.stringContaining('thirty days'),
         fullTextRank: 1,
       });
+      // The whole passage behind a hit (what a citation opens).
+      const passagePath = `/api/docuchat/tenants/acme/chunks/${lexical.body.hits[0].chunkId}`;
+      const passage = await request(server)
+        .get(passagePath)
+        .set('Authorization', as(ALICE));
+      expect(passage.status).toBe(200);
+      expect(passage.body).toEqual({
+        chunkId: lexical.body.hits[0].chunkId,
+        documentId: upload.body.id,
+        documentTitle: 'runbooks.md',
+        headingPath: ['Backups'],
+        text: lexical.body.hits[0].text,
+      });
+      const malformed = await request(server)
+        .get('/api/docuchat/tenants/acme/chunks/not-a-uuid')
+        .set('Authorization', as(ALICE));
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error.message).toBe(
+        'Invalid chunkId: chunkId: must be a UUID',
+      );
+
       // Only acme's chunks, although globex's text matches the words too.
       const acmeChunkIds = (
         await knex('docuchat_chunks').where({ tenant_id: 'acme' }).select('id')
@@ -129,6 +150,7 @@ describe('documents API', () => {
         '/api/docuchat/tenants/acme/documents',
         `/api/docuchat/tenants/acme/documents/${upload.body.id}`,
         '/api/docuchat/tenants/acme/search?q=backups',
+        passagePath,
       ]) {
         const res = await request(server)
           .get(path)
@@ -141,6 +163,15 @@ describe('documents API', () => {
         .get(`/api/docuchat/tenants/globex/documents/${upload.body.id}`)
         .set('Authorization', as(BOB));
       expect(cross.status).toBe(404);
+      const crossPassage = await request(server)
+        .get(
+          `/api/docuchat/tenants/globex/chunks/${lexical.body.hits[0].chunkId}`,
+        )
+        .set('Authorization', as(BOB));
+      expect(crossPassage.status).toBe(404);
+      expect(crossPassage.body.error.message).toBe(
+        `Passage ${lexical.body.hits[0].chunkId} not found`,
+      );
       const bobsTenants = await request(server)
         .get('/api/docuchat/tenants')
         .set('Authorization', as(BOB));
@@ -156,6 +187,10 @@ describe('documents API', () => {
         .query({ q: 'thirty days backups rotate secrets', k: 10 })
         .set('Authorization', as(ALICE));
       expect(after.body.hits).toEqual([]);
+      const gonePassage = await request(server)
+        .get(passagePath)
+        .set('Authorization', as(ALICE));
+      expect(gonePassage.status).toBe(404);
       expect(
         Number(
           (

@@ -2,6 +2,7 @@ import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   askRequestSchema,
+  ChunkPassage,
   createTenantRequestSchema,
   createTextDocumentRequestSchema,
   docuchatChatPermission,
@@ -27,7 +28,10 @@ import { LimitExceededError } from '../limits/LimitExceededError';
 import { TenantLimits } from '../limits/TenantLimits';
 import { HybridSearch } from '../search/HybridSearch';
 import { IngestionService, Upload } from './IngestionService';
-import { createConversationsRouter } from './createConversationsRouter';
+import {
+  AnswerFeedbackCounter,
+  createConversationsRouter,
+} from './createConversationsRouter';
 import { ConversationStore } from '../database/ConversationStore';
 import { UsageLedger } from '../database/UsageLedger';
 import { createUsageRouter } from '../usage/createUsageRouter';
@@ -46,6 +50,7 @@ export interface RouterOptions {
   search: HybridSearch;
   ask: AskService;
   conversations: ConversationStore;
+  feedbackCounter: AnswerFeedbackCounter;
   ledger: UsageLedger;
   pricing: UsagePricing;
   maxUploadBytes: number;
@@ -61,6 +66,8 @@ const searchQuerySchema = z.object({
   k: z.coerce.number().int().min(1).max(100).default(10),
   mode: z.enum(['hybrid', 'vector', 'fulltext']).default('hybrid'),
 });
+
+const chunkIdSchema = z.string().uuid('must be a UUID');
 
 export async function createRouter(
   options: RouterOptions,
@@ -304,6 +311,24 @@ export async function createRouter(
     },
   );
 
+  // The whole passage behind a citation; a chunk that is gone (document
+  // deleted or re-ingested) is 404, and the client shows the stored snippet.
+  router.get('/tenants/:tenantId/chunks/:chunkId', async (req, res) => {
+    const tenant = await tenantOf(req, docuchatChatPermission);
+    // PostgreSQL rejects a malformed uuid with an error of its own.
+    const chunkId = parseInput(chunkIdSchema, req.params.chunkId, 'chunkId');
+    const [chunk] = await documents.getChunks(tenant.id, [chunkId]);
+    if (!chunk) throw new NotFoundError(`Passage ${chunkId} not found`);
+    const body: ChunkPassage = {
+      chunkId: chunk.id,
+      documentId: chunk.documentId,
+      documentTitle: chunk.documentTitle,
+      headingPath: chunk.headingPath,
+      text: chunk.text,
+    };
+    res.json(body);
+  });
+
   router.get('/tenants/:tenantId/search', async (req, res) => {
     const credentials = await callerOf(req);
     const tenant = await access.requireTenant(
@@ -348,6 +373,7 @@ export async function createRouter(
       httpAuth,
       access,
       conversations: options.conversations,
+      feedbackCounter: options.feedbackCounter,
     }),
   );
   router.use(

@@ -1,3 +1,8 @@
 export { docuchatApiRef } from './DocuChatApi';
-export type { DocuChatApi } from './DocuChatApi';
+export type {
+  AskOptions,
+  ConversationQuery,
+  DocuChatApi,
+  UploadOptions,
+} from './DocuChatApi';
 export { DocuChatClient } from './DocuChatClient';

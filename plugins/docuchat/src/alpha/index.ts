@@ -1,0 +1,7 @@
+/**
+ * The DocuChat plugin for apps on the new frontend system.
+ *
+ * @packageDocumentation
+ */
+export { default } from './plugin';
+export { docuchatTranslationRef, docuchatTranslations } from './translation';

@@ -1,0 +1,20 @@
+import { convertLegacyRouteRef } from '@backstage/core-compat-api';
+import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
+import ChatIcon from '@material-ui/icons/Chat';
+import { rootRouteRef } from '../routes';
+import { docuchatApi } from './apis';
+import { docuchatPage } from './pages';
+
+/**
+ * The DocuChat plugin for the new frontend system.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'docuchat',
+  title: 'DocuChat',
+  icon: <ChatIcon fontSize="inherit" />,
+  info: { packageJson: () => import('../../package.json') },
+  extensions: [docuchatApi, docuchatPage],
+  routes: { root: convertLegacyRouteRef(rootRouteRef) },
+});

@@ -1,0 +1,51 @@
+import { InfoCard } from '@backstage/core-components';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import Grid from '@material-ui/core/Grid';
+import { Tenant } from '@internal/backstage-plugin-docuchat-common';
+import { docuchatTranslationRef } from '../../translation';
+import { TenantForm } from './TenantForm';
+
+/** Operators: create a tenant, edit the current one. */
+export function TenantAdmin(props: {
+  tenant?: Tenant;
+  onChanged: (tenant: Tenant) => void;
+}) {
+  const { tenant, onChanged } = props;
+  const alertApi = useApi(alertApiRef);
+  const { t } = useTranslationRef(docuchatTranslationRef);
+  return (
+    <Grid container spacing={2}>
+      <Grid item xs={12} md={6}>
+        <InfoCard title={t('tenants.createTitle')}>
+          <TenantForm
+            onSaved={saved => {
+              alertApi.post({
+                message: t('tenants.created', { tenant: saved.id }),
+                display: 'transient',
+              });
+              onChanged(saved);
+            }}
+          />
+        </InfoCard>
+      </Grid>
+      {tenant && (
+        <Grid item xs={12} md={6}>
+          <InfoCard title={t('tenants.editTitle', { tenant: tenant.id })}>
+            <TenantForm
+              key={tenant.id}
+              tenant={tenant}
+              onSaved={saved => {
+                alertApi.post({
+                  message: t('tenants.saved', { tenant: saved.id }),
+                  display: 'transient',
+                });
+                onChanged(saved);
+              }}
+            />
+          </InfoCard>
+        </Grid>
+      )}
+    </Grid>
+  );
+}
