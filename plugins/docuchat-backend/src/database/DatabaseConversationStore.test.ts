@@ -10,6 +10,7 @@ import {
 } from './__testUtils__/testDatabases';
 
 const MIGRATION = '20261125040000_conversations.js';
+const FEEDBACK = '20261202030000_answer_feedback.js';
 const migrationsDir = resolvePackagePath(
   '@internal/backstage-plugin-docuchat-backend',
   'migrations',
@@ -137,6 +138,8 @@ describe('DatabaseConversationStore', () => {
       expect(await count(knex, 'docuchat_conversations')).toBe(0);
       expect(await count(knex, 'docuchat_conversation_messages')).toBe(0);
 
+      // Later migrations of these tables go down first and up after them.
+      await knex.migrate.down({ directory: migrationsDir, name: FEEDBACK });
       await knex.migrate.down({ directory: migrationsDir, name: MIGRATION });
       expect(await knex.schema.hasTable('docuchat_conversations')).toBe(false);
       expect(await knex.schema.hasTable('docuchat_conversation_messages')).toBe(
@@ -144,7 +147,14 @@ describe('DatabaseConversationStore', () => {
       );
       expect(await knex.schema.hasTable('docuchat_usage')).toBe(true);
       await knex.migrate.up({ directory: migrationsDir, name: MIGRATION });
+      await knex.migrate.up({ directory: migrationsDir, name: FEEDBACK });
       expect(await knex.schema.hasTable('docuchat_conversations')).toBe(true);
+      expect(
+        await knex.schema.hasColumn(
+          'docuchat_conversation_messages',
+          'feedback_rating',
+        ),
+      ).toBe(true);
       await knex.migrate.rollback({ directory: migrationsDir }, true);
       expect(await knex.schema.hasTable('docuchat_conversations')).toBe(false);
     });
