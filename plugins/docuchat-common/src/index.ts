@@ -11,3 +11,4 @@ export * from './documents';
 export * from './ask';
 export * from './conversations';
 export * from './usage';
+export * from './billing';

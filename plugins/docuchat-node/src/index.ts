@@ -7,3 +7,4 @@
  */
 export * from './chat';
 export * from './embeddings';
+export * from './payments';

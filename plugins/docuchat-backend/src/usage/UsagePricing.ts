@@ -140,16 +140,23 @@ export class UsagePricing {
 
   /** The cost of one priced line in whole Rials (see the rounding rule). */
   costRials(usage: TokenCounts): number {
-    const price = this.priceOf(usage.model);
-    const milliRials =
-      requireTokens('promptTokens', usage.promptTokens) *
-        BigInt(price.promptRialsPer1kTokens) +
-      requireTokens('completionTokens', usage.completionTokens) *
-        BigInt(price.completionRialsPer1kTokens);
-    const rials = Number((milliRials + 500n) / 1000n);
-    if (!Number.isSafeInteger(rials)) {
-      throw new Error(`The cost of ${usage.model} exceeds ${rials} Rials`);
-    }
-    return rials;
+    return costAtPrice(this.priceOf(usage.model), usage);
   }
+}
+
+/**
+ * The cost of a line at a given price (an invoice line's frozen price), by
+ * the rounding rule of {@link UsagePricing}.
+ */
+export function costAtPrice(price: ModelPrice, usage: TokenCounts): number {
+  const milliRials =
+    requireTokens('promptTokens', usage.promptTokens) *
+      BigInt(price.promptRialsPer1kTokens) +
+    requireTokens('completionTokens', usage.completionTokens) *
+      BigInt(price.completionRialsPer1kTokens);
+  const rials = Number((milliRials + 500n) / 1000n);
+  if (!Number.isSafeInteger(rials)) {
+    throw new Error(`The cost of ${usage.model} exceeds ${rials} Rials`);
+  }
+  return rials;
 }
