@@ -32,6 +32,7 @@ import { TenantAccess } from './service/TenantAccess';
 import { RunningWork } from './service/RunningWork';
 import { scheduleBackgroundWork } from './service/scheduleBackgroundWork';
 import { readPricing } from './usage/readPricing';
+import { readBillingTimeZone } from './billing/readBillingConfig';
 
 /**
  * The DocuChat backend plugin: serves the DocuChat API under /api/docuchat.
@@ -156,6 +157,9 @@ export const docuchatPlugin = createBackendPlugin({
             auditor: deps.auditor,
             pricing: readPricing(config),
             maxUploadBytes: options.maxUploadBytes,
+            billingTimeZone: readBillingTimeZone(config),
+            // Billing adds 'billing' here where it mounts its routes.
+            capabilities: ['tenants', 'documents', 'chat', 'usage'],
           }),
         );
         // Liveness probes (Kubernetes, the Helm chart) call health without

@@ -12,3 +12,4 @@ export * from './ask';
 export * from './conversations';
 export * from './usage';
 export * from './billing';
+export * from './timeZones';

@@ -4,6 +4,7 @@ import {
   askRequestSchema,
   createTenantRequestSchema,
   createTextDocumentRequestSchema,
+  DocuchatCapability,
   HealthResponse,
   SearchResponse,
   updateTenantRequestSchema,
@@ -42,6 +43,10 @@ export interface RouterOptions {
   maxUploadBytes: number;
   /** Tenant and document changes are audit events. */
   auditor: AuditorService;
+  /** The billing timezone: the days of usage series unless a query names one. */
+  billingTimeZone: string;
+  /** What `GET /health` lists. */
+  capabilities: DocuchatCapability[];
 }
 
 const searchQuerySchema = z.object({
@@ -97,7 +102,10 @@ export async function createRouter(
   };
 
   router.get('/health', (_req, res) => {
-    const body: HealthResponse = { status: 'ok' };
+    const body: HealthResponse = {
+      status: 'ok',
+      capabilities: options.capabilities,
+    };
     res.json(body);
   });
 
@@ -307,6 +315,7 @@ export async function createRouter(
       access,
       ledger: options.ledger,
       pricing: options.pricing,
+      timeZone: options.billingTimeZone,
     }),
   );
 

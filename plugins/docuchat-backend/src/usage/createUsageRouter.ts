@@ -1,9 +1,9 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import {
+  createUsageQuerySchema,
+  createUsageSummaryQuerySchema,
   TenantUsageResponse,
-  usageQuerySchema,
   UsageSummaryResponse,
-  usageSummaryQuerySchema,
 } from '@internal/backstage-plugin-docuchat-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -16,6 +16,7 @@ import {
   summarizeTenants,
 } from './summarizeUsage';
 import { parseInput } from '../service/parseInput';
+import { zonedUsageSeries } from './zonedUsageSeries';
 
 /** What the usage routes read from. */
 export interface UsageRouterOptions {
@@ -23,6 +24,8 @@ export interface UsageRouterOptions {
   access: TenantAccess;
   pricing: UsagePricing;
   httpAuth: HttpAuthService;
+  /** Days of the series when a query names no `tz`: the billing timezone. */
+  timeZone: string;
 }
 
 /**
@@ -32,8 +35,14 @@ export interface UsageRouterOptions {
  * for holders of `docuchat.tenant.admin` (403 otherwise).
  */
 export function createUsageRouter(options: UsageRouterOptions): express.Router {
-  const { ledger, access, pricing, httpAuth } = options;
+  const { ledger, access, pricing, httpAuth, timeZone } = options;
   const router = Router();
+  const usageQuerySchema = createUsageQuerySchema({
+    defaultTimeZone: timeZone,
+  });
+  const usageSummaryQuerySchema = createUsageSummaryQuerySchema({
+    defaultTimeZone: timeZone,
+  });
 
   const callerOf = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
@@ -41,13 +50,10 @@ export function createUsageRouter(options: UsageRouterOptions): express.Router {
   router.get('/tenants/:tenantId/usage', async (req, res) => {
     const credentials = await callerOf(req);
     const tenant = await access.requireTenant(credentials, req.params.tenantId);
-    const { from, to, granularity } = parseInput(
-      usageQuerySchema,
-      req.query,
-      'usage query',
-    );
+    const query = parseInput(usageQuerySchema, req.query, 'usage query');
+    const { from, to, granularity } = query;
     const [series, sums] = await Promise.all([
-      ledger.series({ tenantId: tenant.id, from, to, granularity }),
+      zonedUsageSeries(ledger, tenant.id, query),
       ledger.sumByTenant({ tenantId: tenant.id, from, to }),
     ]);
     const models = sums.map(({ tenantId: _, ...usage }) =>
@@ -58,6 +64,7 @@ export function createUsageRouter(options: UsageRouterOptions): express.Router {
       from: from.toISOString(),
       to: to.toISOString(),
       granularity,
+      timeZone: query.timeZone,
       series,
       models,
       total: grandTotal(models),
@@ -68,11 +75,11 @@ export function createUsageRouter(options: UsageRouterOptions): express.Router {
   router.get('/usage', async (req, res) => {
     const credentials = await callerOf(req);
     await access.requireAdmin(credentials);
-    const { from, to } = parseInput(
-      usageSummaryQuerySchema,
-      req.query,
-      'usage query',
-    );
+    const {
+      from,
+      to,
+      timeZone: zone,
+    } = parseInput(usageSummaryQuerySchema, req.query, 'usage query');
     const tenants = summarizeTenants(
       pricing,
       await ledger.sumByTenant({ from, to }),
@@ -80,6 +87,7 @@ export function createUsageRouter(options: UsageRouterOptions): express.Router {
     const body: UsageSummaryResponse = {
       from: from.toISOString(),
       to: to.toISOString(),
+      timeZone: zone,
       tenants,
       total: grandTotal(tenants.map(tenant => tenant.total)),
     };

@@ -14,7 +14,7 @@ function renderWith(api: DocuChatApi) {
 
 describe('DocuChatPage', () => {
   it('shows the backend status', async () => {
-    await renderWith({ getHealth: async () => ({ status: 'ok' }) });
+    await renderWith({ getHealth: async () => ({ status: 'ok', capabilities: [] }) });
     expect(screen.getByRole('heading', { name: 'DocuChat' })).toBeVisible();
     expect(await screen.findByText(/Backend status: ok/)).toBeVisible();
   });
