@@ -12,6 +12,10 @@ import {
 import ChatIcon from '@material-ui/icons/Chat';
 import { docuchatApiRef, DocuChatClient } from './api';
 import { rootRouteRef } from './routes';
+import { adminRouteRef, invoiceRouteRef } from './entityPagesRoutes';
+import { entityCards } from './alpha/entityCards';
+import { entityContents } from './alpha/entityContents';
+import { docuchatAdminPage, docuchatInvoicePage } from './alpha/adminPage';
 
 const docuchatApi = ApiBlueprint.make({
   params: defineParams =>
@@ -45,6 +49,19 @@ export default createFrontendPlugin({
   title: 'DocuChat',
   icon: <ChatIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },
-  extensions: [docuchatApi, docuchatPage],
-  routes: { root: convertLegacyRouteRef(rootRouteRef) },
+  extensions: [
+    docuchatApi,
+    docuchatPage,
+    ...entityCards,
+    ...entityContents,
+    docuchatAdminPage,
+    docuchatInvoicePage,
+  ],
+  routes: {
+    root: convertLegacyRouteRef(rootRouteRef),
+    admin: convertLegacyRouteRef(adminRouteRef),
+    invoice: convertLegacyRouteRef(invoiceRouteRef),
+  },
 });
+
+export { docuchatEntityPagesTranslationRef } from './translations/entityPages';

@@ -7,3 +7,17 @@
 export { docuchatPlugin, DocuChatPage } from './plugin';
 export { docuchatApiRef, DocuChatClient } from './api';
 export type { DocuChatApi } from './api';
+export {
+  EntityDocuChatUsageCard,
+  EntityDocuChatInvoicesCard,
+  EntityDocuChatChatLinkCard,
+  EntityDocuChatDeploymentsCard,
+  EntityDocuChatRunbooksCard,
+  DocuChatAdminPage,
+  DocuChatInvoicePage,
+} from './entityPagesLegacy';
+export {
+  isDocuchatTenant,
+  isDocuchatEnvironment,
+} from './components/EntityPagesCommon';
+export { adminRouteRef, invoiceRouteRef } from './entityPagesRoutes';

@@ -1,3 +1,3 @@
 export { docuchatApiRef } from './DocuChatApi';
-export type { DocuChatApi } from './DocuChatApi';
+export type { DocuChatApi, PageQuery, UsageRangeQuery } from './DocuChatApi';
 export { DocuChatClient } from './DocuChatClient';

@@ -14,7 +14,9 @@ function renderWith(api: DocuChatApi) {
 
 describe('DocuChatPage', () => {
   it('shows the backend status', async () => {
-    await renderWith({ getHealth: async () => ({ status: 'ok', capabilities: [] }) });
+    await renderWith({
+      getHealth: async () => ({ status: 'ok', capabilities: [] }),
+    });
     expect(screen.getByRole('heading', { name: 'DocuChat' })).toBeVisible();
     expect(await screen.findByText(/Backend status: ok/)).toBeVisible();
   });

@@ -1,0 +1,32 @@
+import { useApiHolder } from '@backstage/core-plugin-api';
+import {
+  appLanguageApiRef,
+  useTranslationRef,
+} from '@backstage/frontend-plugin-api';
+import { useMemo } from 'react';
+import useObservable from 'react-use/esm/useObservable';
+import { docuchatEntityPagesTranslationRef } from '../../translations/entityPages';
+import { createFormatters, directionOf } from './formatting';
+
+const NO_LANGUAGE = {
+  getLanguage: () => ({ language: 'en' }),
+  language$: () => ({
+    subscribe: () => ({ unsubscribe: () => {} }),
+  }),
+};
+
+/**
+ * Messages, number formatters and the writing direction of DocuChat's cards,
+ * following the app's language (English when the app has no language API).
+ */
+export function useEntityPagesI18n() {
+  const { t } = useTranslationRef(docuchatEntityPagesTranslationRef);
+  const languageApi = useApiHolder().get(appLanguageApiRef) ?? NO_LANGUAGE;
+  const current = useObservable(
+    languageApi.language$() as any,
+    languageApi.getLanguage(),
+  ) as { language: string };
+  const language = current?.language ?? 'en';
+  const format = useMemo(() => createFormatters(language), [language]);
+  return { t, format, language, dir: directionOf(language) };
+}
