@@ -4,7 +4,7 @@ import { ResponseError } from '@backstage/errors';
 import { DocuChatApi, docuchatApiRef } from '../../api';
 import { DocuChatPage } from './DocuChatPage';
 
-function renderWith(api: DocuChatApi) {
+function renderWith(api: Partial<DocuChatApi>) {
   return renderInTestApp(
     <TestApiProvider apis={[[docuchatApiRef, api]]}>
       <DocuChatPage />

@@ -17,7 +17,9 @@ const RUNBOOKS = [
 ];
 
 /** Catalog filters (any of them) that find the DocuChat templates. */
-export const DOCUCHAT_TEMPLATE_FILTER = [
+export const DOCUCHAT_TEMPLATE_FILTER: Array<
+  Record<string, string | string[]>
+> = [
   { kind: 'Template', 'metadata.tags': 'docuchat' },
   {
     kind: 'Template',

@@ -40,7 +40,11 @@ export function TokenUsageView(props: { tenantId: string }) {
   const [custom, setCustom] = useState<DayRange>();
 
   const range: DayRange | undefined =
-    preset === 'custom' ? custom : timeZone && lastDays(preset, timeZone);
+    preset === 'custom'
+      ? custom
+      : timeZone
+      ? lastDays(preset, timeZone)
+      : undefined;
   const invalid = range !== undefined && range.from > range.to;
 
   const { value, loading, error } = useAsync(async () => {
