@@ -39,12 +39,10 @@ export function TokenUsageView(props: { tenantId: string }) {
   const [timeZone, setTimeZone] = useState<string>();
   const [custom, setCustom] = useState<DayRange>();
 
-  const range: DayRange | undefined =
-    preset === 'custom'
-      ? custom
-      : timeZone
-      ? lastDays(preset, timeZone)
-      : undefined;
+  let range: DayRange | undefined = custom;
+  if (preset !== 'custom') {
+    range = timeZone ? lastDays(preset, timeZone) : undefined;
+  }
   const invalid = range !== undefined && range.from > range.to;
 
   const { value, loading, error } = useAsync(async () => {
