@@ -7,7 +7,7 @@ import { screen } from '@testing-library/react';
 import {
   ENVIRONMENT_ENTITY,
   renderEntityCard,
-} from '../EntityPagesCommon/testing';
+} from '../../__testUtils__/entityPages';
 import { DeploymentSummaryCard } from './DeploymentSummaryCard';
 import { imageTag } from './deploymentSummary';
 

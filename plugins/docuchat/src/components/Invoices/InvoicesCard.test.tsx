@@ -6,7 +6,7 @@ import {
   HEALTH_NO_BILLING,
   renderEntityCard,
   TENANT_ENTITY,
-} from '../EntityPagesCommon/testing';
+} from '../../__testUtils__/entityPages';
 import { InvoicesCard } from './InvoicesCard';
 
 function invoice(id: string, overrides: Partial<Invoice>): Invoice {

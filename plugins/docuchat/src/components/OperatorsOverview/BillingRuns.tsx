@@ -61,6 +61,7 @@ export function BillingRuns(props: { defaultDay: string }) {
       {mayRun.allowed && (
         <Box display="flex" alignItems="center" style={{ gap: 8 }} mb={2}>
           <TextField
+            id="docuchat-billing-day"
             type="date"
             size="small"
             label={t('admin.day')}

@@ -4,7 +4,7 @@ import { screen } from '@testing-library/react';
 import {
   ENVIRONMENT_ENTITY,
   renderEntityCard,
-} from '../EntityPagesCommon/testing';
+} from '../../__testUtils__/entityPages';
 import { RunbooksCard } from './RunbooksCard';
 
 const template = (name: string, title: string, tags: string[] = []) => ({

@@ -5,7 +5,7 @@ import {
   HEALTH_ALL,
   renderEntityCard,
   TENANT_ENTITY,
-} from '../EntityPagesCommon/testing';
+} from '../../__testUtils__/entityPages';
 import { TokenUsageCard } from './TokenUsageCard';
 
 // usePermission caches answers per permission and tenant across renders:

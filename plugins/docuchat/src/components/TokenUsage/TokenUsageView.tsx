@@ -106,6 +106,7 @@ export function TokenUsageView(props: { tenantId: string }) {
         {preset === 'custom' && custom && (
           <>
             <TextField
+              id="docuchat-usage-from"
               type="date"
               size="small"
               label={t('usage.from')}
@@ -114,6 +115,7 @@ export function TokenUsageView(props: { tenantId: string }) {
               onChange={e => setCustom({ ...custom, from: e.target.value })}
             />
             <TextField
+              id="docuchat-usage-to"
               type="date"
               size="small"
               label={t('usage.to')}

@@ -7,8 +7,8 @@ import {
   TestApiProvider,
 } from '@backstage/test-utils';
 import { ReactElement } from 'react';
-import { DocuChatApi, docuchatApiRef } from '../../api';
-import { adminRouteRef, invoiceRouteRef } from '../../entityPagesRoutes';
+import { DocuChatApi, docuchatApiRef } from '../api';
+import { adminRouteRef, invoiceRouteRef } from '../entityPagesRoutes';
 
 export const TENANT_ENTITY: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
