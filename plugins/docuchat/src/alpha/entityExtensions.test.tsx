@@ -51,7 +51,7 @@ describe('entity extensions (new frontend system)', () => {
     ['invoices', entityInvoicesCard],
     ['chat link', entityTenantChatCard],
   ])('shows the %s card only on tenants', (_name, card) => {
-    const filter = createExtensionTester(card).get(
+    const filter = createExtensionTester(card as any).get(
       EntityCardBlueprint.dataRefs.filterFunction,
     );
     expect(shownOn(filter)).toEqual(['tenant']);
@@ -61,7 +61,7 @@ describe('entity extensions (new frontend system)', () => {
     ['deployments', entityDeploymentsCard],
     ['runbooks', entityRunbooksCard],
   ])('shows the %s card only on environments', (_name, card) => {
-    const filter = createExtensionTester(card).get(
+    const filter = createExtensionTester(card as any).get(
       EntityCardBlueprint.dataRefs.filterFunction,
     );
     expect(shownOn(filter)).toEqual(['environment']);
@@ -69,7 +69,7 @@ describe('entity extensions (new frontend system)', () => {
 
   it('adds usage and invoice tabs to tenants, in the observability group', () => {
     for (const content of [entityTokenUsageContent, entityInvoicesContent]) {
-      const tester = createExtensionTester(content);
+      const tester = createExtensionTester(content as any);
       expect(
         shownOn(tester.get(EntityContentBlueprint.dataRefs.filterFunction)),
       ).toEqual(['tenant']);

@@ -3,11 +3,7 @@ import {
   UsageSummaryResponse,
 } from '@internal/backstage-plugin-docuchat-common';
 import { screen } from '@testing-library/react';
-import {
-  HEALTH_ALL,
-  HEALTH_NO_BILLING,
-  renderEntityCard,
-} from '../../__testUtils__/entityPages';
+import { HEALTH_ALL, renderEntityCard } from '../../__testUtils__/entityPages';
 import { OperatorsOverviewPage } from './OperatorsOverviewPage';
 
 const total = (tokens: number, costRials: number) => ({
