@@ -83,7 +83,7 @@ after(async () => {
 test('health answers without credentials, other routes need them', async () => {
   const health = await fetch(`${BACKEND}/api/docuchat/health`);
   assert.equal(health.status, 200);
-  assert.deepEqual(await health.json(), { status: 'ok' });
+  assert.equal((await health.json()).status, 'ok');
   const tenants = await fetch(`${BACKEND}/api/docuchat/tenants`);
   assert.equal(tenants.status, 401);
 });

@@ -25,7 +25,10 @@ describe('docuchatPlugin', () => {
     const server = await startAnonymous();
     const res = await request(server).get('/api/docuchat/health');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok' });
+    expect(res.body).toEqual({
+      status: 'ok',
+      capabilities: ['tenants', 'documents', 'chat', 'usage'],
+    });
   });
 
   it.each(['/api/docuchat/tenants', '/api/docuchat/anything/else'])(

@@ -55,6 +55,7 @@ import { TenantAccess } from './service/TenantAccess';
 import { RunningWork } from './service/RunningWork';
 import { scheduleBackgroundWork } from './service/scheduleBackgroundWork';
 import { readPricing } from './usage/readPricing';
+import { readBillingTimeZone } from './billing/readBillingConfig';
 
 /**
  * The DocuChat backend plugin: serves the DocuChat API under /api/docuchat.
@@ -220,6 +221,18 @@ export const docuchatPlugin = createBackendPlugin({
             maxUploadBytes: options.maxUploadBytes,
             maxBodyBytes: limitsConfig.maxBodyBytes,
             limits,
+            billingTimeZone: readBillingTimeZone(config),
+            // Billing's routes are mounted only while it is on.
+            capabilities: [
+              'tenants',
+              'documents',
+              'chat',
+              'usage',
+              ...(config.getOptionalBoolean('docuchat.billing.enabled') ===
+              false
+                ? []
+                : (['billing'] as const)),
+            ],
           }),
         );
         const billing = createBilling({

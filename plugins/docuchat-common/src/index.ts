@@ -13,3 +13,4 @@ export * from './conversations';
 export * from './usage';
 export * from './events';
 export * from './billing';
+export * from './timeZones';

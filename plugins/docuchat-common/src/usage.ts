@@ -1,8 +1,14 @@
 import { z } from 'zod';
+import {
+  addDays,
+  dayInTimeZone,
+  isTimeZone,
+  startOfDayInTimeZone,
+} from './timeZones';
 
 /**
- * Width of a usage series bucket; buckets start at UTC midnight or at full
- * UTC hours.
+ * Width of a usage series bucket; buckets start at midnight or at full hours
+ * in the query's time zone.
  *
  * @public
  */
@@ -31,7 +37,10 @@ export const USAGE_DEFAULT_RANGE_DAYS = 30;
 const INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})(?:T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,9})?)?(Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d))?$/;
 
-function parseInstant(text: string): Date | undefined {
+/** A query bound: a whole day (its midnight in the query's zone) or an instant. */
+type Bound = { day: string } | { instant: Date };
+
+function parseBound(text: string): Bound | undefined {
   const match = INSTANT.exec(text);
   if (!match) return undefined;
   const [, year, month, day] = match.map(Number);
@@ -44,25 +53,39 @@ function parseInstant(text: string): Date | undefined {
   ) {
     return undefined;
   }
-  const date = new Date(match[4] === undefined ? `${text}T00:00:00Z` : text);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  if (match[4] === undefined) return { day: text };
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? undefined : { instant: date };
 }
 
-const instantSchema = z.string().transform((text, ctx) => {
-  const date = parseInstant(text.trim());
-  if (!date) {
+const boundSchema = z.string().transform((text, ctx) => {
+  const bound = parseBound(text.trim());
+  if (!bound) {
     ctx.addIssue({
       code: z.ZodIssueCode.custom,
       message: `must be a date like 2026-11-01 or a timestamp with a time zone like 2026-11-01T08:00:00Z, got "${text}"`,
     });
     return z.NEVER;
   }
-  return date;
+  return bound;
 });
 
-/** The start of the next UTC day: the default end keeps today whole. */
-function startOfNextUtcDay(now: Date): Date {
-  return new Date((Math.floor(now.getTime() / DAY_MS) + 1) * DAY_MS);
+const timeZoneSchema = z.string().refine(isTimeZone, value => ({
+  message: `must be an IANA time zone like Asia/Tehran, got "${value}"`,
+}));
+
+function toInstant(bound: Bound, timeZone: string): Date {
+  return 'day' in bound
+    ? startOfDayInTimeZone(bound.day, timeZone)
+    : bound.instant;
+}
+
+/** The start of the next day in `timeZone`: the default end keeps today whole. */
+function startOfNextDay(now: Date, timeZone: string): Date {
+  return startOfDayInTimeZone(
+    addDays(dayInTimeZone(now, timeZone), 1),
+    timeZone,
+  );
 }
 
 /**
@@ -74,6 +97,8 @@ export interface UsageQuery {
   from: Date;
   to: Date;
   granularity: UsageGranularity;
+  /** The IANA zone whose days (and hours) the series buckets follow. */
+  timeZone: string;
 }
 
 const granularitySchema = z
@@ -84,18 +109,26 @@ const granularitySchema = z
 
 /** The range checks both usage queries share. */
 function toUsageQuery(
-  query: { from?: Date; to?: Date; granularity?: UsageGranularity },
-  now: () => Date,
+  query: {
+    from?: Bound;
+    to?: Bound;
+    granularity?: UsageGranularity;
+    tz?: string;
+  },
+  options: { now: () => Date; defaultTimeZone: string },
   ctx: z.RefinementCtx,
 ): UsageQuery {
   const granularity = query.granularity ?? 'day';
+  const timeZone = query.tz ?? options.defaultTimeZone;
+  const queryFrom = query.from && toInstant(query.from, timeZone);
+  const queryTo = query.to && toInstant(query.to, timeZone);
   const to =
-    query.to ??
-    (query.from
-      ? new Date(query.from.getTime() + USAGE_DEFAULT_RANGE_DAYS * DAY_MS)
-      : startOfNextUtcDay(now()));
+    queryTo ??
+    (queryFrom
+      ? new Date(queryFrom.getTime() + USAGE_DEFAULT_RANGE_DAYS * DAY_MS)
+      : startOfNextDay(options.now(), timeZone));
   const from =
-    query.from ?? new Date(to.getTime() - USAGE_DEFAULT_RANGE_DAYS * DAY_MS);
+    queryFrom ?? new Date(to.getTime() - USAGE_DEFAULT_RANGE_DAYS * DAY_MS);
   if (from.getTime() >= to.getTime()) {
     ctx.addIssue({
       code: z.ZodIssueCode.custom,
@@ -116,50 +149,71 @@ function toUsageQuery(
     });
     return z.NEVER;
   }
-  return { from, to, granularity };
+  return { from, to, granularity, timeZone };
+}
+
+/** Options of the usage query schemas. @public */
+export interface UsageQuerySchemaOptions {
+  /** The clock for the defaults (tests pass their own). */
+  now?: () => Date;
+  /** The zone when the query names none; `UTC` unless given. */
+  defaultTimeZone?: string;
+}
+
+function schemaOptions(options?: UsageQuerySchemaOptions) {
+  return {
+    now: options?.now ?? (() => new Date()),
+    defaultTimeZone: options?.defaultTimeZone ?? 'UTC',
+  };
 }
 
 /**
  * The query string of `GET /tenants/:tenantId/usage`.
  *
- * `from` and `to` are ISO 8601 dates (`2026-11-01`, meaning UTC midnight) or
- * timestamps with `Z` or an offset; the range is half-open, so November is
- * `from=2026-11-01&to=2026-12-01`. Without either end the range is the
- * 30 days up to the end of today (UTC); with one end, 30 days from or to it.
- * `granularity` is `day` (default, at most 366 days) or `hour` (at most
- * 31 days). `now` is the clock for the defaults (tests pass their own).
+ * `from` and `to` are ISO 8601 dates (`2026-11-01`, meaning midnight in the
+ * query's zone) or timestamps with `Z` or an offset; the range is half-open,
+ * so November is `from=2026-11-01&to=2026-12-01`. Without either end the
+ * range is the 30 days up to the end of today (in the zone); with one end,
+ * 30 days from or to it. `granularity` is `day` (default, at most 366 days)
+ * or `hour` (at most 31 days). `tz` is the IANA zone whose days the series
+ * buckets are (the backend defaults it to the billing timezone, so a chart's
+ * day is an invoice's day).
  *
  * @public
  */
-export function createUsageQuerySchema(options?: { now?: () => Date }) {
-  const now = options?.now ?? (() => new Date());
+export function createUsageQuerySchema(options?: UsageQuerySchemaOptions) {
+  const resolved = schemaOptions(options);
   return z
     .object({
-      from: instantSchema.optional(),
-      to: instantSchema.optional(),
+      from: boundSchema.optional(),
+      to: boundSchema.optional(),
       granularity: granularitySchema,
+      tz: timeZoneSchema.optional(),
     })
     .strict()
-    .transform((query, ctx) => toUsageQuery(query, now, ctx));
+    .transform((query, ctx) => toUsageQuery(query, resolved, ctx));
 }
 
 /**
- * The query string of the all-tenants `GET /usage`: `from` and `to` as in
- * {@link createUsageQuerySchema}, at most 366 days, no granularity.
+ * The query string of the all-tenants `GET /usage`: `from`, `to` and `tz` as
+ * in {@link createUsageQuerySchema}, at most 366 days, no granularity.
  *
  * @public
  */
-export function createUsageSummaryQuerySchema(options?: { now?: () => Date }) {
-  const now = options?.now ?? (() => new Date());
+export function createUsageSummaryQuerySchema(
+  options?: UsageQuerySchemaOptions,
+) {
+  const resolved = schemaOptions(options);
   return z
     .object({
-      from: instantSchema.optional(),
-      to: instantSchema.optional(),
+      from: boundSchema.optional(),
+      to: boundSchema.optional(),
+      tz: timeZoneSchema.optional(),
     })
     .strict()
     .transform((query, ctx) => {
-      const { from, to } = toUsageQuery(query, now, ctx);
-      return { from, to };
+      const { from, to, timeZone } = toUsageQuery(query, resolved, ctx);
+      return { from, to, timeZone };
     });
 }
 
@@ -196,7 +250,7 @@ export interface UsageCost {
  * @public
  */
 export interface UsageBucket {
-  /** Start of the UTC bucket, ISO 8601. */
+  /** Start of the bucket (a midnight or full hour in the zone), ISO 8601. */
   bucketStart: string;
   model: string;
   promptTokens: number;
@@ -245,6 +299,8 @@ export interface TenantUsageResponse {
   /** ISO 8601, exclusive. */
   to: string;
   granularity: UsageGranularity;
+  /** The IANA zone of the buckets' days and hours. */
+  timeZone: string;
   series: UsageBucket[];
   /** One line per model with usage in the range, sorted by model. */
   models: ModelUsageTotal[];
@@ -273,6 +329,7 @@ export interface UsageSummaryResponse {
   from: string;
   /** ISO 8601, exclusive. */
   to: string;
+  timeZone: string;
   tenants: TenantUsageSummary[];
   total: UsageGrandTotal;
 }

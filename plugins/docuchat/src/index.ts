@@ -12,3 +12,17 @@ export type {
   DocuChatApi,
   UploadOptions,
 } from './api';
+export {
+  EntityDocuChatUsageCard,
+  EntityDocuChatInvoicesCard,
+  EntityDocuChatChatLinkCard,
+  EntityDocuChatDeploymentsCard,
+  EntityDocuChatRunbooksCard,
+  DocuChatAdminPage,
+  DocuChatInvoicePage,
+} from './entityPagesLegacy';
+export {
+  isDocuchatTenant,
+  isDocuchatEnvironment,
+} from './components/EntityPagesCommon';
+export { adminRouteRef, invoiceRouteRef } from './entityPagesRoutes';

@@ -35,6 +35,16 @@ function positive(config: Config | undefined, key: string, fallback: number) {
   return value;
 }
 
+/**
+ * `docuchat.billing.timezone`: the zone of billing days, which usage charts
+ * also use for their days.
+ */
+export function readBillingTimeZone(config: Config): string {
+  return requireTimeZone(
+    config.getOptionalString('docuchat.billing.timezone') ?? 'Asia/Tehran',
+  );
+}
+
 /** Reads `docuchat.billing`; invalid values stop the backend at start-up. */
 export function readBillingConfig(config: Config): BillingConfig {
   const billing = config.getOptionalConfig('docuchat.billing');
@@ -54,9 +64,7 @@ export function readBillingConfig(config: Config): BillingConfig {
   const prometheusUrl = billing?.getOptionalString('prometheus.url');
   return {
     enabled: billing?.getOptionalBoolean('enabled') ?? true,
-    timeZone: requireTimeZone(
-      billing?.getOptionalString('timezone') ?? 'Asia/Tehran',
-    ),
+    timeZone: readBillingTimeZone(config),
     cron: billing?.getOptionalString('schedule.cron') ?? '30 23 * * *',
     settleDelayMs: positive(billing, 'settleDelayMinutes', 60) * 60_000,
     startDate,

@@ -180,17 +180,31 @@ export class DatabaseUsageLedger implements UsageLedger {
     return toDbTime(this.dialect, date);
   }
 
-  /** The bucket number of occurred_at: whole buckets since the epoch. */
-  private bucketSql(granularity: UsageGranularity): string {
+  /** The bucket number of occurred_at + offset: whole buckets since the epoch. */
+  private bucketSql(granularity: UsageGranularity, offsetSeconds = 0): string {
     if (granularity !== 'day' && granularity !== 'hour') {
       throw new InputError(
         `granularity must be 'day' or 'hour', got ${String(granularity)}`,
       );
     }
+    if (
+      !Number.isSafeInteger(offsetSeconds) ||
+      Math.abs(offsetSeconds) > 86400
+    ) {
+      throw new InputError(
+        `offsetSeconds must be whole seconds within a day, got ${String(
+          offsetSeconds,
+        )}`,
+      );
+    }
     const seconds = BUCKET_SECONDS[granularity];
+    // Offsets are at most a day and rows are from after 1970, so the shifted
+    // value stays positive and SQLite's truncation equals floor.
     return this.dialect === 'pg'
-      ? `floor(extract(epoch from occurred_at) / ${seconds})::bigint`
-      : `cast(occurred_at / ${seconds * 1000} as integer)`;
+      ? `floor((extract(epoch from occurred_at) + ${offsetSeconds}) / ${seconds})::bigint`
+      : `cast((occurred_at + ${offsetSeconds * 1000}) / ${
+          seconds * 1000
+        } as integer)`;
   }
 
   async record(entry: UsageEntry): Promise<boolean> {
@@ -349,7 +363,11 @@ export class DatabaseUsageLedger implements UsageLedger {
   }
 
   async series(
-    options: UsageRange & { tenantId: string; granularity: UsageGranularity },
+    options: UsageRange & {
+      tenantId: string;
+      granularity: UsageGranularity;
+      offsetSeconds?: number;
+    },
   ): Promise<UsageSeriesPoint[]> {
     const tenantId = requireString(
       'tenantId',
@@ -357,7 +375,8 @@ export class DatabaseUsageLedger implements UsageLedger {
       MAX_TENANT_ID,
     );
     const { from, to } = requireRange(options);
-    const bucket = this.bucketSql(options.granularity);
+    const offsetSeconds = options.offsetSeconds ?? 0;
+    const bucket = this.bucketSql(options.granularity, offsetSeconds);
     const bucketMillis = BUCKET_SECONDS[options.granularity] * 1000;
     const rows = await this.db(TABLE)
       .select(this.db.raw(`${bucket} as bucket`), 'model')
@@ -372,7 +391,7 @@ export class DatabaseUsageLedger implements UsageLedger {
         bucket: toSafeInteger(row.bucket),
         point: {
           bucketStart: new Date(
-            toSafeInteger(row.bucket) * bucketMillis,
+            toSafeInteger(row.bucket) * bucketMillis - offsetSeconds * 1000,
           ).toISOString(),
           model: row.model as string,
           promptTokens: toSafeInteger(row.prompt_tokens),

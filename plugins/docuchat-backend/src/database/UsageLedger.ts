@@ -132,9 +132,17 @@ export interface UsageLedger {
   sumByTenant(
     options: UsageRange & { tenantId?: string },
   ): Promise<TenantModelUsage[]>;
-  /** A tenant's sums per UTC bucket and model; empty buckets are omitted. */
+  /**
+   * A tenant's sums per bucket and model; empty buckets are omitted. Buckets
+   * are UTC days or hours, shifted by `offsetSeconds` (a zone's fixed UTC
+   * offset, so days start at that zone's midnight).
+   */
   series(
-    options: UsageRange & { tenantId: string; granularity: UsageGranularity },
+    options: UsageRange & {
+      tenantId: string;
+      granularity: UsageGranularity;
+      offsetSeconds?: number;
+    },
   ): Promise<UsageSeriesPoint[]>;
   /** All-time sums per tenant and model (optionally one tenant). */
   totals(options?: { tenantId?: string }): Promise<TenantModelUsage[]>;

@@ -7,6 +7,7 @@ import {
   createTextDocumentRequestSchema,
   docuchatChatPermission,
   docuchatDocumentsManagePermission,
+  DocuchatCapability,
   DocuchatTenantPermission,
   docuchatTenantCreatePermission,
   docuchatTenantUpdatePermission,
@@ -59,6 +60,10 @@ export interface RouterOptions {
   /** Largest JSON body of every route but document uploads. */
   maxBodyBytes: number;
   limits: TenantLimits;
+  /** The billing timezone: the days of usage series unless a query names one. */
+  billingTimeZone: string;
+  /** What `GET /health` lists. */
+  capabilities: DocuchatCapability[];
 }
 
 const searchQuerySchema = z.object({
@@ -127,7 +132,10 @@ export async function createRouter(
     documentIn(await tenantOf(req), req.params.documentId);
 
   router.get('/health', (_req, res) => {
-    const body: HealthResponse = { status: 'ok' };
+    const body: HealthResponse = {
+      status: 'ok',
+      capabilities: options.capabilities,
+    };
     res.json(body);
   });
 
@@ -382,6 +390,7 @@ export async function createRouter(
       access,
       ledger: options.ledger,
       pricing: options.pricing,
+      timeZone: options.billingTimeZone,
     }),
   );
 

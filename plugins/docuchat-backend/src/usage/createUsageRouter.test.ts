@@ -115,7 +115,7 @@ const ZERO_TOTAL = {
 describe('usage API', () => {
   const databases = createEveryTestDatabase();
 
-  async function start(databaseId: TestDatabaseId) {
+  async function start(databaseId: TestDatabaseId, timeZone = 'UTC') {
     const knex = await databases.init(databaseId);
     await applyDatabaseMigrations(knex);
     const tenants = new DatabaseTenantStore(knex);
@@ -132,7 +132,7 @@ describe('usage API', () => {
       models: [{ model: GPT, ...GPT_PRICE }],
     });
     const app = createRouterTestApp(tenants, services =>
-      createUsageRouter({ ...services, ledger, pricing }),
+      createUsageRouter({ ...services, ledger, pricing, timeZone }),
     );
     return { app, ledger };
   }
@@ -150,6 +150,7 @@ describe('usage API', () => {
         from: '2026-11-01T00:00:00.000Z',
         to: '2026-11-03T00:00:00.000Z',
         granularity: 'day',
+        timeZone: 'UTC',
         series: [
           {
             bucketStart: '2026-11-01T00:00:00.000Z',
@@ -235,6 +236,85 @@ describe('usage API', () => {
       });
     });
 
+    it('buckets by the billing timezone by default, so a day is a billing day', async () => {
+      const { app } = await start(databaseId, 'Asia/Tehran');
+      const res = await request(app)
+        .get('/tenants/acme/usage')
+        .query({ from: '2026-11-01', to: '2026-11-03' })
+        .set('Authorization', as(ALICE));
+      expect(res.status).toBe(200);
+      // Tehran's 1 and 2 November are [31 Oct 20:30Z, 2 Nov 20:30Z): the row
+      // at 31 Oct 23:59Z is in, the one at 2 Nov 23:59Z is not.
+      expect(res.body).toMatchObject({
+        from: '2026-10-31T20:30:00.000Z',
+        to: '2026-11-02T20:30:00.000Z',
+        timeZone: 'Asia/Tehran',
+        series: [
+          {
+            bucketStart: '2026-10-31T20:30:00.000Z',
+            model: GPT,
+            promptTokens: 11_003,
+            completionTokens: 201,
+          },
+          {
+            bucketStart: '2026-10-31T20:30:00.000Z',
+            model: EMBEDDING,
+            promptTokens: 1_234_567,
+            completionTokens: 0,
+          },
+        ],
+      });
+      expect(res.body.total.tokens).toBe(11_003 + 201 + 1_234_567);
+
+      // Tehran hours start at half past UTC hours.
+      const hourly = await request(app)
+        .get('/tenants/acme/usage')
+        .query({ from: '2026-11-01', to: '2026-11-02', granularity: 'hour' })
+        .set('Authorization', as(ALICE));
+      expect(
+        hourly.body.series.map((p: any) => [p.bucketStart, p.promptTokens]),
+      ).toEqual([
+        ['2026-10-31T23:30:00.000Z', 10_000],
+        ['2026-11-01T07:30:00.000Z', 1000],
+        ['2026-11-01T08:30:00.000Z', 3],
+        ['2026-11-01T08:30:00.000Z', 1_234_567],
+      ]);
+
+      // A query may name another zone; an unknown one is a 400.
+      const utc = await request(app)
+        .get('/tenants/acme/usage')
+        .query({ from: '2026-11-01', to: '2026-11-03', tz: 'UTC' })
+        .set('Authorization', as(ALICE));
+      expect(utc.body.from).toBe('2026-11-01T00:00:00.000Z');
+      expect(utc.body.total).toEqual(ACME_TOTAL);
+      const bad = await request(app)
+        .get('/tenants/acme/usage')
+        .query({ tz: 'Mars/Olympus' })
+        .set('Authorization', as(ALICE));
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/IANA time zone/);
+    });
+
+    it('keeps a day whole across a daylight-saving change', async () => {
+      const { app, ledger } = await start(databaseId, 'Europe/Berlin');
+      // Berlin leaves summer time at 01:00Z on 25 October 2026: that day
+      // starts at 24 Oct 22:00Z (+02:00) and ends at 25 Oct 23:00Z (+01:00).
+      await ledger.record(row('acme', GPT, '2026-10-24T22:30:00Z', 5, 0));
+      await ledger.record(row('acme', GPT, '2026-10-25T22:30:00Z', 7, 0));
+      await ledger.record(row('acme', GPT, '2026-10-25T23:30:00Z', 11, 0));
+      const res = await request(app)
+        .get('/tenants/acme/usage')
+        .query({ from: '2026-10-24', to: '2026-10-27' })
+        .set('Authorization', as(ALICE));
+      expect(res.status).toBe(200);
+      expect(
+        res.body.series.map((p: any) => [p.bucketStart, p.promptTokens]),
+      ).toEqual([
+        ['2026-10-24T22:00:00.000Z', 12],
+        ['2026-10-25T23:00:00.000Z', 11],
+      ]);
+    });
+
     it('answers an empty range with zero totals and no series', async () => {
       const { app } = await start(databaseId);
       const res = await request(app)
@@ -247,6 +327,7 @@ describe('usage API', () => {
         from: '2026-12-01T00:00:00.000Z',
         to: '2026-12-02T00:00:00.000Z',
         granularity: 'hour',
+        timeZone: 'UTC',
         series: [],
         models: [],
         total: ZERO_TOTAL,
@@ -366,6 +447,7 @@ describe('usage API', () => {
       const expected = {
         from: '2026-11-01T00:00:00.000Z',
         to: '2026-11-03T00:00:00.000Z',
+        timeZone: 'UTC',
         tenants: [
           { tenantId: 'acme', models: ACME_MODELS, total: ACME_TOTAL },
           {
@@ -425,6 +507,7 @@ describe('usage API', () => {
       expect(empty.body).toEqual({
         from: '2026-12-01T00:00:00.000Z',
         to: '2026-12-02T00:00:00.000Z',
+        timeZone: 'UTC',
         tenants: [],
         total: ZERO_TOTAL,
       });

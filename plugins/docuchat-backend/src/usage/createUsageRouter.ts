@@ -1,11 +1,11 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import {
+  createUsageQuerySchema,
+  createUsageSummaryQuerySchema,
   docuchatOperationsReadPermission,
   docuchatUsageReadPermission,
   TenantUsageResponse,
-  usageQuerySchema,
   UsageSummaryResponse,
-  usageSummaryQuerySchema,
 } from '@internal/backstage-plugin-docuchat-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -18,6 +18,7 @@ import {
   summarizeTenants,
 } from './summarizeUsage';
 import { parseInput } from '../service/parseInput';
+import { zonedUsageSeries } from './zonedUsageSeries';
 
 /** What the usage routes read from. */
 export interface UsageRouterOptions {
@@ -25,6 +26,8 @@ export interface UsageRouterOptions {
   access: TenantAccess;
   pricing: UsagePricing;
   httpAuth: HttpAuthService;
+  /** Days of the series when a query names no `tz`: the billing timezone. */
+  timeZone: string;
 }
 
 /**
@@ -34,8 +37,14 @@ export interface UsageRouterOptions {
  * all-tenants `GET /usage` with `docuchat.operations.read` (403 otherwise).
  */
 export function createUsageRouter(options: UsageRouterOptions): express.Router {
-  const { ledger, access, pricing, httpAuth } = options;
+  const { ledger, access, pricing, httpAuth, timeZone } = options;
   const router = Router();
+  const usageQuerySchema = createUsageQuerySchema({
+    defaultTimeZone: timeZone,
+  });
+  const usageSummaryQuerySchema = createUsageSummaryQuerySchema({
+    defaultTimeZone: timeZone,
+  });
 
   const callerOf = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
@@ -47,13 +56,10 @@ export function createUsageRouter(options: UsageRouterOptions): express.Router {
       req.params.tenantId,
       docuchatUsageReadPermission,
     );
-    const { from, to, granularity } = parseInput(
-      usageQuerySchema,
-      req.query,
-      'usage query',
-    );
+    const query = parseInput(usageQuerySchema, req.query, 'usage query');
+    const { from, to, granularity } = query;
     const [series, sums] = await Promise.all([
-      ledger.series({ tenantId: tenant.id, from, to, granularity }),
+      zonedUsageSeries(ledger, tenant.id, query),
       ledger.sumByTenant({ tenantId: tenant.id, from, to }),
     ]);
     const models = sums.map(({ tenantId: _, ...usage }) =>
@@ -64,6 +70,7 @@ export function createUsageRouter(options: UsageRouterOptions): express.Router {
       from: from.toISOString(),
       to: to.toISOString(),
       granularity,
+      timeZone: query.timeZone,
       series,
       models,
       total: grandTotal(models),
@@ -74,11 +81,11 @@ export function createUsageRouter(options: UsageRouterOptions): express.Router {
   router.get('/usage', async (req, res) => {
     const credentials = await callerOf(req);
     await access.requireBasic(credentials, docuchatOperationsReadPermission);
-    const { from, to } = parseInput(
-      usageSummaryQuerySchema,
-      req.query,
-      'usage query',
-    );
+    const {
+      from,
+      to,
+      timeZone: zone,
+    } = parseInput(usageSummaryQuerySchema, req.query, 'usage query');
     const tenants = summarizeTenants(
       pricing,
       await ledger.sumByTenant({ from, to }),
@@ -86,6 +93,7 @@ export function createUsageRouter(options: UsageRouterOptions): express.Router {
     const body: UsageSummaryResponse = {
       from: from.toISOString(),
       to: to.toISOString(),
+      timeZone: zone,
       tenants,
       total: grandTotal(tenants.map(tenant => tenant.total)),
     };

@@ -14,11 +14,47 @@ function issues(result: ReturnType<typeof query.safeParse>) {
 }
 
 describe('usage query schema', () => {
+  it('reads dates as midnights of the time zone, and today ends there too', () => {
+    const tehran = createUsageQuerySchema({
+      now,
+      defaultTimeZone: 'Asia/Tehran',
+    });
+    // 10:30Z is 14:00 in Tehran on 25 November: today ends at 25 Nov 20:30Z.
+    expect(tehran.parse({})).toEqual({
+      from: new Date('2026-10-26T20:30:00.000Z'),
+      to: new Date('2026-11-25T20:30:00.000Z'),
+      granularity: 'day',
+      timeZone: 'Asia/Tehran',
+    });
+    expect(tehran.parse({ from: '2026-11-01', to: '2026-11-02' })).toEqual({
+      from: new Date('2026-10-31T20:30:00.000Z'),
+      to: new Date('2026-11-01T20:30:00.000Z'),
+      granularity: 'day',
+      timeZone: 'Asia/Tehran',
+    });
+    // Timestamps keep their own offset; tz overrides the default.
+    expect(
+      tehran.parse({
+        from: '2026-11-01T00:00:00Z',
+        to: '2026-11-02',
+        tz: 'UTC',
+      }),
+    ).toMatchObject({
+      from: new Date('2026-11-01T00:00:00.000Z'),
+      to: new Date('2026-11-02T00:00:00.000Z'),
+      timeZone: 'UTC',
+    });
+    expect(issues(tehran.safeParse({ tz: 'Nowhere/Else' }))).toEqual([
+      'tz: must be an IANA time zone like Asia/Tehran, got "Nowhere/Else"',
+    ]);
+  });
+
   it('defaults to the 30 days up to the end of today (UTC), by day', () => {
     expect(query.parse({})).toEqual({
       from: new Date('2026-10-27T00:00:00.000Z'),
       to: new Date('2026-11-26T00:00:00.000Z'),
       granularity: 'day',
+      timeZone: 'UTC',
     });
     expect(query.parse({ from: '2026-11-01' })).toMatchObject({
       from: new Date('2026-11-01T00:00:00Z'),
@@ -41,6 +77,7 @@ describe('usage query schema', () => {
       from: new Date('2026-11-01T04:30:00.000Z'),
       to: new Date('2026-11-01T09:15:00.000Z'),
       granularity: 'hour',
+      timeZone: 'UTC',
     });
   });
 
@@ -100,6 +137,7 @@ describe('usage query schema', () => {
     expect(summary.parse({ from: '2026-11-01', to: '2026-11-03' })).toEqual({
       from: new Date('2026-11-01T00:00:00Z'),
       to: new Date('2026-11-03T00:00:00Z'),
+      timeZone: 'UTC',
     });
     expect(summary.safeParse({ granularity: 'day' }).success).toBe(false);
     expect(

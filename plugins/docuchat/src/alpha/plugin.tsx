@@ -2,7 +2,11 @@ import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import ChatIcon from '@material-ui/icons/Chat';
 import { rootRouteRef } from '../routes';
+import { adminRouteRef, invoiceRouteRef } from '../entityPagesRoutes';
+import { docuchatAdminPage, docuchatInvoicePage } from './adminPage';
 import { docuchatApi } from './apis';
+import { entityCards } from './entityCards';
+import { entityContents } from './entityContents';
 import { docuchatPage } from './pages';
 
 /**
@@ -15,6 +19,17 @@ export default createFrontendPlugin({
   title: 'DocuChat',
   icon: <ChatIcon fontSize="inherit" />,
   info: { packageJson: () => import('../../package.json') },
-  extensions: [docuchatApi, docuchatPage],
-  routes: { root: convertLegacyRouteRef(rootRouteRef) },
+  extensions: [
+    docuchatApi,
+    docuchatPage,
+    ...entityCards,
+    ...entityContents,
+    docuchatAdminPage,
+    docuchatInvoicePage,
+  ],
+  routes: {
+    root: convertLegacyRouteRef(rootRouteRef),
+    admin: convertLegacyRouteRef(adminRouteRef),
+    invoice: convertLegacyRouteRef(invoiceRouteRef),
+  },
 });

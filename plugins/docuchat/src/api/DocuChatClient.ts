@@ -7,6 +7,8 @@ import { ResponseError } from '@backstage/errors';
 import {
   AnswerFeedback,
   AskEvent,
+  BillingRun,
+  BillingRunRequest,
   ChunkPassage,
   ConversationDetail,
   ConversationListResponse,
@@ -14,15 +16,22 @@ import {
   CreateTenantRequest,
   DocumentSummary,
   HealthResponse,
+  Invoice,
+  InvoiceStatus,
+  OperatorInvoiceList,
   SearchResponse,
   Tenant,
+  TenantUsageResponse,
   UpdateTenantRequest,
+  UsageSummaryResponse,
 } from '@internal/backstage-plugin-docuchat-common';
 import {
   AskOptions,
   ConversationQuery,
   DocuChatApi,
+  PageQuery,
   UploadOptions,
+  UsageRangeQuery,
 } from './DocuChatApi';
 import { readEventStream } from './readEventStream';
 
@@ -223,4 +232,77 @@ export class DocuChatClient implements DocuChatApi {
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
+
+  // Entity pages and the operators' overview (usage, invoices, billing runs).
+  async getTenantUsage(
+    tenantId: string,
+    query: UsageRangeQuery,
+  ): Promise<TenantUsageResponse> {
+    return this.call(
+      'GET',
+      `/tenants/${enc(tenantId)}/usage${queryString(query)}`,
+    );
+  }
+
+  async getUsageSummary(
+    query: Omit<UsageRangeQuery, 'granularity'>,
+  ): Promise<UsageSummaryResponse> {
+    return this.call('GET', `/usage${queryString(query)}`);
+  }
+
+  async listTenantInvoices(
+    tenantId: string,
+    page: PageQuery = {},
+  ): Promise<{ items: Invoice[] }> {
+    return this.call(
+      'GET',
+      `/tenants/${enc(tenantId)}/invoices${queryString(page)}`,
+    );
+  }
+
+  async getTenantInvoice(
+    tenantId: string,
+    invoiceId: string,
+  ): Promise<Invoice> {
+    return this.call(
+      'GET',
+      `/tenants/${enc(tenantId)}/invoices/${enc(invoiceId)}`,
+    );
+  }
+
+  async requestPaymentLink(
+    tenantId: string,
+    invoiceId: string,
+  ): Promise<Invoice> {
+    return this.call(
+      'POST',
+      `/tenants/${enc(tenantId)}/invoices/${enc(invoiceId)}/payment`,
+    );
+  }
+
+  async listInvoices(
+    query: { status?: InvoiceStatus; from?: string; to?: string } & PageQuery,
+  ): Promise<OperatorInvoiceList> {
+    return this.call('GET', `/invoices${queryString(query)}`);
+  }
+
+  async listBillingRuns(
+    page: PageQuery = {},
+  ): Promise<{ items: BillingRun[] }> {
+    return this.call('GET', `/billing/runs${queryString(page)}`);
+  }
+
+  async runBilling(request: BillingRunRequest): Promise<BillingRun> {
+    return this.call('POST', '/billing/runs', request);
+  }
+}
+
+/** `?a=1&b=2` of the defined values, or nothing. */
+function queryString(params: object): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined) search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
 }

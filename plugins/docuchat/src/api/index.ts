@@ -3,6 +3,8 @@ export type {
   AskOptions,
   ConversationQuery,
   DocuChatApi,
+  PageQuery,
   UploadOptions,
+  UsageRangeQuery,
 } from './DocuChatApi';
 export { DocuChatClient } from './DocuChatClient';

@@ -1,0 +1,1 @@
+export { DeploymentSummaryCard } from './DeploymentSummaryCard';

@@ -1,0 +1,2 @@
+export { InvoicesCard } from './InvoicesCard';
+export { InvoicePage, InvoiceDetails } from './InvoicePage';

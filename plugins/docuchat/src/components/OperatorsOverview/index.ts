@@ -1,0 +1,1 @@
+export { OperatorsOverviewPage } from './OperatorsOverviewPage';

@@ -1,0 +1,68 @@
+import {
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useApi } from '@backstage/core-plugin-api';
+import { catalogApiRef, useEntity } from '@backstage/plugin-catalog-react';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
+import Typography from '@material-ui/core/Typography';
+import useAsync from 'react-use/esm/useAsync';
+import { useEntityPagesI18n } from '../EntityPagesCommon';
+import { DOCUCHAT_TEMPLATE_FILTER, runbookLink } from './runbookLinks';
+
+/**
+ * The DocuChat templates (runbooks) of the catalog, each linking into the
+ * scaffolder with this environment filled in.
+ */
+export function RunbooksCard() {
+  const { entity } = useEntity();
+  const catalogApi = useApi(catalogApiRef);
+  const { t, dir } = useEntityPagesI18n();
+  const { value, loading, error } = useAsync(
+    async () =>
+      (
+        await catalogApi.getEntities({
+          filter: DOCUCHAT_TEMPLATE_FILTER,
+          fields: ['kind', 'metadata', 'spec.type'],
+        })
+      ).items.sort((a, b) =>
+        (a.metadata.title ?? a.metadata.name).localeCompare(
+          b.metadata.title ?? b.metadata.name,
+        ),
+      ),
+    [catalogApi],
+  );
+  const environmentRef = stringifyEntityRef(entity);
+  return (
+    <InfoCard title={t('runbooks.title')}>
+      <div dir={dir}>
+        {loading && <Progress />}
+        {error && <ResponseErrorPanel error={error} />}
+        {value && value.length === 0 && (
+          <Typography>{t('runbooks.empty')}</Typography>
+        )}
+        {value && value.length > 0 && (
+          <List dense>
+            {value.map(template => (
+              <ListItem key={template.metadata.name}>
+                <ListItemText
+                  primary={
+                    <Link to={runbookLink(template, environmentRef)}>
+                      {template.metadata.title ?? template.metadata.name}
+                    </Link>
+                  }
+                  secondary={template.metadata.description}
+                />
+              </ListItem>
+            ))}
+          </List>
+        )}
+      </div>
+    </InfoCard>
+  );
+}

@@ -1,0 +1,1 @@
+export { RunbooksCard } from './RunbooksCard';

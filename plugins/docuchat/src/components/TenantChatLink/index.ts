@@ -1,0 +1,1 @@
+export { TenantChatLinkCard, tenantChatPath } from './TenantChatLinkCard';

@@ -1,0 +1,1 @@
+export { TokenUsageCard } from './TokenUsageCard';

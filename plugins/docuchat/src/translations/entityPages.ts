@@ -1,0 +1,112 @@
+import { createTranslationRef } from '@backstage/frontend-plugin-api';
+
+/**
+ * Messages of DocuChat's entity cards, tabs and the operators' overview, in
+ * English; Persian in `entityPages.fa.ts`.
+ *
+ * @alpha
+ */
+export const docuchatEntityPagesTranslationRef = createTranslationRef({
+  id: 'docuchat-entity-pages',
+  messages: {
+    common: {
+      notAvailable:
+        'Not available: the DocuChat backend does not offer {{capability}} yet.',
+      notPermitted: 'You are not allowed to see this.',
+      notATenant: 'This entity has no docuchat.io/tenant-id annotation.',
+      tomans: '{{amount}} Tomans',
+      previous: 'Previous',
+      next: 'Next',
+      page: 'Page {{page}}',
+    },
+    usage: {
+      title: 'Token usage',
+      days: '{{days}} days',
+      custom: 'Custom',
+      from: 'From',
+      to: 'To',
+      csv: 'Download CSV',
+      empty: 'No token usage in this range.',
+      totalTokens: 'Tokens',
+      promptTokens: 'Prompt',
+      completionTokens: 'Completion',
+      calls: 'Calls',
+      cost: 'Cost',
+      model: 'Model',
+      hourly: 'Hourly, {{timeZone}}',
+      daily: 'Daily, {{timeZone}}',
+      invalidRange: 'Choose a start before the end.',
+    },
+    invoices: {
+      title: 'Invoices',
+      empty: 'No invoices yet.',
+      period: 'Period',
+      tokens: 'Tokens',
+      amount: 'Amount',
+      status: 'Status',
+      paidAt: 'Paid at',
+      payment: 'Payment',
+      payLink: 'Payment link',
+      pay: 'Pay',
+      paying: 'Asking for a link…',
+      details: 'Details',
+      lines: 'Lines',
+      line: 'Line',
+      kind: 'Kind',
+      invoice: 'Invoice {{id}}',
+      backToTenant: 'Back to the tenant',
+      status_issued: 'issued',
+      status_paid: 'paid',
+      status_carried: 'carried',
+      status_failed: 'failed',
+      status_expired: 'expired',
+      status_void: 'void',
+    },
+    chat: {
+      title: 'DocuChat',
+      link: 'Chat with these documents',
+    },
+    deployments: {
+      title: 'Deployments',
+      empty: 'No deployments found for this environment.',
+      name: 'Deployment',
+      cluster: 'Cluster',
+      ready: 'Ready',
+      hpa: 'Autoscaler (current / min / max)',
+      images: 'Image tags',
+    },
+    runbooks: {
+      title: 'Runbooks',
+      empty: 'No DocuChat templates in the catalog.',
+      run: 'Run',
+    },
+    admin: {
+      title: 'DocuChat operations',
+      subtitle: 'Usage, invoices and billing runs across tenants',
+      range: 'Range',
+      topTenants: 'Top tenants',
+      tenant: 'Tenant',
+      totals: 'Totals',
+      invoicesByStatus: 'Invoices by status',
+      count: 'Count',
+      runs: 'Last billing runs',
+      outcome: 'Outcome',
+      startedAt: 'Started',
+      days: 'Days',
+      issued: 'Issued',
+      carried: 'Carried',
+      billed: 'Billed',
+      drift: 'Drift (tokens)',
+      noRuns: 'No billing runs yet.',
+      billDay: 'Bill a day',
+      day: 'Billing day',
+      bill: 'Bill',
+      billing: 'Billing…',
+      runResult:
+        'Run {{outcome}}: {{days}} day(s), {{issued}} invoice(s) issued, {{carried}} carried, {{amount}}.',
+    },
+  },
+  translations: {
+    fa: () => import('./entityPages.fa'),
+  },
+});
