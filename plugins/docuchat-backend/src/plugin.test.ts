@@ -27,7 +27,7 @@ describe('docuchatPlugin', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       status: 'ok',
-      capabilities: ['tenants', 'documents', 'chat', 'usage'],
+      capabilities: ['tenants', 'documents', 'chat', 'usage', 'billing'],
     });
   });
 
