@@ -52,6 +52,12 @@ export async function zonedUsageSeries(
   return [...merged.values()].sort(
     (a, b) =>
       a.bucketStart.localeCompare(b.bucketStart) ||
-      (a.model < b.model ? -1 : a.model > b.model ? 1 : 0),
+      codeUnitOrder(a.model, b.model),
   );
+}
+
+/** Code unit order, as the ledger sorts models on every database. */
+function codeUnitOrder(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
 }
