@@ -132,9 +132,13 @@ test('a guest sees the DocuChat page in the app', async () => {
   const page = await browser.newPage();
   await page.goto(`${APP}/docuchat`);
   await page.getByRole('button', { name: /enter/i }).click();
-  await page.getByText('Backend status: ok').waitFor({ timeout: 60_000 });
+  // The page opens the first tenant the guest may use, ready for a question.
+  await page.waitForURL(/\/docuchat\/tenants\//, { timeout: 60_000 });
+  await page
+    .getByRole('textbox', { name: /question/i })
+    .waitFor({ timeout: 60_000 });
   const sidebarLink = page
     .getByTestId('sidebar-root')
-    .getByRole('link', { name: 'DocuChat' });
+    .getByRole('link', { name: 'DocuChat', exact: true });
   assert.ok(await sidebarLink.isVisible());
 });
