@@ -95,7 +95,7 @@ describe('DocuChatClient', () => {
       'lo"}\n\nevent: token\r\ndata: {"text":" world"}\r\n\r\n',
       'event: done\ndata: {"answer":"Hello world"}\n\n',
     ];
-    const events = [];
+    const events: unknown[] = [];
     for await (const event of client().ask({
       tenantId: 'acme',
       question: 'hi?',
@@ -116,7 +116,7 @@ describe('DocuChatClient', () => {
   it('aborts the stream when asked to stop', async () => {
     stream = ['event: token\ndata: {"text":"a"}\n\n', 'HANG'];
     const controller = new AbortController();
-    const events = [];
+    const events: unknown[] = [];
     await expect(
       (async () => {
         for await (const event of client().ask({

@@ -10,7 +10,7 @@ import {
   fakeApi,
   renderDocuChat,
   responseError,
-} from '../../testUtils/renderDocuChat';
+} from '../../__testUtils__/renderDocuChat';
 import { ChatView } from './ChatView';
 
 const citation: Citation = {
@@ -31,7 +31,7 @@ function controlledAsk() {
   let wake: (() => void) | undefined;
   let closed = false;
   const calls: AskOptions[] = [];
-  async function* ask(options: AskOptions): AsyncGenerator<AskEvent> {
+  async function* askEvents(options: AskOptions): AsyncGenerator<AskEvent> {
     calls.push(options);
     for (;;) {
       if (options.signal?.aborted) {
@@ -43,6 +43,7 @@ function controlledAsk() {
         continue;
       }
       if (closed) return;
+      // eslint-disable-next-line no-loop-func -- waits for the test's next send
       await new Promise<void>(resolve => {
         wake = resolve;
         options.signal?.addEventListener('abort', () => resolve());
@@ -50,7 +51,7 @@ function controlledAsk() {
     }
   }
   return {
-    ask,
+    ask: askEvents,
     calls,
     send(...events: AskEvent[]) {
       queue.push(...events);

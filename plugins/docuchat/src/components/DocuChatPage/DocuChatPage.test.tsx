@@ -5,7 +5,7 @@ import {
   fakeApi,
   renderDocuChat,
   responseError,
-} from '../../testUtils/renderDocuChat';
+} from '../../__testUtils__/renderDocuChat';
 import { DocuChatPage, LAST_TENANT_KEY } from './DocuChatPage';
 
 jest.setTimeout(30_000);

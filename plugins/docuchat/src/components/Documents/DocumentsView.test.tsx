@@ -5,7 +5,7 @@ import {
   fakeApi,
   renderDocuChat,
   responseError,
-} from '../../testUtils/renderDocuChat';
+} from '../../__testUtils__/renderDocuChat';
 import { DocumentsView } from './DocumentsView';
 
 jest.setTimeout(30_000);
@@ -55,7 +55,7 @@ describe('DocumentsView', () => {
   });
 
   it('uploads several files and shows each refusal reason', async () => {
-    const reasons: Record<string, Promise<Error>> = {
+    const reasons: Record<string, Promise<Error> | undefined> = {
       'big.pdf': responseError(413, 'PayloadTooLargeError', 'limit is 20 MB'),
       'movie.mp4': responseError(415, 'UnsupportedMediaTypeError', 'video/mp4'),
       'broken.docx': responseError(422, 'UnprocessableError', 'not a zip'),
