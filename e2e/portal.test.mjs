@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
 const BACKEND = 'http://localhost:7007';
@@ -11,6 +12,7 @@ const APP = 'http://localhost:3000';
 let portal;
 let browser;
 let token;
+const SHOTS = new URL('./screenshots', import.meta.url).pathname;
 
 async function waitFor(url, seconds) {
   const deadline = Date.now() + seconds * 1000;
@@ -128,17 +130,135 @@ test('the demo tenants are searchable once ingested', async () => {
   for (const hit of result.hits) assert.ok(acmeDocs.has(hit.documentId));
 });
 
-test('a guest sees the DocuChat page in the app', async () => {
-  const page = await browser.newPage();
+test('a guest chats with demo-acme, with citations, uploads and conversations', async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 900 },
+  });
+  // Nothing a document says may run: any dialog or flag set fails the test.
+  const dialogs = [];
+  page.on('dialog', dialog => {
+    dialogs.push(dialog.message());
+    dialog.dismiss();
+  });
+  const shot = name =>
+    page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: false });
+
   await page.goto(`${APP}/docuchat`);
   await page.getByRole('button', { name: /enter/i }).click();
-  // The page opens the first tenant the guest may use, ready for a question.
-  await page.waitForURL(/\/docuchat\/tenants\//, { timeout: 60_000 });
-  await page
-    .getByRole('textbox', { name: /question/i })
-    .waitFor({ timeout: 60_000 });
   const sidebarLink = page
     .getByTestId('sidebar-root')
     .getByRole('link', { name: 'DocuChat', exact: true });
-  assert.ok(await sidebarLink.isVisible());
+  await sidebarLink.waitFor({ timeout: 60_000 });
+  await page.waitForURL(/\/docuchat\/tenants\//, { timeout: 60_000 });
+
+  // Pick demo-acme in the tenant picker.
+  await page.getByRole('button', { name: /Tenant/ }).click();
+  await page.getByRole('option', { name: /demo-acme/ }).click();
+  await page.waitForURL(/\/docuchat\/tenants\/demo-acme/);
+  await shot('01-tenant-picked');
+
+  // Ask; the answer streams in with at least one citation.
+  const box = page.getByRole('textbox', { name: 'Question' });
+  await box.fill('How do I run the tests?');
+  await box.press('Enter');
+  const firstSource = page.getByRole('button', { name: /^Source 1:/ }).first();
+  await firstSource.waitFor({ timeout: 120_000 });
+  await page.getByRole('button', { name: 'Retry' }).first().waitFor({
+    timeout: 120_000,
+  });
+  const answer = page.getByTestId('docuchat-answer').first();
+  assert.ok((await answer.innerText()).trim().length > 0);
+  await shot('02-answer-streamed');
+
+  // The citation opens its passage in the sources panel.
+  await firstSource.click();
+  const passage = page.getByTestId('docuchat-passage');
+  await passage
+    .getByText(/\S{20,}/)
+    .first()
+    .waitFor({ timeout: 30_000 });
+  await shot('03-citation-passage');
+
+  // Upload a Markdown file and watch it become ready.
+  await page.getByRole('tab', { name: 'Documents' }).click();
+  await page.getByTestId('docuchat-file-input').setInputFiles({
+    name: 'e2e-release-notes.md',
+    mimeType: 'text/markdown',
+    buffer: Buffer.from(
+      '# Release notes\n\nThe e2e release ships the DocuChat page. Tests run with yarn test.\n',
+    ),
+  });
+  const row = page.getByRole('row', { name: /e2e-release-notes\.md/ });
+  await row.getByText('ready').waitFor({ timeout: 120_000 });
+  await shot('04-document-ready');
+
+  // Reopen the conversation from the list.
+  await page.getByRole('tab', { name: 'Chat' }).click();
+  await page.getByRole('button', { name: /New conversation/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Conversations' })
+    .getByText('How do I run the tests?')
+    .first()
+    .click();
+  await page
+    .getByRole('button', { name: /^Source 1:/ })
+    .first()
+    .waitFor();
+  await shot('05-conversation-reopened');
+
+  // A hostile document: nothing in it runs, in answers or passages.
+  await page.getByRole('tab', { name: 'Documents' }).click();
+  await page.getByTestId('docuchat-file-input').setInputFiles({
+    // Plain text keeps the markup verbatim, so it reaches answers and
+    // passages as written (Markdown ingestion would drop the tags).
+    name: 'hostile-zebra.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from(
+      [
+        '# Zebra handbook',
+        '',
+        'The zebra protocol is documented here. <script>window.__xss = "script"</script>',
+        '',
+        'Zebra images: <img src=x onerror="window.__xss = \'img\'; alert(1)">',
+        '',
+        "Zebra help: [click the zebra link](javascript:window.__xss='link')",
+      ].join('\n'),
+    ),
+  });
+  await page
+    .getByRole('row', { name: /hostile-zebra\.txt/ })
+    .getByText('ready')
+    .waitFor({ timeout: 120_000 });
+  await page.getByRole('tab', { name: 'Chat' }).click();
+  await page.getByRole('button', { name: /New conversation/ }).click();
+  await box.fill('What does the zebra handbook say about the zebra protocol?');
+  await box.press('Enter');
+  const zebraSource = page
+    .getByRole('button', { name: /^Source \d+: hostile-zebra\.txt/ })
+    .first();
+  await zebraSource.waitFor({ timeout: 120_000 });
+  await page.getByRole('button', { name: 'Retry' }).first().waitFor();
+  await zebraSource.click();
+  await page
+    .getByTestId('docuchat-passage')
+    .getByText(/zebra/i)
+    .first()
+    .waitFor();
+  // Click every link an answer rendered; none may be javascript:.
+  for (const link of await page
+    .getByTestId('docuchat-answer')
+    .locator('a')
+    .all()) {
+    const href = await link.getAttribute('href');
+    assert.match(href ?? '', /^(https?:|\/|[^:]*$)/, `unsafe link ${href}`);
+  }
+  await page.waitForTimeout(1000);
+  await shot('06-hostile-document');
+  const root = page.getByTestId('docuchat-root');
+  assert.equal(await root.locator('script').count(), 0);
+  assert.equal(await root.locator('img').count(), 0);
+  assert.equal(await root.locator('a[href^="javascript"]').count(), 0);
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  assert.deepEqual(dialogs, []);
 });

@@ -39,6 +39,8 @@ export function Composer(props: {
   return (
     <Box display="flex" alignItems="flex-end" style={{ gap: 8 }}>
       <TextField
+        id="docuchat-question"
+        InputLabelProps={{ shrink: true }}
         label={t('chat.questionLabel')}
         placeholder={t('chat.placeholder')}
         value={value}

@@ -50,6 +50,7 @@ export function FeedbackButtons(props: {
       {asking && (
         <Box display="inline-flex" alignItems="center" style={{ gap: 4 }}>
           <TextField
+            id="docuchat-feedback-reason"
             size="small"
             label={t('feedback.reasonLabel')}
             value={reason}

@@ -110,6 +110,7 @@ export function ConversationList(props: {
         {t('chat.newConversation')}
       </Button>
       <TextField
+        id="docuchat-conversation-search"
         fullWidth
         size="small"
         margin="dense"
@@ -179,6 +180,7 @@ export function ConversationList(props: {
         <DialogTitle>{t('conversations.renameTitle')}</DialogTitle>
         <DialogContent>
           <TextField
+            id="docuchat-conversation-title"
             fullWidth
             label={t('conversations.titleLabel')}
             value={newTitle}

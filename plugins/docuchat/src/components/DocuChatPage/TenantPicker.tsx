@@ -13,6 +13,7 @@ export function TenantPicker(props: {
   const { t } = useTranslationRef(docuchatTranslationRef);
   return (
     <TextField
+      id="docuchat-tenant"
       select
       size="small"
       variant="outlined"

@@ -31,6 +31,7 @@ export function PassageSearch(props: { tenantId: string }) {
   return (
     <form onSubmit={submit} role="search">
       <TextField
+        id="docuchat-passage-search"
         fullWidth
         size="small"
         variant="outlined"

@@ -45,6 +45,7 @@ export function TenantForm(props: {
     value: form[name],
     onChange: (e: { target: { value: string } }) =>
       setForm(old => ({ ...old, [name]: e.target.value })),
+    id: `docuchat-tenant-${tenant ? 'edit' : 'new'}-${name}`,
     fullWidth: true,
     margin: 'dense' as const,
     variant: 'outlined' as const,
