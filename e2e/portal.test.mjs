@@ -262,3 +262,25 @@ test('a guest chats with demo-acme, with citations, uploads and conversations', 
   assert.equal(await page.evaluate(() => window.__xss), undefined);
   assert.deepEqual(dialogs, []);
 });
+
+test('in Persian, DocuChat reads right to left with Persian texts and digits', async () => {
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 900 },
+  });
+  // What Settings → Language stores; the app lists `fa` in app-config.yaml.
+  await page.addInitScript(() => window.localStorage.setItem('language', 'fa'));
+  await page.goto(`${APP}/docuchat/tenants/demo-acme`);
+  await page.getByRole('button', { name: /enter/i }).click();
+  const root = page.getByTestId('docuchat-root');
+  await root
+    .getByRole('textbox', { name: 'پرسش' })
+    .waitFor({ timeout: 60_000 });
+  assert.equal(await root.getAttribute('dir'), 'rtl');
+  assert.equal(await root.getAttribute('lang'), 'fa');
+  await page.getByText('گفتگو با اسناد شما').waitFor();
+  await page.getByRole('tab', { name: 'اسناد' }).click();
+  // The document list's sizes and counts are in Persian digits.
+  await root.getByText(/[۰-۹]/).first().waitFor({ timeout: 30_000 });
+  await page.screenshot({ path: `${SHOTS}/07-persian.png` });
+  await page.close();
+});

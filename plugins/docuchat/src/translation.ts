@@ -139,4 +139,7 @@ export const docuchatTranslationRef = createTranslationRef({
       saved: 'Tenant {{tenant}} saved',
     },
   },
+  translations: {
+    fa: () => import('./translations/fa'),
+  },
 });

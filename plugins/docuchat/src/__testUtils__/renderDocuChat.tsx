@@ -41,7 +41,7 @@ const persianTranslationApi = {
   getTranslation: () => ({
     ready: true,
     t: (key: string, options?: Record<string, unknown>) =>
-      interpolate((fa.messages as Record<string, string>)[key] ?? key, options),
+      interpolate((fa as Record<string, string>)[key] ?? key, options),
   }),
   translation$: () => ({ subscribe: () => ({ unsubscribe() {} }) }),
 };

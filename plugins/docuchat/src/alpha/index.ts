@@ -4,4 +4,7 @@
  * @packageDocumentation
  */
 export { default } from './plugin';
-export { docuchatTranslationRef, docuchatTranslations } from './translation';
+export {
+  docuchatTranslationRef,
+  docuchatEntityPagesTranslationRef,
+} from './translation';

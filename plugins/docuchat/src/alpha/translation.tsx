@@ -1,15 +1,9 @@
-import { createTranslationResource } from '@backstage/frontend-plugin-api';
 import { docuchatTranslationRef } from '../translation';
+import { docuchatEntityPagesTranslationRef } from '../translations/entityPages';
 
-export { docuchatTranslationRef };
-
-/**
- * The DocuChat texts in every language beyond English; apps register it with
- * `TranslationBlueprint` (from `@backstage/plugin-app-react`).
- *
- * @alpha
+/*
+ * Both refs carry their Persian texts, so an app offers Persian by listing
+ * `fa` in `api:app/app-language`'s `availableLanguages`; an app that wants
+ * other wording registers a `TranslationBlueprint` for these refs.
  */
-export const docuchatTranslations = createTranslationResource({
-  ref: docuchatTranslationRef,
-  translations: { fa: () => import('../translations/fa') },
-});
+export { docuchatTranslationRef, docuchatEntityPagesTranslationRef };
