@@ -1,71 +1,44 @@
-import { isBillingDay } from '@internal/backstage-plugin-docuchat-common';
+import {
+  addDays,
+  dayInTimeZone,
+  isBillingDay,
+  isTimeZone,
+  startOfDayInTimeZone,
+} from '@internal/backstage-plugin-docuchat-common';
 
-const DAY_MS = 86_400_000;
-
-/** The zone's offset from UTC at `instant`, in milliseconds. */
-function offsetAt(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const get = (type: string) =>
-    Number(parts.find(part => part.type === type)!.value);
-  const wall = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return wall - Math.floor(instant / 1000) * 1000;
-}
+/*
+ * Billing days are days in `docuchat.billing.timezone`; the arithmetic is the
+ * common package's, so a usage chart's day is exactly an invoice's day.
+ */
 
 /** Throws when `timeZone` is not an IANA zone Node knows. */
-export function requireTimeZone(timeZone: string): string {
-  try {
-    // eslint-disable-next-line no-new -- the constructor is the check
-    new Intl.DateTimeFormat('en-US', { timeZone });
-  } catch {
-    throw new Error(`Unknown time zone ${timeZone}`);
+export function requireTimeZone(
+  timeZone: string,
+  key = 'docuchat.billing.timezone',
+): string {
+  if (!isTimeZone(timeZone)) {
+    throw new Error(`${key} is not a known IANA time zone: ${timeZone}`);
   }
   return timeZone;
 }
 
 /** The billing day (YYYY-MM-DD in `timeZone`) that `instant` falls on. */
 export function billingDayOf(instant: Date, timeZone: string): string {
-  const wall = new Date(
-    instant.getTime() + offsetAt(instant.getTime(), timeZone),
-  );
-  return wall.toISOString().slice(0, 10);
+  return dayInTimeZone(instant, timeZone);
 }
 
 /** The instant a billing day starts (its midnight in `timeZone`). */
 export function billingDayStart(day: string, timeZone: string): Date {
   if (!isBillingDay(day)) throw new Error(`Invalid billing day ${day}`);
-  const midnightUtc = Date.parse(`${day}T00:00:00Z`);
-  // Two passes settle a day whose offset differs from the day before.
-  let start = midnightUtc - offsetAt(midnightUtc, timeZone);
-  start = midnightUtc - offsetAt(start, timeZone);
-  return new Date(start);
+  return startOfDayInTimeZone(day, timeZone);
 }
 
 export function nextBillingDay(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS)
-    .toISOString()
-    .slice(0, 10);
+  return addDays(day, 1);
 }
 
 export function previousBillingDay(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - DAY_MS)
-    .toISOString()
-    .slice(0, 10);
+  return addDays(day, -1);
 }
 
 /** Every day from `from` to `to`, both included. */

@@ -1,6 +1,6 @@
 import { Tenant } from '@internal/backstage-plugin-docuchat-common';
 import { UsageLedger } from '../database/UsageLedger';
-import { billingDayOf } from './billingDay';
+import { billingDayOf, billingDayRange } from '../billing/billingDays';
 import { DatabaseRateWindows } from './DatabaseRateWindows';
 import { LimitExceededError } from './LimitExceededError';
 import { LimitsConfig } from './readLimitsConfig';
@@ -56,7 +56,8 @@ export class TenantLimits {
     this.options.reportBudget?.(tenant.id, budget);
     if (budget === undefined) return;
     const now = this.now();
-    const day = billingDayOf(now, this.options.config.billingTimeZone);
+    const timeZone = this.options.config.billingTimeZone;
+    const day = billingDayRange(billingDayOf(now, timeZone), timeZone);
     const used = await this.tokensUsed(tenant.id, day);
     if (used >= budget) {
       throw new LimitExceededError(
@@ -64,14 +65,18 @@ export class TenantLimits {
           tenant.id
         } has used ${used} tokens of its daily budget of ${budget} tokens (billing day in ${
           this.options.config.billingTimeZone
-        }); the budget renews at ${day.to.toISOString()}`,
-        secondsUntil(day.to, now),
+        }); the budget renews at ${day.end.toISOString()}`,
+        secondsUntil(day.end, now),
       );
     }
   }
 
-  private async tokensUsed(tenantId: string, range: { from: Date; to: Date }) {
-    const sums = await this.options.ledger.sumByTenant({ tenantId, ...range });
+  private async tokensUsed(tenantId: string, day: { start: Date; end: Date }) {
+    const sums = await this.options.ledger.sumByTenant({
+      tenantId,
+      from: day.start,
+      to: day.end,
+    });
     return sums.reduce(
       (total, sum) => total + sum.promptTokens + sum.completionTokens,
       0,

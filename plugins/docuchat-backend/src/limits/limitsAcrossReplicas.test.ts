@@ -12,7 +12,7 @@ import {
   OpenAiTestServer,
   startOpenAiTestServer,
 } from '../testing/openAiTestServer';
-import { billingDayOf } from './billingDay';
+import { billingDayOf, billingDayRange } from '../billing/billingDays';
 
 jest.setTimeout(60_000);
 
@@ -93,7 +93,7 @@ describe('limits across replicas', () => {
     it("stops a tenant at its daily token budget, counting the billing day's rows only", async () => {
       const ledger = new DatabaseUsageLedger(knex);
       const now = new Date();
-      const day = billingDayOf(now, 'Asia/Tehran');
+      const day = billingDayRange(billingDayOf(now, 'Asia/Tehran'), 'Asia/Tehran');
       const row = (id: string, tokens: number, occurredAt: Date) =>
         ledger.record({
           requestId: `${databaseId}-${id}`,
@@ -105,7 +105,7 @@ describe('limits across replicas', () => {
           occurredAt,
         });
       // Yesterday (in Tehran) does not count against today's budget.
-      await row('yesterday', 50_000, new Date(day.from.getTime() - 60_000));
+      await row('yesterday', 50_000, new Date(day.start.getTime() - 60_000));
       const before = await request(replicas[0])
         .get('/api/docuchat/tenants/globex/search?q=handbook')
         .set('Authorization', as(BOB));
@@ -120,7 +120,7 @@ describe('limits across replicas', () => {
         );
         const retryAfter = Number(res.headers['retry-after']);
         expect(
-          Math.abs(retryAfter - (day.to.getTime() - Date.now()) / 1000),
+          Math.abs(retryAfter - (day.end.getTime() - Date.now()) / 1000),
         ).toBeLessThan(5);
         const search = await request(replica)
           .get('/api/docuchat/tenants/globex/search?q=handbook')

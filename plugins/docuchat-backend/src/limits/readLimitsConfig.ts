@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { assertTimeZone } from './billingDay';
+import { readBillingTimeZone } from '../billing/readBillingConfig';
 
 /** `docuchat.limits` and the billing time zone, validated. */
 export interface LimitsConfig {
@@ -18,9 +18,7 @@ const KB = 1024;
 /** Reads the limits; bad values fail start-up with the key's name. */
 export function readLimitsConfig(config: Config): LimitsConfig {
   const limits = config.getOptionalConfig('docuchat.limits');
-  const billingTimeZone =
-    config.getOptionalString('docuchat.billing.timezone') ?? 'Asia/Tehran';
-  assertTimeZone(billingTimeZone, 'docuchat.billing.timezone');
+  const billingTimeZone = readBillingTimeZone(config);
   const maxBodyKilobytes = integerAtLeast(limits, 'maxBodyKilobytes', 1) ?? 64;
   const budget = integerAtLeast(limits, 'dailyTokenBudget', 1);
   return {
