@@ -7,7 +7,9 @@ import request from 'supertest';
 import { docuchatPlugin } from './plugin';
 
 describe('docuchatPlugin', () => {
-  async function startAnonymous() {
+  async function startAnonymous(
+    config?: ReturnType<typeof mockServices.rootConfig.factory>,
+  ) {
     // The default test httpAuth treats every request as a signed-in user;
     // here a request without a token must stay anonymous.
     const { server } = await startTestBackend({
@@ -16,6 +18,7 @@ describe('docuchatPlugin', () => {
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
         }),
+        ...(config ? [config] : []),
       ],
     });
     return server;
@@ -29,6 +32,21 @@ describe('docuchatPlugin', () => {
       status: 'ok',
       capabilities: ['tenants', 'documents', 'chat', 'usage', 'billing'],
     });
+  });
+
+  it('lists no billing in health while docuchat.billing.enabled is false', async () => {
+    const server = await startAnonymous(
+      mockServices.rootConfig.factory({
+        data: { docuchat: { billing: { enabled: false } } },
+      }),
+    );
+    const res = await request(server).get('/api/docuchat/health');
+    expect(res.body.capabilities).toEqual([
+      'tenants',
+      'documents',
+      'chat',
+      'usage',
+    ]);
   });
 
   it.each(['/api/docuchat/tenants', '/api/docuchat/anything/else'])(

@@ -55,7 +55,6 @@ import { TenantAccess } from './service/TenantAccess';
 import { RunningWork } from './service/RunningWork';
 import { scheduleBackgroundWork } from './service/scheduleBackgroundWork';
 import { readPricing } from './usage/readPricing';
-import { readBillingTimeZone } from './billing/readBillingConfig';
 
 /**
  * The DocuChat backend plugin: serves the DocuChat API under /api/docuchat.
@@ -204,6 +203,16 @@ export const docuchatPlugin = createBackendPlugin({
           ask,
           limits,
         });
+        const billing = createBilling({
+          config,
+          knex,
+          tenants,
+          pricing: readPricing(config),
+          logger,
+          notifications: deps.notifications,
+          gateway: customGateway,
+          counters: metrics.registerBilling(new DatabaseInvoiceStore(knex)),
+        });
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -221,30 +230,18 @@ export const docuchatPlugin = createBackendPlugin({
             maxUploadBytes: options.maxUploadBytes,
             maxBodyBytes: limitsConfig.maxBodyBytes,
             limits,
-            billingTimeZone: readBillingTimeZone(config),
-            // Billing's routes are mounted only while it is on.
+            billingTimeZone: billing.settings.timeZone,
+            // Health lists billing only while it runs (docuchat.billing.enabled);
+            // the frontend shows it as not available otherwise.
             capabilities: [
               'tenants',
               'documents',
               'chat',
               'usage',
-              ...(config.getOptionalBoolean('docuchat.billing.enabled') ===
-              false
-                ? []
-                : (['billing'] as const)),
+              ...(billing.settings.enabled ? (['billing'] as const) : []),
             ],
           }),
         );
-        const billing = createBilling({
-          config,
-          knex,
-          tenants,
-          pricing: readPricing(config),
-          logger,
-          notifications: deps.notifications,
-          gateway: customGateway,
-          counters: metrics.registerBilling(new DatabaseInvoiceStore(knex)),
-        });
         httpRouter.use(
           createBillingRouter({
             access: new BillingAccess(httpAuth, access),

@@ -112,6 +112,28 @@ describe('ZibalGateway against the local Zibal server', () => {
     await expect(client().request(payment)).rejects.toThrow(/HTTP 502/);
   });
 
+  it('never quotes the merchant key that a gateway or proxy echoes', async () => {
+    const merchant = 'real-merchant-0f9e8d7c6b';
+    const echo = /Bad request: .*"amount":25000/;
+    zibal.fault('/v1/request', { kind: 'echo', status: 400 });
+    const proxied = client(merchant).request(payment);
+    await expect(proxied).rejects.toThrow(echo);
+    await expect(proxied).rejects.toThrow(/"merchant":"\[merchant\]"/);
+    zibal.fault('/v1/verify', {
+      kind: 'reply',
+      body: { result: 202, status: 3, message: `${merchant}: cancelled` },
+    });
+    const verified = await client(merchant).verify('1');
+    expect(verified.detail).toBe('result 202, status 3: [merchant]: cancelled');
+    zibal.fault('/v1/request', {
+      kind: 'reply',
+      body: { result: 104, message: `merchant ${merchant} is invalid` },
+    });
+    await expect(client(merchant).request(payment)).rejects.toThrow(
+      'Zibal refused the payment request: result 104 merchant [merchant] is invalid',
+    );
+  });
+
   it('reads callbacks without trusting them', () => {
     expect(
       client().parseCallback({

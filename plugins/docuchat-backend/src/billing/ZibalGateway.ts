@@ -7,6 +7,8 @@ import {
 } from '@internal/backstage-plugin-docuchat-node';
 import { ZIBAL_MIN_AMOUNT_RIALS } from '@internal/backstage-plugin-docuchat-common';
 
+/** Zibal's public sandbox merchant: nothing to hide. */
+const SANDBOX_MERCHANT = 'zibal';
 /** Zibal's `status` of a payment that was paid and verified. */
 const PAID_AND_VERIFIED = 1;
 /** Statuses after which the trackId can never be paid: refused, cancelled, reversed. */
@@ -65,16 +67,32 @@ export class ZibalGateway implements PaymentGateway {
     const text = await response.text();
     if (!response.ok) {
       throw new ZibalError(
-        `Zibal ${path} answered HTTP ${response.status}: ${text.slice(0, 200)}`,
+        `Zibal ${path} answered HTTP ${response.status}: ${this.quote(text)}`,
       );
     }
     try {
       return JSON.parse(text);
     } catch {
       throw new ZibalError(
-        `Zibal ${path} answered no JSON: ${text.slice(0, 200)}`,
+        `Zibal ${path} answered no JSON: ${this.quote(text)}`,
       );
     }
+  }
+
+  /**
+   * Zibal's text for our messages, without the merchant key: gateways and
+   * the proxies in front of them echo the body they were sent, and these
+   * messages reach logs, invoices (`payment.error`) and billing runs.
+   */
+  private quote(text: unknown): string {
+    const { merchant } = this.#options;
+    let quoted = String(text ?? '');
+    if (merchant && merchant !== SANDBOX_MERCHANT) {
+      for (const form of [merchant, JSON.stringify(merchant).slice(1, -1)]) {
+        quoted = quoted.split(form).join('[merchant]');
+      }
+    }
+    return quoted.slice(0, 200);
   }
 
   async request(payment: PaymentRequest): Promise<PaymentLink> {
@@ -87,9 +105,9 @@ export class ZibalGateway implements PaymentGateway {
     });
     if (reply.result !== 100 || !reply.trackId) {
       throw new ZibalError(
-        `Zibal refused the payment request: result ${reply.result} ${
-          reply.message ?? ''
-        }`.trim(),
+        `Zibal refused the payment request: result ${reply.result} ${this.quote(
+          reply.message,
+        )}`.trim(),
         reply.result,
       );
     }
@@ -115,7 +133,7 @@ export class ZibalGateway implements PaymentGateway {
 
   private toVerification(reply: any): PaymentVerification {
     const detail = `result ${reply.result}, status ${reply.status}${
-      reply.message ? `: ${reply.message}` : ''
+      reply.message ? `: ${this.quote(reply.message)}` : ''
     }`;
     const facts = {
       amountRials: typeof reply.amount === 'number' ? reply.amount : undefined,

@@ -59,12 +59,34 @@ function parse(raw: string): { headers: string; parts: string[] } {
   return { headers, parts };
 }
 
-export async function startSmtpTestServer(): Promise<SmtpTestServer> {
+/**
+ * `auth`: the server requires these credentials (AUTH PLAIN or LOGIN, over
+ * the plain connection, as tests have no certificates); without it, none.
+ */
+export async function startSmtpTestServer(options?: {
+  auth?: { user: string; password: string };
+}): Promise<SmtpTestServer> {
   const mails: ReceivedMail[] = [];
   let refusals = 0;
+  const auth = options?.auth;
   const server = new SMTPServer({
-    authOptional: true,
+    authOptional: !auth,
+    allowInsecureAuth: true,
+    onAuth(login, _session, callback) {
+      if (
+        auth &&
+        login.username === auth.user &&
+        login.password === auth.password
+      ) {
+        callback(null, { user: login.username });
+        return;
+      }
+      callback(new Error('Invalid username or password'));
+    },
     disabledCommands: ['STARTTLS'],
+    // A backend still running keeps pooled connections open; closing need
+    // not wait the default 30 s for them.
+    closeTimeout: 500,
     logger: false,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];

@@ -34,7 +34,8 @@ type Route = '/v1/request' | '/v1/verify' | '/v1/inquiry';
 export type ZibalFault =
   | { kind: 'down' } // HTTP 502
   | { kind: 'hang' } // never answers (client timeouts)
-  | { kind: 'reply'; body: object }; // a made-up reply (forged or odd)
+  | { kind: 'reply'; body: object } // a made-up reply (forged or odd)
+  | { kind: 'echo'; status: number }; // the request body back, as careless proxies do
 
 export interface ZibalTestServer {
   baseUrl: string;
@@ -180,6 +181,12 @@ export async function startZibalTestServer(options?: {
           res
             .writeHead(502, { 'content-type': 'text/html' })
             .end('<h1>502 Bad Gateway</h1>');
+          return;
+        }
+        if (fault.kind === 'echo') {
+          res
+            .writeHead(fault.status, { 'content-type': 'text/plain' })
+            .end(`Bad request: ${text}`);
           return;
         }
         if (fault.kind === 'hang') {

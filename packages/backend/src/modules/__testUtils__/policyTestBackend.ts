@@ -1,4 +1,6 @@
 /* eslint-disable jest/no-export -- shared set-up, not a test file itself */
+import { authServiceFactory } from '@backstage/backend-defaults/auth';
+import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import {
   AuthService,
   coreServices,
@@ -132,9 +134,15 @@ function hashVector(text: string, dimensions: number): Float32Array {
  * The permission backend running the portal's policy, and DocuChat with
  * tenants acme (owner group:default/acme) and globex (owner
  * BOB). `docuchat` adds to or overrides the DocuChat config.
+ *
+ * `externalAccess` (`backend.auth.externalAccess`) switches to Backstage's
+ * own auth and httpAuth services instead of the mocks, so Backstage's code
+ * validates those tokens and applies their `accessRestrictions`; the mock
+ * tokens of `as`, `asService` and `onBehalfOf` are refused then.
  */
 export async function startPolicyTestBackend(options: {
   docuchat?: Record<string, unknown>;
+  externalAccess?: object[];
 }) {
   const { server } = await startTestBackend({
     features: [
@@ -143,12 +151,17 @@ export async function startPolicyTestBackend(options: {
       docuchatPlugin,
       hashEmbeddings,
       userInfoFactory,
-      authFactory,
-      mockServices.httpAuth.factory({
-        defaultCredentials: mockCredentials.none(),
-      }),
+      ...(options.externalAccess
+        ? [authServiceFactory, httpAuthServiceFactory]
+        : [
+            authFactory,
+            mockServices.httpAuth.factory({
+              defaultCredentials: mockCredentials.none(),
+            }),
+          ]),
       mockServices.rootConfig.factory({
         data: {
+          backend: { auth: { externalAccess: options.externalAccess ?? [] } },
           permission: { enabled: true },
           docuchat: {
             permissions: { operatorsGroup: OPERATORS },

@@ -25,6 +25,8 @@ export async function startDocuchatTestBackend(options: {
   knex: Knex;
   openAiBaseURL: string;
   docuchat?: Record<string, unknown>;
+  /** Other top-level config beside `docuchat`, e.g. `backend`. */
+  config?: Record<string, unknown>;
   /** More features or service factories, e.g. a registry to inspect. */
   features?: Parameters<typeof startTestBackend>[0]['features'];
 }) {
@@ -36,6 +38,7 @@ export async function startDocuchatTestBackend(options: {
       mockServices.database.factory({ knex: options.knex }),
       mockServices.rootConfig.factory({
         data: {
+          ...options.config,
           docuchat: {
             openai: { apiKey: 'test-key', baseURL: options.openAiBaseURL },
             embeddings: { provider: 'openai', dimensions: 64 },
