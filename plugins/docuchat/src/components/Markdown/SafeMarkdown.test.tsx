@@ -32,6 +32,18 @@ describe('SafeMarkdown', () => {
     );
   });
 
+  it('keeps underscores inside words, as CommonMark does', () => {
+    const { container } = render(
+      <SafeMarkdown text="Set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING, snake_case __init__ and _this_ word." />,
+    );
+    expect(container.textContent).toContain(
+      'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING, snake_case',
+    );
+    expect(
+      Array.from(container.querySelectorAll('em, strong'), e => e.textContent),
+    ).toEqual(['init', 'this']);
+  });
+
   it('never renders raw HTML, scripts, images or script links', () => {
     const { container } = render(
       <SafeMarkdown

@@ -170,8 +170,10 @@ export function safeHref(href: string): string | undefined {
   return undefined;
 }
 
+// As in CommonMark, `_` emphasis never starts or ends inside a word, so
+// identifiers such as BACKSTAGE_TEST_DATABASE stay as written.
 const INLINE =
-  /(`[^`\n]+`)|(\*\*[^*\n]+\*\*|__[^_\n]+__)|(\*[^*\n]+\*|_[^_\n]+_)|!?\[([^\]\n]*)\]\(([^)\s]*)(?:\s+"[^"]*")?\)|\[(\d{1,3})\]/g;
+  /(`[^`\n]+`)|(\*\*[^*\n]+\*\*|(?<![\p{L}\p{N}_])__[^_\n]+__(?![\p{L}\p{N}_]))|(\*[^*\n]+\*|(?<![\p{L}\p{N}_])_[^_\n]+_(?![\p{L}\p{N}_]))|!?\[([^\]\n]*)\]\(([^)\s]*)(?:\s+"[^"]*")?\)|\[(\d{1,3})\]/gu;
 
 function renderInline(
   text: string,
