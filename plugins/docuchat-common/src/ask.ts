@@ -12,6 +12,14 @@ export const chatTurnSchema = z
 export type ChatTurn = z.infer<typeof chatTurnSchema>;
 
 /**
+ * The longest question `askRequestSchema` accepts, in characters; the page's
+ * question box shows it.
+ *
+ * @public
+ */
+export const MAX_QUESTION_LENGTH = 4000;
+
+/**
  * Body of `POST /tenants/:tenantId/ask`.
  *
  * `conversationId` continues a stored conversation (its earlier turns become
@@ -23,7 +31,7 @@ export type ChatTurn = z.infer<typeof chatTurnSchema>;
  */
 export const askRequestSchema = z
   .object({
-    question: z.string().trim().min(1, 'is required').max(4000),
+    question: z.string().trim().min(1, 'is required').max(MAX_QUESTION_LENGTH),
     history: z.array(chatTurnSchema).max(20).optional(),
     k: z.number().int().min(1).max(20).optional(),
     conversationId: z.string().uuid().optional(),

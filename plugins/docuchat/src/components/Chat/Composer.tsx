@@ -5,12 +5,10 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import SendIcon from '@material-ui/icons/Send';
 import StopIcon from '@material-ui/icons/Stop';
+import { MAX_QUESTION_LENGTH } from '@internal/backstage-plugin-docuchat-common';
 import { KeyboardEvent } from 'react';
 import { docuchatTranslationRef } from '../../translation';
 import { useLocale } from '../common/useLocale';
-
-/** The ask request's limit (askRequestSchema). */
-export const MAX_QUESTION_LENGTH = 4000;
 
 /** The question box: Enter sends, Shift+Enter starts a new line. */
 export function Composer(props: {
