@@ -7,7 +7,11 @@ import {
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { docuchatTenantCreatePermission } from '@internal/backstage-plugin-docuchat-common';
+import {
+  BillingRun,
+  docuchatBillingRunPermission,
+  docuchatTenantCreatePermission,
+} from '@internal/backstage-plugin-docuchat-common';
 import docuchatPlugin from '@internal/backstage-plugin-docuchat-backend';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -28,8 +32,8 @@ const OPERATOR = 'user:default/operator';
 /** Holds no DocuChat permission. */
 const OUTSIDER = 'user:default/outsider';
 
-// As the portal's policy for this action: only operators hold
-// docuchat.tenant.create.
+// As the portal's policy for these actions: only operators hold
+// docuchat.tenant.create and docuchat.billing.run.
 const operatorsCreateTenants = createBackendModule({
   pluginId: 'permission',
   moduleId: 'test-operators-create-tenants',
@@ -39,8 +43,12 @@ const operatorsCreateTenants = createBackendModule({
       async init({ policy }) {
         policy.setPolicy({
           async handle(request, user) {
+            const operatorsOnly = [
+              docuchatTenantCreatePermission.name,
+              docuchatBillingRunPermission.name,
+            ];
             const allowed =
-              request.permission.name !== docuchatTenantCreatePermission.name ||
+              !operatorsOnly.includes(request.permission.name) ||
               user?.info.userEntityRef === OPERATOR;
             return {
               result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
@@ -192,25 +200,6 @@ describe('docuchat:billing:run against a server speaking the billing contract', 
       new DocuchatApi(discoveryAt(base), mockServices.auth()),
     );
 
-  it('bills a day and a range, and outputs the finished run', async () => {
-    const day = actionContext({ day: '2026-11-30' });
-    await action().handler(day as any);
-    const range = actionContext({ from: '2026-11-01', to: '2026-11-30' });
-    await action().handler(range as any);
-
-    expect(received.map(r => [r.path, r.body])).toEqual([
-      ['/api/docuchat/billing/runs', { day: '2026-11-30' }],
-      ['/api/docuchat/billing/runs', { from: '2026-11-01', to: '2026-11-30' }],
-    ]);
-    expect(received[0].auth).toMatch(/^Bearer /);
-    expect(day.output).toHaveBeenCalledWith('run', {
-      id: 'run-1',
-      status: 'succeeded',
-      day: '2026-11-30',
-      invoices: 2,
-    });
-  });
-
   it.each([
     [{ day: '2026-11-31' }, 'day "2026-11-31" is not YYYY-MM-DD'],
     [
@@ -235,4 +224,75 @@ describe('docuchat:billing:run against a server speaking the billing contract', 
     expect(received).toEqual([]);
     expect(ctx.loggedText()).toContain('would bill 2026-11-30');
   });
+});
+
+describe('docuchat:billing:run against the real DocuChat backend', () => {
+  it('bills closed days as the initiator and outputs the run the API answers', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        permissionPlugin,
+        operatorsCreateTenants,
+        docuchatPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            permission: { enabled: true },
+            docuchat: {
+              openai: { apiKey: 'unused', baseURL: 'http://127.0.0.1:9/v1' },
+              embeddings: { provider: 'openai', dimensions: 64 },
+              billing: { timezone: 'Asia/Tehran' },
+            },
+          },
+        }),
+      ],
+    });
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const action = createBillingRunAction(
+      new DocuchatApi(discoveryAt(base), mockServices.auth()),
+    );
+
+    await expect(
+      action.handler(
+        actionContext({ day: '2026-11-01' }, { initiator: OUTSIDER }) as any,
+      ),
+    ).rejects.toThrow(/403/);
+
+    const day = actionContext({ day: '2026-11-01' }, { initiator: OPERATOR });
+    await action.handler(day as any);
+    const range = actionContext(
+      { from: '2026-10-30', to: '2026-10-31' },
+      { initiator: OPERATOR },
+    );
+    await action.handler(range as any);
+
+    const runOf = (ctx: ReturnType<typeof actionContext>): BillingRun =>
+      ctx.output.mock.calls.find(([name]: [string]) => name === 'run')[1];
+    expect(runOf(day)).toMatchObject({
+      trigger: 'manual',
+      requestedBy: OPERATOR,
+      from: '2026-11-01',
+      to: '2026-11-01',
+      outcome: 'succeeded',
+      daysBilled: 1,
+    });
+    expect(runOf(range)).toMatchObject({
+      from: '2026-10-30',
+      to: '2026-10-31',
+      daysBilled: 2,
+    });
+    // The operators' list holds the very runs the action output (beside
+    // the scheduler's own catch-up run).
+    const listed = await fetch(`${base}/api/docuchat/billing/runs`, {
+      headers: { Authorization: mockCredentials.user.header(OPERATOR) },
+    }).then(res => res.json());
+    expect(listed.items).toEqual(
+      expect.arrayContaining([runOf(day), runOf(range)]),
+    );
+
+    // The API refuses a day that has not closed yet; the action says why.
+    await expect(
+      action.handler(
+        actionContext({ day: '2099-01-01' }, { initiator: OPERATOR }) as any,
+      ),
+    ).rejects.toThrow(/400/);
+  }, 30_000);
 });
