@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
 import {
   UsageEntry,
   UsageLedger,
@@ -90,6 +91,45 @@ export class UsageMeter {
   }
 
   /**
+   * Runs one model call that either answers with its counts or fails (an
+   * embedding) between its pending row and the settlement. `entry` carries
+   * the locally counted tokens: if this process dies during the call, the
+   * sweep bills them as estimated. A refused call settles at zero (the
+   * provider bills nothing); an aborted one at the estimate, as the
+   * provider may have read the input already.
+   */
+  async metered<T>(
+    entry: UsageEntry,
+    call: () => Promise<T>,
+    counts: (result: T) => UsageSettlement,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    if (!(await this.begin(entry))) {
+      throw new ConflictError(`Usage ${entry.requestId} was recorded before`);
+    }
+    let result: T;
+    try {
+      result = await call();
+    } catch (error) {
+      const settlement: UsageSettlement = signal?.aborted
+        ? {
+            promptTokens: entry.promptTokens,
+            completionTokens: entry.completionTokens,
+            estimated: true,
+          }
+        : { promptTokens: 0, completionTokens: 0, estimated: false };
+      const settled = await this.#write(entry, () =>
+        this.#ledger.settle(entry.requestId, settlement),
+      );
+      // Tokens only: the caller counts the failed request itself.
+      if (settled) this.#count({ ...entry, ...settlement }, false);
+      throw error;
+    }
+    await this.settle({ ...entry, ...counts(result) });
+    return result;
+  }
+
+  /**
    * The sweep: settles, as estimated, the rows whose call started before
    * `startedBefore` and is still pending (its replica died), and counts
    * their tokens. Returns the rows it settled.
@@ -152,12 +192,13 @@ export class UsageMeter {
       UsageEntry,
       'tenantId' | 'model' | 'operation' | 'promptTokens' | 'completionTokens'
     >,
+    succeeded = true,
   ) {
     try {
       this.#counters?.countTokens(entry);
       // A recorded embedding call succeeded; chat outcomes (fallback, cut)
       // are known only to the ask service, which counts them.
-      if (entry.operation === 'embedding') {
+      if (succeeded && entry.operation === 'embedding') {
         this.#counters?.countModelRequest(entry.model, 'embedding', 'success');
       }
     } catch (error) {
@@ -174,4 +215,15 @@ function isPermanent(error: unknown) {
 
 function sleep(ms: number) {
   return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+/** An embedding call's counts as the provider reported them. */
+export function embeddingCounts(result: {
+  promptTokens: number;
+}): UsageSettlement {
+  return {
+    promptTokens: result.promptTokens,
+    completionTokens: 0,
+    estimated: false,
+  };
 }

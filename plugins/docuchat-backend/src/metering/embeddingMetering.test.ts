@@ -92,7 +92,7 @@ describe('embedding metering', () => {
     expect(await requests('error')).toBe(0);
   });
 
-  it('counts a failed question embedding as an error and writes no row', async () => {
+  it('counts a failed question embedding as an error and settles its row at zero', async () => {
     const { queryEmbedder, requests, ledger } = await setUp();
     server.script(EMBEDDINGS, behaviours.serverError());
 
@@ -100,7 +100,13 @@ describe('embedding metering', () => {
       queryEmbedder.embed('backups?', { tenantId: 'acme', requestId: 'q2' }),
     ).rejects.toThrow();
 
-    expect(await ledger()).toEqual([]);
+    expect(await ledger()).toEqual([
+      expect.objectContaining({
+        request_id: 'q2',
+        status: 'settled',
+        prompt_tokens: 0,
+      }),
+    ]);
     expect(await requests('error')).toBe(1);
     expect(await requests('success')).toBe(0);
   });
@@ -121,15 +127,44 @@ describe('embedding metering', () => {
     expect(await requests('success')).toBe(1);
   });
 
-  it('counts a failed ingestion embedding as an error, writes no row and fails the document', async () => {
+  it('counts a failed ingestion embedding as an error, bills nothing and fails the document', async () => {
     const { ingest, requests, ledger } = await setUp();
     server.script(EMBEDDINGS, behaviours.serverError());
 
     const document = await ingest('Backups are kept for thirty days.');
 
     expect(document?.status).toBe('failed');
-    expect(await ledger()).toEqual([]);
+    expect(await ledger()).toEqual([
+      expect.objectContaining({ status: 'settled', prompt_tokens: 0 }),
+    ]);
     expect(await requests('error')).toBe(1);
     expect(await requests('success')).toBe(0);
+  });
+
+  it('writes the row before an ingestion embedding call, so a crash during it is still billed', async () => {
+    const { ingest, ledger } = await setUp();
+    server.script(EMBEDDINGS, behaviours.respond({ delayMs: 1500 }));
+
+    const ingested = ingest('Backups are kept for thirty days.');
+    let pending: any[] = [];
+    for (let i = 0; i < 100 && pending.length === 0; i++) {
+      await new Promise(resolve => setTimeout(resolve, 20));
+      pending = await ledger().where({ status: 'pending' });
+    }
+    // While the provider works: pending, with the locally counted tokens
+    // that the sweep bills as estimated if this process dies now.
+    expect(pending).toEqual([
+      expect.objectContaining({ operation: 'embedding', estimated: 1 }),
+    ]);
+    expect(pending[0].prompt_tokens).toBeGreaterThan(0);
+
+    expect((await ingested)?.status).toBe('ready');
+    const [settled] = await ledger();
+    expect(settled).toMatchObject({
+      request_id: pending[0].request_id,
+      status: 'settled',
+      estimated: 0,
+    });
+    expect(server.requestsTo(EMBEDDINGS)).toHaveLength(1);
   });
 });

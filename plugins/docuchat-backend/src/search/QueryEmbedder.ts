@@ -1,7 +1,8 @@
 import { EmbeddingProvider } from '@internal/backstage-plugin-docuchat-node';
 import { randomUUID } from 'node:crypto';
 import { UsageEntry } from '../database/UsageLedger';
-import { UsageMeter } from '../metering/UsageMeter';
+import { countTokens } from '../ingest/tokens';
+import { embeddingCounts, UsageMeter } from '../metering/UsageMeter';
 
 /** Where query vectors are kept between questions (see src/cache). */
 export interface QueryVectorCache {
@@ -62,24 +63,28 @@ export class QueryEmbedder {
     const cached = await this.#cache?.get(model, dimensions, text);
     if (cached) return cached;
 
-    const result = await this.#embeddings
-      .embed([text], { signal })
-      .catch(error => {
-        this.#meter.countFailedEmbedding(model, signal);
-        throw error;
-      });
     const entry: UsageEntry = {
       requestId: context.requestId ?? randomUUID(),
       tenantId: context.tenantId,
       model,
       operation: 'embedding',
-      promptTokens: result.promptTokens,
+      promptTokens: countTokens(text),
       completionTokens: 0,
+      estimated: true,
       userRef: context.userRef,
       conversationId: context.conversationId,
     };
-    await this.#meter.record(entry);
-    context.onUsage?.(entry);
+    const result = await this.#meter.metered(
+      entry,
+      () =>
+        this.#embeddings.embed([text], { signal }).catch(error => {
+          this.#meter.countFailedEmbedding(model, signal);
+          throw error;
+        }),
+      embeddingCounts,
+      signal,
+    );
+    context.onUsage?.({ ...entry, ...embeddingCounts(result) });
     const [vector] = result.vectors;
     await this.#cache?.set(model, dimensions, text, vector);
     return vector;

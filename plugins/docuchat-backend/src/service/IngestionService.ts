@@ -10,7 +10,7 @@ import {
   StoredChunk,
 } from '../database/DocumentStore';
 import { chunkDocument } from '../ingest/chunkDocument';
-import { UsageMeter } from '../metering/UsageMeter';
+import { embeddingCounts, UsageMeter } from '../metering/UsageMeter';
 import { PayloadTooLargeError } from '../ingest/errors';
 import { parseDocument } from '../ingest/parseDocument';
 import { PARSER_VERSION } from '../ingest/parserVersion';
@@ -335,22 +335,33 @@ export class IngestionService {
     const vectorsByChunk: Float32Array[] = [];
     for (let i = 0; i < chunks.length; i += EMBED_SLICE) {
       signal.throwIfAborted();
-      const slice = chunks.slice(i, i + EMBED_SLICE).map(c => c.text);
-      const result = await embeddings.embed(slice, { signal }).catch(error => {
-        meter.countFailedEmbedding(embeddings.model, signal);
-        throw error;
-      });
+      const slice = chunks.slice(i, i + EMBED_SLICE);
       // Billed even if storing fails later: the model was called.
-      await meter.record({
-        requestId: randomUUID(),
-        tenantId,
-        model: embeddings.model,
-        operation: 'embedding',
-        promptTokens: result.promptTokens,
-        completionTokens: 0,
-        documentId: id,
-        billable: !maintenance,
-      });
+      const result = await meter.metered(
+        {
+          requestId: randomUUID(),
+          tenantId,
+          model: embeddings.model,
+          operation: 'embedding',
+          promptTokens: slice.reduce((sum, c) => sum + c.tokenCount, 0),
+          completionTokens: 0,
+          estimated: true,
+          documentId: id,
+          billable: !maintenance,
+        },
+        () =>
+          embeddings
+            .embed(
+              slice.map(c => c.text),
+              { signal },
+            )
+            .catch(error => {
+              meter.countFailedEmbedding(embeddings.model, signal);
+              throw error;
+            }),
+        embeddingCounts,
+        signal,
+      );
       vectorsByChunk.push(...result.vectors);
     }
 
