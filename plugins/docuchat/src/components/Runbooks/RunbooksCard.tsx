@@ -12,12 +12,14 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
+import { statusOf } from '../common/describeError';
 import { useEntityPagesI18n } from '../EntityPagesCommon';
 import { DOCUCHAT_TEMPLATE_FILTER, runbookLink } from './runbookLinks';
 
 /**
  * The DocuChat templates (runbooks) of the catalog, each linking into the
- * scaffolder with this environment filled in.
+ * scaffolder with this environment filled in. The catalog leaves out the
+ * templates a user may not read, and refuses (403) those who may read none.
  */
 export function RunbooksCard() {
   const { entity } = useEntity();
@@ -28,7 +30,7 @@ export function RunbooksCard() {
       (
         await catalogApi.getEntities({
           filter: DOCUCHAT_TEMPLATE_FILTER,
-          fields: ['kind', 'metadata', 'spec.type'],
+          fields: ['kind', 'metadata', 'spec.type', 'spec.parameters'],
         })
       ).items.sort((a, b) =>
         (a.metadata.title ?? a.metadata.name).localeCompare(
@@ -42,7 +44,12 @@ export function RunbooksCard() {
     <InfoCard title={t('runbooks.title')}>
       <div dir={dir}>
         {loading && <Progress />}
-        {error && <ResponseErrorPanel error={error} />}
+        {error && statusOf(error) === 403 && (
+          <Typography>{t('common.notPermitted')}</Typography>
+        )}
+        {error && statusOf(error) !== 403 && (
+          <ResponseErrorPanel error={error} />
+        )}
         {value && value.length === 0 && (
           <Typography>{t('runbooks.empty')}</Typography>
         )}
