@@ -379,17 +379,24 @@ test('an environment page shows its runbooks with the environment filled in', as
   await page.waitForURL(
     /\/create\/templates\/default\/docuchat-backup-database/,
   );
-  const environment = page.getByRole('combobox', { name: /Environment/ });
-  await environment.waitFor({ timeout: 60_000 });
-  await page.waitForFunction(
-    () =>
-      /staging/i.test(
-        document.querySelector('input[role="combobox"]')?.value ?? '',
-      ),
-    undefined,
-    { timeout: 60_000 },
-  );
-  await shot('11-runbook-in-scaffolder');
+  await page
+    .getByText('Back up the DocuChat database')
+    .first()
+    .waitFor({ timeout: 60_000 });
+  try {
+    // The EntityPicker (RJSF id root_environment) found the environment in
+    // the catalog: it shows the entity's short ref, not the raw value.
+    await page.waitForFunction(
+      () => {
+        const value = document.getElementById('root_environment')?.value;
+        return /staging/.test(value) && !value.includes('default/');
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
+  } finally {
+    await shot('11-runbook-in-scaffolder');
+  }
   await page.close();
 });
 

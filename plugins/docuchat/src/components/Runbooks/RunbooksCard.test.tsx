@@ -68,6 +68,13 @@ describe('RunbooksCard', () => {
     expect(
       screen.queryByText('Someone else’s template'),
     ).not.toBeInTheDocument();
+    // Runbooks that act on the environment first, then the others.
+    expect(screen.getAllByRole('link').map(a => a.textContent)).toEqual([
+      'Rotate secrets',
+      'Scale GPU workers',
+      'Tagged runbook',
+      'New DocuChat tenant',
+    ]);
     // A template without an environment parameter opens empty.
     const newTenant = hrefOf('New DocuChat tenant');
     expect(newTenant.pathname).toBe(
