@@ -384,16 +384,20 @@ test('an environment page shows its runbooks with the environment filled in', as
     .first()
     .waitFor({ timeout: 60_000 });
   try {
-    // The EntityPicker (RJSF id root_environment) found the environment in
-    // the catalog: it shows the entity's short ref, not the raw value.
+    // The EntityPicker (RJSF id root_environment) holds the environment's
+    // ref, and it is the catalog's entity: its option is the selected one.
     await page.waitForFunction(
-      () => {
-        const value = document.getElementById('root_environment')?.value;
-        return /staging/.test(value) && !value.includes('default/');
-      },
+      () =>
+        document.getElementById('root_environment')?.value ===
+        'resource:default/docuchat-staging',
       undefined,
       { timeout: 60_000 },
     );
+    await page.locator('#root_environment').click();
+    await page
+      .getByRole('option', { name: /Staging/, selected: true })
+      .waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Escape');
   } finally {
     await shot('11-runbook-in-scaffolder');
   }
