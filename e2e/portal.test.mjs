@@ -281,6 +281,170 @@ test('in Persian, DocuChat reads right to left with Persian texts and digits', a
   await page.getByRole('tab', { name: 'اسناد' }).click();
   // The document list's sizes and counts are in Persian digits.
   await root.getByText(/[۰-۹]/).first().waitFor({ timeout: 30_000 });
-  await page.screenshot({ path: `${SHOTS}/07-persian.png` });
+  await page.screenshot({ path: `${SHOTS}/13-persian.png` });
+  await page.close();
+});
+
+/**
+ * A fresh page signed in as the guest, at `path`, with `shot(name)`. Pages
+ * with Backstage's own scrolling area (not the window's) need a viewport as
+ * tall as their content to be seen whole.
+ */
+async function guestPage(path, height = 900) {
+  mkdirSync(SHOTS, { recursive: true });
+  const page = await browser.newPage({
+    viewport: { width: 1400, height },
+  });
+  await page.goto(`${APP}${path}`);
+  await page.getByRole('button', { name: /enter/i }).click();
+  await page
+    .getByTestId('sidebar-root')
+    .waitFor({ state: 'attached', timeout: 60_000 });
+  const shot = name =>
+    page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  return { page, shot };
+}
+
+/** Waits until the catalog holds `ref` (its providers run after start-up). */
+async function catalogEntity(filter, name) {
+  const deadline = Date.now() + 120_000;
+  do {
+    const entities = await api(
+      `/api/catalog/entities?filter=${encodeURIComponent(filter)}`,
+    );
+    const entity = entities.find(e => e.metadata.name === name);
+    if (entity) return entity;
+    await new Promise(r => setTimeout(r, 1000));
+  } while (Date.now() < deadline);
+  throw new Error(`${name} (${filter}) is not in the catalog`);
+}
+
+test("a demo tenant's entity page shows its token usage and invoices", async () => {
+  const tenant = await catalogEntity(
+    'spec.type=docuchat-tenant',
+    'docuchat-tenant-demo-acme',
+  );
+  assert.equal(
+    tenant.metadata.annotations['docuchat.io/tenant-id'],
+    'demo-acme',
+  );
+  const { page, shot } = await guestPage(
+    '/catalog/default/resource/docuchat-tenant-demo-acme',
+  );
+
+  // The usage card: the demo's 30 days, drawn as stacked bars.
+  const bars = page.locator('.recharts-bar-rectangle');
+  await bars.first().waitFor({ timeout: 120_000 });
+  assert.ok((await bars.count()) >= 10, 'a bar per billing day and model');
+  const totalTokens = await page.getByTestId('usage-total-tokens').innerText();
+  assert.match(totalTokens, /^[1-9][\d,]*$/);
+  assert.match(
+    await page.getByTestId('usage-total-cost').innerText(),
+    /^[\d,.]+ Tomans$/,
+  );
+
+  // The invoices card: the demo's billed days, each linking to its page.
+  const invoices = page
+    .getByRole('table', { name: 'Invoices' })
+    .locator('[data-testid^="invoice-"]');
+  await invoices.first().waitFor({ timeout: 60_000 });
+  assert.ok((await invoices.count()) > 0);
+  // Each invoice shows its tokens (the list carries the lines).
+  assert.match(
+    await invoices.first().locator('td').nth(1).innerText(),
+    /^[1-9][\d,]*$/,
+  );
+  await page.getByText('Chat with these documents').waitFor();
+  await shot('07-tenant-entity-page');
+
+  // The invoice's own page, with its lines.
+  await invoices.first().getByRole('link').first().click();
+  await page.waitForURL(/\/docuchat\/tenants\/demo-acme\/invoices\//);
+  const lines = page.getByRole('table', { name: 'Lines' }).locator('tbody tr');
+  await lines.first().waitFor({ timeout: 60_000 });
+  assert.ok((await lines.count()) > 0);
+  await page.getByRole('link', { name: 'Back to the tenant' }).waitFor();
+  await shot('08-invoice-page');
+  await page.close();
+});
+
+test('an environment page shows its runbooks with the environment filled in', async () => {
+  await catalogEntity('spec.type=docuchat-environment', 'docuchat-staging');
+  const { page, shot } = await guestPage(
+    '/catalog/default/resource/docuchat-staging',
+  );
+  const runbook = page.getByRole('link', {
+    name: 'Back up the DocuChat database',
+  });
+  await runbook.waitFor({ timeout: 120_000 });
+  const href = new URL(await runbook.getAttribute('href'), APP);
+  assert.equal(
+    href.pathname,
+    '/create/templates/default/docuchat-backup-database',
+  );
+  assert.deepEqual(JSON.parse(href.searchParams.get('formData')), {
+    environment: 'resource:default/docuchat-staging',
+  });
+  await shot('09-environment-entity-page');
+
+  // The Kubernetes plugin's tab (no cluster in the embedded defaults).
+  await page.goto(
+    `${APP}/catalog/default/resource/docuchat-staging/kubernetes`,
+  );
+  await page
+    .getByText(/No resources on any known clusters/)
+    .waitFor({ timeout: 60_000 });
+  await shot('10-environment-kubernetes-tab');
+
+  // The scaffolder opens the runbook with the environment chosen.
+  await page.goto(href.href);
+  await page.waitForURL(
+    /\/create\/templates\/default\/docuchat-backup-database/,
+  );
+  await page
+    .getByText('Back up the DocuChat database')
+    .first()
+    .waitFor({ timeout: 60_000 });
+  try {
+    // The EntityPicker (RJSF id root_environment) holds the environment's
+    // ref, and it is the catalog's entity: its option is the selected one.
+    await page.waitForFunction(
+      () =>
+        document.getElementById('root_environment')?.value ===
+        'resource:default/docuchat-staging',
+      undefined,
+      { timeout: 60_000 },
+    );
+    await page.locator('#root_environment').click();
+    await page
+      .getByRole('option', { name: /Staging/, selected: true })
+      .waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Escape');
+  } finally {
+    await shot('11-runbook-in-scaffolder');
+  }
+  await page.close();
+});
+
+test("the operators' overview shows usage, invoices and billing runs", async () => {
+  const { page, shot } = await guestPage('/docuchat/admin', 1500);
+  await page.getByTestId('admin-totals').waitFor({ timeout: 120_000 });
+  assert.match(
+    await page.getByTestId('admin-totals').innerText(),
+    /[1-9][\d,]* Tokens/,
+  );
+  await page
+    .getByRole('table', { name: 'Top tenants' })
+    .getByText('demo-acme')
+    .waitFor();
+  await page
+    .getByRole('table', { name: 'Invoices by status' })
+    .waitFor({ timeout: 60_000 });
+  const runs = page
+    .getByRole('table', { name: 'Last billing runs' })
+    .locator('tbody tr');
+  await runs.first().waitFor({ timeout: 60_000 });
+  assert.ok((await runs.count()) > 0, 'the demo billing run is listed');
+  await shot('12-operators-overview');
   await page.close();
 });

@@ -140,6 +140,10 @@ describe('billing API', () => {
         period: day,
         status: 'issued',
         amountRials: 4000,
+        // With lines, so the invoices card shows the tokens.
+        lines: [
+          expect.objectContaining({ promptTokens: 20_000, amountRials: 4000 }),
+        ],
       }),
     ]);
     const id = list.body.items[0].id;

@@ -771,7 +771,12 @@ export class DatabaseInvoiceStore implements InvoiceStore {
       ])
       .limit(page.limit)
       .offset(page.offset);
-    return rows.map(toInvoice);
+    // With their lines: the invoices card shows each invoice's tokens.
+    const lines = await this.linesOf(rows.map((row: any) => row.id));
+    return rows.map((row: any) => ({
+      ...toInvoice(row),
+      lines: lines.get(row.id) ?? [],
+    }));
   }
 
   async query(query: InvoiceQuery) {

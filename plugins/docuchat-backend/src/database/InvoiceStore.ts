@@ -121,6 +121,7 @@ export interface InvoiceStore {
 
   get(id: string): Promise<Invoice | undefined>;
   findByTrackId(trackId: string): Promise<Invoice | undefined>;
+  /** A tenant's invoices, newest first, with their lines. */
   listForTenant(
     tenantId: string,
     page: { limit: number; offset: number },

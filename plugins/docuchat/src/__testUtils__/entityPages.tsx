@@ -1,6 +1,14 @@
 import { Entity } from '@backstage/catalog-model';
+import {
+  appLanguageApiRef,
+  TranslationRef,
+  translationApiRef,
+} from '@backstage/frontend-plugin-api';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  entityRouteRef,
+  EntityProvider,
+} from '@backstage/plugin-catalog-react';
 import {
   mockApis,
   renderInTestApp,
@@ -9,6 +17,8 @@ import {
 import { ReactElement } from 'react';
 import { DocuChatApi, docuchatApiRef } from '../api';
 import { adminRouteRef, invoiceRouteRef } from '../entityPagesRoutes';
+import { docuchatEntityPagesTranslationRef } from '../translations/entityPages';
+import entityPagesFa from '../translations/entityPages.fa';
 
 export const TENANT_ENTITY: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -43,7 +53,34 @@ export function fakeDocuChatApi(partial: Partial<DocuChatApi>): DocuChatApi {
   });
 }
 
-/** Permission names the fake permission API denies. */
+const interpolate = (text: string, options?: Record<string, unknown>) =>
+  text.replace(/\{\{(\w+)\}\}/g, (_, key) => String(options?.[key] ?? ''));
+
+/** The app's translation API in Persian, for the entity pages' messages. */
+const persianTranslationApi = {
+  getTranslation: (ref: TranslationRef) => {
+    const messages: Record<string, string> =
+      ref.id === docuchatEntityPagesTranslationRef.id ? entityPagesFa : {};
+    return {
+      ready: true,
+      t: (key: string, options?: Record<string, unknown>) =>
+        interpolate(messages[key] ?? key, options),
+    };
+  },
+  translation$: () => ({ subscribe: () => ({ unsubscribe() {} }) }),
+};
+const persianLanguageApi = {
+  getAvailableLanguages: () => ({ languages: ['en', 'fa'] }),
+  getLanguage: () => ({ language: 'fa' }),
+  setLanguage: () => {},
+  language$: () => ({ subscribe: () => ({ unsubscribe() {} }) }),
+};
+
+/**
+ * Renders a card (or page) of the entity pages in a test app: the fake
+ * DocuChat API, permissions that allow all but the names in `deny`, the
+ * entity, optionally the Persian language and a start `path`.
+ */
 export function renderEntityCard(
   element: ReactElement,
   options: {
@@ -51,6 +88,8 @@ export function renderEntityCard(
     entity?: Entity;
     deny?: string[];
     apis?: Array<readonly [any, any]>;
+    persian?: boolean;
+    path?: string;
   },
 ) {
   const deny = new Set(options.deny ?? []);
@@ -58,12 +97,19 @@ export function renderEntityCard(
     authorize: request =>
       (deny.has(request.permission.name) ? 'DENY' : 'ALLOW') as any,
   });
+  const languageApis = options.persian
+    ? [
+        [translationApiRef, persianTranslationApi],
+        [appLanguageApiRef, persianLanguageApi],
+      ]
+    : [];
   return renderInTestApp(
     <TestApiProvider
       apis={[
         [docuchatApiRef, fakeDocuChatApi(options.api)],
         [permissionApiRef, permissionApi],
         ...((options.apis ?? []) as any),
+        ...(languageApis as any),
       ]}
     >
       <EntityProvider entity={options.entity ?? TENANT_ENTITY}>
@@ -74,7 +120,9 @@ export function renderEntityCard(
       mountedRoutes: {
         '/docuchat/admin': adminRouteRef,
         '/docuchat/tenants/:tenantId/invoices/:invoiceId': invoiceRouteRef,
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
       },
+      routeEntries: options.path ? [options.path] : undefined,
     },
   );
 }

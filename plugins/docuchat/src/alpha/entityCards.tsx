@@ -54,11 +54,15 @@ export const entityDeploymentsCard = EntityCardBlueprint.make({
   },
 });
 
-/** Runbook templates on `docuchat-environment` entities. */
+/**
+ * Runbook templates on `docuchat-environment` entities: a content card, as
+ * seven titles with descriptions outgrow the narrow, height-capped info
+ * column.
+ */
 export const entityRunbooksCard = EntityCardBlueprint.make({
   name: 'runbooks',
   params: {
-    type: 'info',
+    type: 'content',
     filter: isEnvironmentEntity,
     loader: () =>
       import('../components/Runbooks').then(m =>

@@ -41,6 +41,7 @@ const messages = {
   'invoices.kind': 'نوع',
   'invoices.invoice': 'صورتحساب {{id}}',
   'invoices.backToTenant': 'بازگشت به مستأجر',
+  'invoices.noLines': 'این صورتحساب ردیفی ندارد.',
   'invoices.status_issued': 'صادرشده',
   'invoices.status_paid': 'پرداخت‌شده',
   'invoices.status_carried': 'منتقل‌شده',

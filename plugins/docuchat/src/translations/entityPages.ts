@@ -55,6 +55,7 @@ export const docuchatEntityPagesTranslationRef = createTranslationRef({
       kind: 'Kind',
       invoice: 'Invoice {{id}}',
       backToTenant: 'Back to the tenant',
+      noLines: 'This invoice has no lines.',
       status_issued: 'issued',
       status_paid: 'paid',
       status_carried: 'carried',

@@ -1,6 +1,9 @@
 import { InfoCard, Progress, WarningPanel } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { kubernetesResourcesReadPermission } from '@backstage/plugin-kubernetes-common';
 import { useKubernetesObjects } from '@backstage/plugin-kubernetes-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { Entity } from '@backstage/catalog-model';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -13,12 +16,30 @@ import { summarizeDeployments } from './deploymentSummary';
 
 /**
  * A `docuchat-environment`'s deployments, through the Kubernetes plugin's
- * API: ready replicas, autoscaler current/min/max and image tags.
+ * API: ready replicas, autoscaler current/min/max and image tags. Asks the
+ * Kubernetes backend only of those who may read its resources.
  */
 export function DeploymentSummaryCard() {
   const { entity } = useEntity();
-  const { t, format, dir } = useEntityPagesI18n();
-  const { kubernetesObjects, error } = useKubernetesObjects(entity);
+  const { t, dir } = useEntityPagesI18n();
+  const permission = usePermission({
+    permission: kubernetesResourcesReadPermission,
+  });
+  let body;
+  if (permission.loading) body = <Progress />;
+  else if (!permission.allowed)
+    body = <Typography>{t('common.notPermitted')}</Typography>;
+  else body = <DeploymentSummary entity={entity} />;
+  return (
+    <InfoCard title={t('deployments.title')}>
+      <div dir={dir}>{body}</div>
+    </InfoCard>
+  );
+}
+
+function DeploymentSummary(props: { entity: Entity }) {
+  const { t, format } = useEntityPagesI18n();
+  const { kubernetesObjects, error } = useKubernetesObjects(props.entity);
   const deployments = useMemo(
     () => kubernetesObjects && summarizeDeployments(kubernetesObjects),
     [kubernetesObjects],
@@ -73,13 +94,11 @@ export function DeploymentSummaryCard() {
     );
   }
   return (
-    <InfoCard title={t('deployments.title')}>
-      <div dir={dir}>
-        {clusterErrors.length > 0 && (
-          <WarningPanel severity="warning" title={clusterErrors.join('; ')} />
-        )}
-        {body}
-      </div>
-    </InfoCard>
+    <>
+      {clusterErrors.length > 0 && (
+        <WarningPanel severity="warning" title={clusterErrors.join('; ')} />
+      )}
+      {body}
+    </>
   );
 }

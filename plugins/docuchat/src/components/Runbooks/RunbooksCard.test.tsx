@@ -5,14 +5,36 @@ import {
   ENVIRONMENT_ENTITY,
   renderEntityCard,
 } from '../../__testUtils__/entityPages';
+import { responseError } from '../../__testUtils__/renderDocuChat';
 import { RunbooksCard } from './RunbooksCard';
 
-const template = (name: string, title: string, tags: string[] = []) => ({
+/** A template; `environment` gives it the runbooks' environment picker. */
+const template = (
+  name: string,
+  title: string,
+  tags: string[] = [],
+  parameters: string[] = ['environment', 'release'],
+) => ({
   apiVersion: 'scaffolder.backstage.io/v1beta3',
   kind: 'Template',
   metadata: { name, namespace: 'default', title, tags },
-  spec: { type: 'runbook' },
+  spec: {
+    type: 'runbook',
+    parameters: [
+      {
+        properties: Object.fromEntries(
+          parameters.map(p => [p, { type: 'string' }]),
+        ),
+      },
+    ],
+  },
 });
+
+const hrefOf = (text: string) =>
+  new URL(
+    screen.getByText(text).closest('a')!.getAttribute('href')!,
+    'http://portal',
+  );
 
 describe('RunbooksCard', () => {
   it('links each DocuChat template into the scaffolder with the environment filled in', async () => {
@@ -22,6 +44,12 @@ describe('RunbooksCard', () => {
         template('docuchat-scale-gpu-workers', 'Scale GPU workers'),
         template('tagged-runbook', 'Tagged runbook', ['docuchat']),
         template('unrelated', 'Someone else’s template'),
+        template(
+          'docuchat-new-tenant',
+          'New DocuChat tenant',
+          ['docuchat'],
+          ['id', 'displayName'],
+        ),
       ],
     });
     await renderEntityCard(<RunbooksCard />, {
@@ -40,6 +68,19 @@ describe('RunbooksCard', () => {
     expect(
       screen.queryByText('Someone else’s template'),
     ).not.toBeInTheDocument();
+    // Runbooks that act on the environment first, then the others.
+    expect(screen.getAllByRole('link').map(a => a.textContent)).toEqual([
+      'Rotate secrets',
+      'Scale GPU workers',
+      'Tagged runbook',
+      'New DocuChat tenant',
+    ]);
+    // A template without an environment parameter opens empty.
+    const newTenant = hrefOf('New DocuChat tenant');
+    expect(newTenant.pathname).toBe(
+      '/create/templates/default/docuchat-new-tenant',
+    );
+    expect(newTenant.searchParams.has('formData')).toBe(false);
   });
 
   it('says so when the catalog has no DocuChat templates', async () => {
@@ -80,5 +121,30 @@ describe('RunbooksCard', () => {
     expect((await screen.findAllByText(/catalog down/)).length).toBeGreaterThan(
       0,
     );
+  });
+
+  it('shows "not permitted" when the catalog refuses the templates', async () => {
+    await renderEntityCard(<RunbooksCard />, {
+      api: {},
+      entity: ENVIRONMENT_ENTITY,
+      apis: [
+        [
+          catalogApiRef,
+          {
+            getEntities: async () => {
+              throw await responseError(
+                403,
+                'NotAllowedError',
+                'catalog says no',
+              );
+            },
+          },
+        ],
+      ],
+    });
+    expect(
+      await screen.findByText('You are not allowed to see this.'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/catalog says no/)).not.toBeInTheDocument();
   });
 });

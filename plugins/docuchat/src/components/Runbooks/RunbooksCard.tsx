@@ -4,7 +4,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef, useEntity } from '@backstage/plugin-catalog-react';
 import List from '@material-ui/core/List';
@@ -12,12 +12,24 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
+import { statusOf } from '../common/describeError';
 import { useEntityPagesI18n } from '../EntityPagesCommon';
-import { DOCUCHAT_TEMPLATE_FILTER, runbookLink } from './runbookLinks';
+import {
+  DOCUCHAT_TEMPLATE_FILTER,
+  ENVIRONMENT_PARAMETER,
+  runbookLink,
+  templateParameterNames,
+} from './runbookLinks';
+
+/** Runbooks that act on this environment come first. */
+const actsOnEnvironment = (template: Entity) =>
+  templateParameterNames(template).has(ENVIRONMENT_PARAMETER);
 
 /**
  * The DocuChat templates (runbooks) of the catalog, each linking into the
- * scaffolder with this environment filled in.
+ * scaffolder with this environment filled in; those that act on an
+ * environment first. The catalog leaves out the
+ * templates a user may not read, and refuses (403) those who may read none.
  */
 export function RunbooksCard() {
   const { entity } = useEntity();
@@ -28,12 +40,14 @@ export function RunbooksCard() {
       (
         await catalogApi.getEntities({
           filter: DOCUCHAT_TEMPLATE_FILTER,
-          fields: ['kind', 'metadata', 'spec.type'],
+          fields: ['kind', 'metadata', 'spec.type', 'spec.parameters'],
         })
-      ).items.sort((a, b) =>
-        (a.metadata.title ?? a.metadata.name).localeCompare(
-          b.metadata.title ?? b.metadata.name,
-        ),
+      ).items.sort(
+        (a, b) =>
+          Number(actsOnEnvironment(b)) - Number(actsOnEnvironment(a)) ||
+          (a.metadata.title ?? a.metadata.name).localeCompare(
+            b.metadata.title ?? b.metadata.name,
+          ),
       ),
     [catalogApi],
   );
@@ -42,12 +56,19 @@ export function RunbooksCard() {
     <InfoCard title={t('runbooks.title')}>
       <div dir={dir}>
         {loading && <Progress />}
-        {error && <ResponseErrorPanel error={error} />}
+        {error && statusOf(error) === 403 && (
+          <Typography>{t('common.notPermitted')}</Typography>
+        )}
+        {error && statusOf(error) !== 403 && (
+          <ResponseErrorPanel error={error} />
+        )}
         {value && value.length === 0 && (
           <Typography>{t('runbooks.empty')}</Typography>
         )}
         {value && value.length > 0 && (
-          <List dense>
+          // Not dense: Backstage's theme cuts dense list texts to one line,
+          // and the descriptions are sentences.
+          <List>
             {value.map(template => (
               <ListItem key={template.metadata.name}>
                 <ListItemText

@@ -1,10 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
 
 /**
- * The runbook templates of `templates/` (new-tenant, new-environment,
- * rotate-secrets, backup-database, restore-database, scale-gpu-workers,
- * run-billing): Template entities tagged `docuchat`, or named after their
- * folder (with or without a `docuchat-` prefix).
+ * The templates of `templates/` (new-tenant, new-environment, rotate-secrets,
+ * backup-database, restore-database, scale-gpu-workers, run-billing):
+ * Template entities tagged `docuchat`, or named after their folder (with or
+ * without a `docuchat-` prefix).
  */
 const RUNBOOKS = [
   'new-tenant',
@@ -28,15 +28,39 @@ export const DOCUCHAT_TEMPLATE_FILTER: Array<
 ];
 
 /**
- * The scaffolder page of a template with the environment filled in: the
- * scaffolder reads initial form values from the `formData` query parameter.
+ * The form parameter through which the runbooks take the environment they
+ * act on: an EntityPicker of `docuchat-environment` Resources, whose value
+ * is the entity ref as `stringifyEntityRef` writes it.
+ */
+export const ENVIRONMENT_PARAMETER = 'environment';
+
+/** The names of a template's form parameters, over all its form steps. */
+export function templateParameterNames(template: Entity): Set<string> {
+  const parameters = template.spec?.parameters;
+  const steps = Array.isArray(parameters) ? parameters : [parameters];
+  return new Set(
+    steps.flatMap(step =>
+      step && typeof step === 'object' && 'properties' in step
+        ? Object.keys((step as { properties?: object }).properties ?? {})
+        : [],
+    ),
+  );
+}
+
+/**
+ * The scaffolder page of a template, with the environment filled in where
+ * the template asks for one (the scaffolder reads initial form values from
+ * the `formData` query parameter); templates that do not act on an
+ * environment (new tenant, new environment, billing) open empty.
  */
 export function runbookLink(template: Entity, environmentRef: string): string {
   const namespace = template.metadata.namespace ?? 'default';
-  const formData = JSON.stringify({ environment: environmentRef });
-  return `/create/templates/${encodeURIComponent(
+  const path = `/create/templates/${encodeURIComponent(
     namespace,
-  )}/${encodeURIComponent(
-    template.metadata.name,
-  )}?formData=${encodeURIComponent(formData)}`;
+  )}/${encodeURIComponent(template.metadata.name)}`;
+  if (!templateParameterNames(template).has(ENVIRONMENT_PARAMETER)) {
+    return path;
+  }
+  const formData = JSON.stringify({ [ENVIRONMENT_PARAMETER]: environmentRef });
+  return `${path}?formData=${encodeURIComponent(formData)}`;
 }

@@ -41,7 +41,8 @@ function labelOf(
 
 /**
  * The usage response as chart rows (one per bucket with usage) and stacked
- * series keys (prompt and completion of each model, in model order).
+ * series keys (prompt and completion of each model, in model order; those
+ * without tokens in the range left out).
  */
 export function toUsageChart(usage: TenantUsageResponse): {
   rows: UsageChartRow[];
@@ -66,11 +67,16 @@ export function toUsageChart(usage: TenantUsageResponse): {
     (row[`${point.model} prompt`] as number) += point.promptTokens;
     (row[`${point.model} completion`] as number) += point.completionTokens;
   }
+  // A series with no tokens in the range (an embedding model's completion
+  // tokens) would only add an empty legend entry and CSV column.
+  const drawn = keys.filter(({ key }) =>
+    [...rows.values()].some(row => row[key] !== 0),
+  );
   return {
     rows: [...rows.values()].sort((a, b) =>
       a.bucketStart.localeCompare(b.bucketStart),
     ),
-    keys,
+    keys: drawn,
   };
 }
 
