@@ -265,7 +265,7 @@ describe('docuchat:billing:run against the real DocuChat backend', () => {
     await action.handler(range as any);
 
     const runOf = (ctx: ReturnType<typeof actionContext>): BillingRun =>
-      ctx.output.mock.calls.find(([name]: [string]) => name === 'run')[1];
+      jest.mocked(ctx.output).mock.calls.find(([name]) => name === 'run')![1];
     expect(runOf(day)).toMatchObject({
       trigger: 'manual',
       requestedBy: OPERATOR,
