@@ -93,7 +93,10 @@ describe('limits across replicas', () => {
     it("stops a tenant at its daily token budget, counting the billing day's rows only", async () => {
       const ledger = new DatabaseUsageLedger(knex);
       const now = new Date();
-      const day = billingDayRange(billingDayOf(now, 'Asia/Tehran'), 'Asia/Tehran');
+      const day = billingDayRange(
+        billingDayOf(now, 'Asia/Tehran'),
+        'Asia/Tehran',
+      );
       const row = (id: string, tokens: number, occurredAt: Date) =>
         ledger.record({
           requestId: `${databaseId}-${id}`,
