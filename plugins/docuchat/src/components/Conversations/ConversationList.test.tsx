@@ -16,6 +16,13 @@ const conversation = (n: number): ConversationSummary => ({
 
 jest.setTimeout(30_000);
 
+// A dialog fades out before the rest of the page is reachable again (it is
+// aria-hidden until then); slow under a loaded CI machine.
+const dialogClosed = () =>
+  waitFor(() => expect(screen.queryByRole('dialog')).toBeNull(), {
+    timeout: 5000,
+  });
+
 describe('ConversationList', () => {
   it('lists newest first, loads more, searches, renames and deletes with confirm', async () => {
     const all = Array.from({ length: 25 }, (_, i) => conversation(i + 1));
@@ -69,6 +76,7 @@ describe('ConversationList', () => {
     await userEvent.type(title, 'Backups');
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
     await within(nav).findByText('Backups');
+    await dialogClosed();
 
     await userEvent.click(
       await screen.findByRole('button', { name: 'Delete: Question 4' }),
@@ -80,6 +88,7 @@ describe('ConversationList', () => {
     ).toBeVisible();
     await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(deleted).toEqual([]);
+    await dialogClosed();
     await userEvent.click(
       await screen.findByRole('button', { name: 'Delete: Question 4' }),
     );
@@ -88,10 +97,7 @@ describe('ConversationList', () => {
     await waitFor(() =>
       expect(within(nav).queryByText('Question 4')).toBeNull(),
     );
-    // The dialog fades out before the rest of the page is reachable again.
-    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull(), {
-      timeout: 5000,
-    });
+    await dialogClosed();
 
     await userEvent.type(
       await screen.findByRole('searchbox', { name: 'Search conversations' }),
