@@ -20,6 +20,7 @@ import { ConversationSummary } from '@internal/backstage-plugin-docuchat-common'
 import { useCallback, useEffect, useState } from 'react';
 import { docuchatApiRef } from '../../api';
 import { docuchatTranslationRef } from '../../translation';
+import { ConfirmDeleteDialog } from '../common/ConfirmDeleteDialog';
 import { describeError } from '../common/describeError';
 import { useLocale } from '../common/useLocale';
 
@@ -197,22 +198,13 @@ export function ConversationList(props: {
           </Button>
         </DialogActions>
       </Dialog>
-      <Dialog open={!!deleting} onClose={() => setDeleting(undefined)}>
-        <DialogTitle>{t('conversations.deleteTitle')}</DialogTitle>
-        <DialogContent>
-          <Typography dir="auto">
-            {t('conversations.deleteText', { title: deleting?.title ?? '' })}
-          </Typography>
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={() => setDeleting(undefined)}>
-            {t('conversations.cancel')}
-          </Button>
-          <Button color="secondary" onClick={remove}>
-            {t('conversations.delete')}
-          </Button>
-        </DialogActions>
-      </Dialog>
+      <ConfirmDeleteDialog
+        open={!!deleting}
+        title={t('conversations.deleteTitle')}
+        text={t('conversations.deleteText', { title: deleting?.title ?? '' })}
+        onCancel={() => setDeleting(undefined)}
+        onConfirm={remove}
+      />
     </Box>
   );
 }

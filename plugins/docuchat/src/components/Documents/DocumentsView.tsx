@@ -11,11 +11,6 @@ import {
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import Grid from '@material-ui/core/Grid';
 import IconButton from '@material-ui/core/IconButton';
 import Typography from '@material-ui/core/Typography';
@@ -28,6 +23,7 @@ import {
 import { useCallback, useEffect, useState } from 'react';
 import { docuchatApiRef } from '../../api';
 import { docuchatTranslationRef } from '../../translation';
+import { ConfirmDeleteDialog } from '../common/ConfirmDeleteDialog';
 import { describeError } from '../common/describeError';
 import { useLocale } from '../common/useLocale';
 import { PassageSearch } from './PassageSearch';
@@ -188,29 +184,17 @@ export function DocumentsView(props: {
           />
         )}
       </Grid>
-      <Dialog open={!!deleting} onClose={() => setDeleting(undefined)}>
-        <DialogTitle>{t('documents.deleteTitle')}</DialogTitle>
-        <DialogContent>
-          <Typography dir="auto">
-            {t('documents.deleteText', { title: deleting?.title ?? '' })}
-          </Typography>
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={() => setDeleting(undefined)}>
-            {t('conversations.cancel')}
-          </Button>
-          <Button
-            color="secondary"
-            onClick={() => {
-              const doc = deleting!;
-              setDeleting(undefined);
-              act(() => api.deleteDocument(tenantId, doc.id));
-            }}
-          >
-            {t('conversations.delete')}
-          </Button>
-        </DialogActions>
-      </Dialog>
+      <ConfirmDeleteDialog
+        open={!!deleting}
+        title={t('documents.deleteTitle')}
+        text={t('documents.deleteText', { title: deleting?.title ?? '' })}
+        onCancel={() => setDeleting(undefined)}
+        onConfirm={() => {
+          const doc = deleting!;
+          setDeleting(undefined);
+          act(() => api.deleteDocument(tenantId, doc.id));
+        }}
+      />
     </Grid>
   );
 }
