@@ -1,4 +1,5 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
+import { JsonObject } from '@backstage/config';
 import {
   mockCredentials,
   mockServices,
@@ -60,34 +61,41 @@ const operatorsCreateTenants = createBackendModule({
   },
 });
 
+/**
+ * The real DocuChat and permission backends with the policy above, and a
+ * client of DocuChat's API at the backend's address.
+ */
+async function startDocuchat(docuchat: JsonObject) {
+  const { server } = await startTestBackend({
+    features: [
+      permissionPlugin,
+      operatorsCreateTenants,
+      docuchatPlugin,
+      mockServices.rootConfig.factory({
+        data: {
+          permission: { enabled: true },
+          docuchat: {
+            openai: { apiKey: 'unused', baseURL: 'http://127.0.0.1:9/v1' },
+            embeddings: { provider: 'openai', dimensions: 64 },
+            ...docuchat,
+          },
+        },
+      }),
+    ],
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { base, api: new DocuchatApi(discoveryAt(base), mockServices.auth()) };
+}
+
 describe('docuchat:tenant:create against the real DocuChat backend', () => {
   it('creates the tenant as the initiator, and a dry run creates nothing', async () => {
     // The real permission backend decides; DocuChat admits the catalog
     // plugin without a user for reads, as app-config.yaml does.
-    const { server } = await startTestBackend({
-      features: [
-        permissionPlugin,
-        operatorsCreateTenants,
-        docuchatPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            permission: { enabled: true },
-            docuchat: {
-              openai: { apiKey: 'unused', baseURL: 'http://127.0.0.1:9/v1' },
-              embeddings: { provider: 'openai', dimensions: 64 },
-              serviceAccess: [
-                {
-                  subject: 'plugin:catalog',
-                  permissions: ['docuchat.tenant.read'],
-                },
-              ],
-            },
-          },
-        }),
+    const { base, api } = await startDocuchat({
+      serviceAccess: [
+        { subject: 'plugin:catalog', permissions: ['docuchat.tenant.read'] },
       ],
     });
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const api = new DocuchatApi(discoveryAt(base), mockServices.auth());
     const action = createTenantCreateAction(api);
     const input = {
       id: 'initech',
@@ -228,27 +236,10 @@ describe('docuchat:billing:run against a server speaking the billing contract', 
 
 describe('docuchat:billing:run against the real DocuChat backend', () => {
   it('bills closed days as the initiator and outputs the run the API answers', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        permissionPlugin,
-        operatorsCreateTenants,
-        docuchatPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            permission: { enabled: true },
-            docuchat: {
-              openai: { apiKey: 'unused', baseURL: 'http://127.0.0.1:9/v1' },
-              embeddings: { provider: 'openai', dimensions: 64 },
-              billing: { timezone: 'Asia/Tehran' },
-            },
-          },
-        }),
-      ],
+    const { base, api } = await startDocuchat({
+      billing: { timezone: 'Asia/Tehran' },
     });
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const action = createBillingRunAction(
-      new DocuchatApi(discoveryAt(base), mockServices.auth()),
-    );
+    const action = createBillingRunAction(api);
 
     await expect(
       action.handler(
