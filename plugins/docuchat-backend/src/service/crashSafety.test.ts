@@ -375,12 +375,24 @@ describeWithPostgres('crash safety (child processes, PostgreSQL 17)', () => {
 
     const stopping = Date.now();
     first.kill('SIGTERM');
-    // While it drains, Backstage's readiness turns traffic away.
-    const readiness = await fetch(
-      first.apiUrl.replace('/api/docuchat', '/.backstage/health/v1/readiness'),
-    ).then(
-      res => res.status,
-      () => 'refused',
+    // While it drains, Backstage's readiness turns traffic away. The signal
+    // reaches the child's event loop a moment later (a probe sent at once
+    // may still get 200 on a loaded machine), so poll until it changes.
+    const readiness = await waitFor(
+      'readiness to change after SIGTERM',
+      async () => {
+        const status = await fetch(
+          first.apiUrl.replace(
+            '/api/docuchat',
+            '/.backstage/health/v1/readiness',
+          ),
+        ).then(
+          res => res.status,
+          () => 'refused',
+        );
+        return status === 200 ? undefined : status;
+      },
+      5_000,
     );
     expect(readiness).toBe(503);
     const exit = await kill(first);
