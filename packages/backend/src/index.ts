@@ -67,11 +67,11 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
-backend.add(import('@internal/backstage-plugin-docuchat-backend'));
+backend.add(import('@docuchat/backstage-plugin-docuchat-backend'));
 backend.add(
-  import('@internal/backstage-plugin-catalog-backend-module-docuchat'),
+  import('@docuchat/backstage-plugin-catalog-backend-module-docuchat'),
 );
 backend.add(
-  import('@internal/backstage-plugin-scaffolder-backend-module-docuchat'),
+  import('@docuchat/backstage-plugin-scaffolder-backend-module-docuchat'),
 );
 backend.start();

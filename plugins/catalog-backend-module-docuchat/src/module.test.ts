@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
-import docuchatPlugin from '@internal/backstage-plugin-docuchat-backend';
+import docuchatPlugin from '@docuchat/backstage-plugin-docuchat-backend';
 import { catalogModuleDocuchat } from './module';
 
 const USER = mockCredentials.user.header('user:default/operator');

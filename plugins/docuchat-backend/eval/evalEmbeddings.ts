@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
-import { EmbeddingProvider } from '@internal/backstage-plugin-docuchat-node';
+import { EmbeddingProvider } from '@docuchat/backstage-plugin-docuchat-node';
 import { createEmbeddingProvider } from '../src/embeddings/createEmbeddingProvider';
 
 export type EmbeddingsChoice = 'local' | 'openai';

@@ -9,7 +9,7 @@ import {
   docuchatBillingRunPermission,
   docuchatOperationsReadPermission,
   docuchatTenantPermissions,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import {
   ChatModel,
   docuchatChatModelsExtensionPoint,
@@ -17,7 +17,7 @@ import {
   docuchatPaymentGatewayExtensionPoint,
   EmbeddingProvider,
   PaymentGateway,
-} from '@internal/backstage-plugin-docuchat-node';
+} from '@docuchat/backstage-plugin-docuchat-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { registerDocuchatActions } from './actions/registerDocuchatActions';
 import { AskService } from './ask/AskService';

@@ -1,6 +1,6 @@
 /**
  * The DocuChat frontend plugin. Apps on the new frontend system import
- * `@internal/backstage-plugin-docuchat/alpha` instead.
+ * `@docuchat/backstage-plugin-docuchat/alpha` instead.
  *
  * @packageDocumentation
  */

@@ -7,7 +7,7 @@ import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
   docuchatBillingRunPermission,
   docuchatChatPermission,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { DocuchatPermissionPolicy } from './DocuchatPermissionPolicy';
 
 const policy = DocuchatPermissionPolicy.fromConfig(

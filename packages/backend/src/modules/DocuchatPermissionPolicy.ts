@@ -17,7 +17,7 @@ import {
   createDocuchatTenantConditionalDecision,
   docuchatTenantConditions,
   docuchatTenantResourceRef,
-} from '@internal/backstage-plugin-docuchat-backend';
+} from '@docuchat/backstage-plugin-docuchat-backend';
 
 /**
  * The scaffolder actions of DocuChat's runbooks. `hasActionId` matches

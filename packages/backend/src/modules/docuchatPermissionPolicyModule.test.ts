@@ -1,4 +1,4 @@
-import { docuchatChatPermission } from '@internal/backstage-plugin-docuchat-common';
+import { docuchatChatPermission } from '@docuchat/backstage-plugin-docuchat-common';
 import request from 'supertest';
 import {
   ALICE,

@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 // The check scrapes the real backend plugin: what it exports is the truth.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import docuchatPlugin from '@internal/backstage-plugin-docuchat-backend';
+import docuchatPlugin from '@docuchat/backstage-plugin-docuchat-backend';
 import { existsSync } from 'fs';
 import { join } from 'path';
 import { AddressInfo } from 'net';

@@ -11,7 +11,7 @@ import {
   DOCUCHAT_TENANT_TOPIC,
   Tenant,
   TenantChangedEvent,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { DocuchatTenantClient } from './DocuchatTenantClient';
 import { tenantEntity } from './tenantEntity';
 

@@ -3,7 +3,7 @@ import {
   ANNOTATION_ORIGIN_LOCATION,
   Entity,
 } from '@backstage/catalog-model';
-import { Tenant } from '@internal/backstage-plugin-docuchat-common';
+import { Tenant } from '@docuchat/backstage-plugin-docuchat-common';
 
 /** The Resource type of a DocuChat tenant entity. */
 export const TENANT_RESOURCE_TYPE = 'docuchat-tenant';

@@ -1,7 +1,7 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { NotAllowedError } from '@backstage/errors';
-import { docuchatChatPermission } from '@internal/backstage-plugin-docuchat-common';
+import { docuchatChatPermission } from '@docuchat/backstage-plugin-docuchat-common';
 import { AskService } from '../ask/AskService';
 import { TenantLimits } from '../limits/TenantLimits';
 import { HybridSearch } from '../search/HybridSearch';

@@ -10,9 +10,9 @@ import {
   AskResponse,
   AskUsage,
   ChatTurn,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { randomUUID } from 'node:crypto';
-import { ChatUsage } from '@internal/backstage-plugin-docuchat-node';
+import { ChatUsage } from '@docuchat/backstage-plugin-docuchat-node';
 import { ChatChainAnswer, ChatModelChain } from '../chat/ChatModelChain';
 import { ConversationStore } from '../database/ConversationStore';
 import { UsageEntry } from '../database/UsageLedger';

@@ -1,5 +1,5 @@
-import { ChatTurn } from '@internal/backstage-plugin-docuchat-common';
-import { ChatMessage } from '@internal/backstage-plugin-docuchat-node';
+import { ChatTurn } from '@docuchat/backstage-plugin-docuchat-common';
+import { ChatMessage } from '@docuchat/backstage-plugin-docuchat-node';
 import { ChunkBlock } from '../ingest/types';
 
 /** A retrieved chunk as the prompt shows it, cited as `[n]`. */

@@ -1,7 +1,7 @@
 import {
   Citation,
   SearchHit,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { ChunkBlock } from '../ingest/types';
 import { PromptSource } from './buildPrompt';
 

@@ -4,8 +4,8 @@ import {
   BILLING_MAX_RUN_DAYS,
   BillingDriftReport,
   BillingRun,
-} from '@internal/backstage-plugin-docuchat-common';
-import { PaymentGateway } from '@internal/backstage-plugin-docuchat-node';
+} from '@docuchat/backstage-plugin-docuchat-common';
+import { PaymentGateway } from '@docuchat/backstage-plugin-docuchat-node';
 import { randomUUID } from 'node:crypto';
 import { InvoiceStore, IssuedInvoices } from '../database/InvoiceStore';
 import { TenantStore } from '../database/TenantStore';

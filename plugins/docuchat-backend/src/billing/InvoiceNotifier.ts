@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { InvoiceStatus } from '@internal/backstage-plugin-docuchat-common';
+import { InvoiceStatus } from '@docuchat/backstage-plugin-docuchat-common';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { TenantStore } from '../database/TenantStore';
 import { rialsToTomans } from '../usage/UsagePricing';

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
-import { Invoice } from '@internal/backstage-plugin-docuchat-common';
-import { PaymentGateway } from '@internal/backstage-plugin-docuchat-node';
+import { Invoice } from '@docuchat/backstage-plugin-docuchat-common';
+import { PaymentGateway } from '@docuchat/backstage-plugin-docuchat-node';
 import { InvoiceStore, InvoiceWork } from '../database/InvoiceStore';
 import { TenantStore } from '../database/TenantStore';
 import { renderInvoiceEmail } from './invoiceEmail';

@@ -1,7 +1,7 @@
 import {
   BillingDriftEntry,
   BillingDriftReport,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { Knex } from 'knex';
 import { dialectOf, toDbTime } from '../database/dialect';
 import { DriftReporter } from './BillingRunner';

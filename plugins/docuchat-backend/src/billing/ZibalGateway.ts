@@ -4,8 +4,8 @@ import {
   PaymentLink,
   PaymentRequest,
   PaymentVerification,
-} from '@internal/backstage-plugin-docuchat-node';
-import { ZIBAL_MIN_AMOUNT_RIALS } from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-node';
+import { ZIBAL_MIN_AMOUNT_RIALS } from '@docuchat/backstage-plugin-docuchat-common';
 
 /** Zibal's public sandbox merchant: nothing to hide. */
 const SANDBOX_MERCHANT = 'zibal';

@@ -8,7 +8,7 @@ import { BasicPermission } from '@backstage/plugin-permission-common';
 import {
   DocuchatTenantPermission,
   Tenant,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { Request } from 'express';
 import { TenantAccess } from '../service/TenantAccess';
 

@@ -4,7 +4,7 @@ import {
   isBillingDay,
   isTimeZone,
   startOfDayInTimeZone,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 
 /*
  * Billing days are days in `docuchat.billing.timezone`; the arithmetic is the

@@ -1,7 +1,7 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import { PaymentGateway } from '@internal/backstage-plugin-docuchat-node';
+import { PaymentGateway } from '@docuchat/backstage-plugin-docuchat-node';
 import { Knex } from 'knex';
 import { DatabaseInvoiceStore } from '../database/DatabaseInvoiceStore';
 import { TenantStore } from '../database/TenantStore';

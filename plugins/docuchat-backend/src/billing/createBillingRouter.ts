@@ -9,7 +9,7 @@ import {
   invoiceListQuerySchema,
   operatorInvoiceQuerySchema,
   voidInvoiceRequestSchema,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';

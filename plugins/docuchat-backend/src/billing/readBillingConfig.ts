@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { isBillingDay } from '@internal/backstage-plugin-docuchat-common';
+import { isBillingDay } from '@docuchat/backstage-plugin-docuchat-common';
 import { requireTimeZone } from './billingDays';
 import { SmtpSettings } from './InvoiceMailer';
 

@@ -3,7 +3,7 @@ import {
   ChatModel,
   ChatModelError,
   ChatStream,
-} from '@internal/backstage-plugin-docuchat-node';
+} from '@docuchat/backstage-plugin-docuchat-node';
 import {
   Behaviour,
   behaviours,

@@ -6,7 +6,7 @@ import {
   ChatModelFailureReason,
   ChatStream,
   ChatUsage,
-} from '@internal/backstage-plugin-docuchat-node';
+} from '@docuchat/backstage-plugin-docuchat-node';
 import { countPromptTokens } from './chatTokens';
 import { ExtractiveAnswerer, NumberedSource } from './ExtractiveAnswerer';
 import { FallbackRecorder } from './FallbackRecorder';

@@ -1,7 +1,7 @@
 import {
   ChatStream,
   ChatUsage,
-} from '@internal/backstage-plugin-docuchat-node';
+} from '@docuchat/backstage-plugin-docuchat-node';
 
 /**
  * A `ChatStream` over text deltas that have partly been read already: the

@@ -2,7 +2,7 @@ import {
   ChatMessage,
   ChatModel,
   ChatStream,
-} from '@internal/backstage-plugin-docuchat-node';
+} from '@docuchat/backstage-plugin-docuchat-node';
 import { countTokens } from '../ingest/tokens';
 import { DeltaStream } from './DeltaStream';
 import { AnswerSource, AnswerUnit, answerUnits } from './answerUnits';

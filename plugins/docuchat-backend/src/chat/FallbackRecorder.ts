@@ -1,4 +1,4 @@
-import { ChatModelFailureReason } from '@internal/backstage-plugin-docuchat-node';
+import { ChatModelFailureReason } from '@docuchat/backstage-plugin-docuchat-node';
 
 /**
  * Told about every step down the chat model chain, e.g. from

@@ -3,7 +3,7 @@ import {
   ChatMessage,
   ChatModelError,
   ChatStream,
-} from '@internal/backstage-plugin-docuchat-node';
+} from '@docuchat/backstage-plugin-docuchat-node';
 import {
   behaviours,
   chatPromptTokens,

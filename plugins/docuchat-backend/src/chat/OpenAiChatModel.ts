@@ -5,7 +5,7 @@ import {
   ChatModelError,
   ChatStream,
   ChatUsage,
-} from '@internal/backstage-plugin-docuchat-node';
+} from '@docuchat/backstage-plugin-docuchat-node';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import {

@@ -1,4 +1,4 @@
-import { ChatMessage } from '@internal/backstage-plugin-docuchat-node';
+import { ChatMessage } from '@docuchat/backstage-plugin-docuchat-node';
 import { countTokens } from '../ingest/tokens';
 
 /**

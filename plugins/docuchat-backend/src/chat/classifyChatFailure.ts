@@ -1,7 +1,7 @@
 import {
   ChatModelError,
   ChatModelFailureReason,
-} from '@internal/backstage-plugin-docuchat-node';
+} from '@docuchat/backstage-plugin-docuchat-node';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { ChatModel } from '@internal/backstage-plugin-docuchat-node';
+import { ChatModel } from '@docuchat/backstage-plugin-docuchat-node';
 import { ChatModelChain } from './ChatModelChain';
 import { FallbackRecorder } from './FallbackRecorder';
 import { OpenAiChatModel } from './OpenAiChatModel';

@@ -4,7 +4,7 @@ import {
   Citation,
   ConversationDetail,
   ConversationSummary,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 
 /** Whose conversation: every store call is scoped to one user in one tenant. */
 export interface ConversationOwner {

@@ -1,6 +1,6 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { TestDatabaseId } from '@backstage/backend-test-utils';
-import { Citation } from '@internal/backstage-plugin-docuchat-common';
+import { Citation } from '@docuchat/backstage-plugin-docuchat-common';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { DatabaseConversationStore } from './DatabaseConversationStore';
@@ -12,7 +12,7 @@ import {
 const MIGRATION = '20261125040000_conversations.js';
 const FEEDBACK = '20261202030000_answer_feedback.js';
 const migrationsDir = resolvePackagePath(
-  '@internal/backstage-plugin-docuchat-backend',
+  '@docuchat/backstage-plugin-docuchat-backend',
   'migrations',
 );
 

@@ -6,7 +6,7 @@ import {
   ConversationDetail,
   ConversationMessage,
   ConversationSummary,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import {

@@ -1,5 +1,5 @@
 import { NotFoundError } from '@backstage/errors';
-import { DocumentSummary } from '@internal/backstage-plugin-docuchat-common';
+import { DocumentSummary } from '@docuchat/backstage-plugin-docuchat-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import {

@@ -5,7 +5,7 @@ import {
   Invoice,
   InvoiceLine,
   InvoiceStatus,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { billingDayOf, billingDayRange } from '../billing/billingDays';

@@ -9,7 +9,7 @@ import {
   CreateTenantRequest,
   Tenant,
   UpdateTenantRequest,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { Knex } from 'knex';
 import { TenantFilter } from '../permissions/tenantPermissionRules';
 import { TenantStore } from './TenantStore';

@@ -11,7 +11,7 @@ import {
 const MIGRATION = '20261125030000_usage_ledger.js';
 const SETTLEMENT = '20261202000000_usage_settlement.js';
 const migrationsDir = resolvePackagePath(
-  '@internal/backstage-plugin-docuchat-backend',
+  '@docuchat/backstage-plugin-docuchat-backend',
   'migrations',
 );
 

@@ -1,4 +1,4 @@
-import { DocumentSummary } from '@internal/backstage-plugin-docuchat-common';
+import { DocumentSummary } from '@docuchat/backstage-plugin-docuchat-common';
 import { Knex } from 'knex';
 import { ChunkBlock } from '../ingest/types';
 

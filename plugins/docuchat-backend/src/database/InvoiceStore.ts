@@ -3,7 +3,7 @@ import {
   BillingRun,
   Invoice,
   InvoiceStatus,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { UsagePricing } from '../usage/UsagePricing';
 
 /** What billing one day (or re-issuing void periods) wrote. */

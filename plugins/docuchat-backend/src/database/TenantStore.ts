@@ -3,7 +3,7 @@ import {
   CreateTenantRequest,
   Tenant,
   UpdateTenantRequest,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { TenantFilter } from '../permissions/tenantPermissionRules';
 
 /** Tenants: who owns documents, usage and invoices. */

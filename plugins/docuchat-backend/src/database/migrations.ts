@@ -2,7 +2,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 
 const migrationsDir = resolvePackagePath(
-  '@internal/backstage-plugin-docuchat-backend',
+  '@docuchat/backstage-plugin-docuchat-backend',
   'migrations',
 );
 

@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   EmbeddingProvider,
   EmbeddingResult,
-} from '@internal/backstage-plugin-docuchat-node';
+} from '@docuchat/backstage-plugin-docuchat-node';
 import { abortable } from './abortable';
 import { assertEmbeddableTexts } from './assertEmbeddableTexts';
 import { countEmbeddingTokens } from './countEmbeddingTokens';

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { EmbeddingProvider } from '@internal/backstage-plugin-docuchat-node';
+import { EmbeddingProvider } from '@docuchat/backstage-plugin-docuchat-node';
 import { LocalEmbeddingProvider } from './LocalEmbeddingProvider';
 import { OpenAiEmbeddingProvider } from './OpenAiEmbeddingProvider';
 import { readEmbeddingsConfig } from './readEmbeddingsConfig';

@@ -6,7 +6,7 @@ import {
   DOCUCHAT_TENANT_TOPIC,
   TenantChangedEvent,
   UpdateTenantRequest,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { TenantStore } from '../database/TenantStore';
 import { TenantFilter } from '../permissions/tenantPermissionRules';
 

@@ -7,7 +7,7 @@ import { ParsedDocument } from './types';
 export function fixture(name: string): Buffer {
   return readFileSync(
     resolvePackagePath(
-      '@internal/backstage-plugin-docuchat-backend',
+      '@docuchat/backstage-plugin-docuchat-backend',
       'src/ingest/__fixtures__',
       name,
     ),

@@ -1,4 +1,4 @@
-import { ChunkBlock as SearchHitBlock } from '@internal/backstage-plugin-docuchat-common';
+import { ChunkBlock as SearchHitBlock } from '@docuchat/backstage-plugin-docuchat-common';
 
 /**
  * The shapes that flow through ingestion: every parser produces a

@@ -1,4 +1,4 @@
-import { Tenant } from '@internal/backstage-plugin-docuchat-common';
+import { Tenant } from '@docuchat/backstage-plugin-docuchat-common';
 import { DatabaseUsageLedger } from '../database/DatabaseUsageLedger';
 import { migratedDatabaseWithTenants } from '../database/__testUtils__/testDatabases';
 import { TestDatabases } from '@backstage/backend-test-utils';

@@ -1,4 +1,4 @@
-import { Tenant } from '@internal/backstage-plugin-docuchat-common';
+import { Tenant } from '@docuchat/backstage-plugin-docuchat-common';
 import { UsageLedger } from '../database/UsageLedger';
 import { billingDayOf, billingDayRange } from '../billing/billingDays';
 import { DatabaseRateWindows } from './DatabaseRateWindows';

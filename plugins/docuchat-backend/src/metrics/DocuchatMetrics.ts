@@ -1,4 +1,4 @@
-import { ChatModelFailureReason } from '@internal/backstage-plugin-docuchat-node';
+import { ChatModelFailureReason } from '@docuchat/backstage-plugin-docuchat-node';
 import {
   collectDefaultMetrics,
   Counter,

@@ -2,7 +2,7 @@ import {
   BillingDriftReport,
   BillingRunOutcome,
   INVOICE_STATUSES,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { Counter, Gauge, Registry } from 'prom-client';
 
 /** Where the billing gauges read their state at scrape time. */

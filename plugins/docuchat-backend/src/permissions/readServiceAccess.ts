@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { docuchatPermissions } from '@internal/backstage-plugin-docuchat-common';
+import { docuchatPermissions } from '@docuchat/backstage-plugin-docuchat-common';
 
 /** What one service principal may do in DocuChat. */
 export interface ServiceGrant {

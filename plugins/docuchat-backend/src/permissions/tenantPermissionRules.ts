@@ -6,7 +6,7 @@ import {
 import {
   DOCUCHAT_TENANT_RESOURCE_TYPE,
   Tenant,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { z } from 'zod';
 
 /**

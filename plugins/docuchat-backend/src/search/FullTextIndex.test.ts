@@ -14,7 +14,7 @@ import {
 
 const MIGRATION = '20261125050000_full_text_v2.js';
 const migrationsDir = resolvePackagePath(
-  '@internal/backstage-plugin-docuchat-backend',
+  '@docuchat/backstage-plugin-docuchat-backend',
   'migrations',
 );
 

@@ -1,4 +1,4 @@
-import { SearchHit } from '@internal/backstage-plugin-docuchat-common';
+import { SearchHit } from '@docuchat/backstage-plugin-docuchat-common';
 import { DocumentStore } from '../database/DocumentStore';
 import { VectorStore } from '../vectors/types';
 import { FullTextIndex } from './FullTextIndex';

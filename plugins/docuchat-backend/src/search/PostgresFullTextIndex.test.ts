@@ -15,7 +15,7 @@ import {
 } from './__testUtils__/storeChunkWithoutHeading';
 
 const migrationsDir = resolvePackagePath(
-  '@internal/backstage-plugin-docuchat-backend',
+  '@docuchat/backstage-plugin-docuchat-backend',
   'migrations',
 );
 

@@ -1,4 +1,4 @@
-import { EmbeddingProvider } from '@internal/backstage-plugin-docuchat-node';
+import { EmbeddingProvider } from '@docuchat/backstage-plugin-docuchat-node';
 import { randomUUID } from 'node:crypto';
 import { UsageEntry } from '../database/UsageLedger';
 import { countTokens } from '../ingest/tokens';

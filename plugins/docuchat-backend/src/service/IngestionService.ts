@@ -1,6 +1,6 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
-import { DocumentSummary } from '@internal/backstage-plugin-docuchat-common';
-import { EmbeddingProvider } from '@internal/backstage-plugin-docuchat-node';
+import { DocumentSummary } from '@docuchat/backstage-plugin-docuchat-common';
+import { EmbeddingProvider } from '@docuchat/backstage-plugin-docuchat-node';
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {

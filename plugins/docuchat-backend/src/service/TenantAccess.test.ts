@@ -5,7 +5,7 @@ import {
   docuchatChatPermission,
   docuchatOperationsReadPermission,
   Tenant,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { TenantStore } from '../database/TenantStore';
 import { readServiceAccess } from '../permissions/readServiceAccess';
 import { TenantAccess } from './TenantAccess';

@@ -21,7 +21,7 @@ import {
   DocuchatTenantPermission,
   docuchatTenantReadPermission,
   Tenant,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { TenantStore } from '../database/TenantStore';
 import { ServiceAccess } from '../permissions/readServiceAccess';
 import {

@@ -1,5 +1,5 @@
 import { mockCredentials, TestDatabaseId } from '@backstage/backend-test-utils';
-import { Citation } from '@internal/backstage-plugin-docuchat-common';
+import { Citation } from '@docuchat/backstage-plugin-docuchat-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';

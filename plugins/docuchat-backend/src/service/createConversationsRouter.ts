@@ -5,7 +5,7 @@ import {
   ConversationListResponse,
   docuchatChatPermission,
   renameConversationRequestSchema,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';

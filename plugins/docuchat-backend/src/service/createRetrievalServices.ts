@@ -1,5 +1,5 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
-import { EmbeddingProvider } from '@internal/backstage-plugin-docuchat-node';
+import { EmbeddingProvider } from '@docuchat/backstage-plugin-docuchat-node';
 import { Knex } from 'knex';
 import { DatabaseDocumentStore } from '../database/DatabaseDocumentStore';
 import { UsageMeter } from '../metering/UsageMeter';

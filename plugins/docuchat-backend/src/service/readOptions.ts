@@ -2,7 +2,7 @@ import { Config } from '@backstage/config';
 import {
   CreateTenantRequest,
   createTenantRequestSchema,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { AskSettings } from '../ask/AskService';
 import { FusionOptions } from '../search/fuseRankings';
 import { IngestionWorkSettings } from './IngestionService';

@@ -1,4 +1,4 @@
-import { AskEvent } from '@internal/backstage-plugin-docuchat-common';
+import { AskEvent } from '@docuchat/backstage-plugin-docuchat-common';
 import express from 'express';
 import { AskInput, AskService } from '../ask/AskService';
 

@@ -15,7 +15,7 @@ import {
   SearchResponse,
   Tenant,
   updateTenantRequestSchema,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import multer from 'multer';

@@ -1,4 +1,4 @@
-import { ModelPrice } from '@internal/backstage-plugin-docuchat-common';
+import { ModelPrice } from '@docuchat/backstage-plugin-docuchat-common';
 
 /** 20 Tomans per 1,000 tokens, the seed price. */
 export const DEFAULT_RIALS_PER_1K_TOKENS = 200;

@@ -6,7 +6,7 @@ import {
   docuchatUsageReadPermission,
   TenantUsageResponse,
   UsageSummaryResponse,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { UsageLedger } from '../database/UsageLedger';

@@ -2,7 +2,7 @@ import {
   ModelUsageTotal,
   TenantUsageSummary,
   UsageGrandTotal,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { TenantModelUsage } from '../database/UsageLedger';
 import { rialsToTomans, UsagePricing } from './UsagePricing';
 

@@ -1,7 +1,7 @@
 import {
   createUsageQuerySchema,
   createUsageSummaryQuerySchema,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 
 const now = () => new Date('2026-11-25T10:30:00.000Z');
 const query = createUsageQuerySchema({ now });

@@ -4,7 +4,7 @@ import {
   startOfDayInTimeZone,
   UsageBucket,
   UsageQuery,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { UsageLedger } from '../database/UsageLedger';
 
 /**

@@ -1,7 +1,7 @@
 import {
   BillingRun,
   UsageSummaryResponse,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { HEALTH_ALL } from './entityPages';
 
 /*

@@ -3,7 +3,7 @@ import {
   convertLegacyRouteRef,
 } from '@backstage/core-compat-api';
 import { PageBlueprint } from '@backstage/frontend-plugin-api';
-import { docuchatOperationsReadPermission } from '@internal/backstage-plugin-docuchat-common';
+import { docuchatOperationsReadPermission } from '@docuchat/backstage-plugin-docuchat-common';
 import { adminRouteRef, invoiceRouteRef } from '../entityPagesRoutes';
 
 /**

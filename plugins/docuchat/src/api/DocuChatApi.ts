@@ -19,7 +19,7 @@ import {
   UpdateTenantRequest,
   UsageGranularity,
   UsageSummaryResponse,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 
 /** What `ask` sends; `conversationId` continues a stored conversation. */
 export interface AskOptions {

@@ -24,7 +24,7 @@ import {
   TenantUsageResponse,
   UpdateTenantRequest,
   UsageSummaryResponse,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import {
   AskOptions,
   ConversationQuery,

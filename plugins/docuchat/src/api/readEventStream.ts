@@ -1,4 +1,4 @@
-import { AskEvent } from '@internal/backstage-plugin-docuchat-common';
+import { AskEvent } from '@docuchat/backstage-plugin-docuchat-common';
 
 /**
  * The server-sent events of a response body, parsed as they arrive. Only

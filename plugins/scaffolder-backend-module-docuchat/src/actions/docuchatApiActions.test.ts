@@ -12,8 +12,8 @@ import {
   BillingRun,
   docuchatBillingRunPermission,
   docuchatTenantCreatePermission,
-} from '@internal/backstage-plugin-docuchat-common';
-import docuchatPlugin from '@internal/backstage-plugin-docuchat-backend';
+} from '@docuchat/backstage-plugin-docuchat-common';
+import docuchatPlugin from '@docuchat/backstage-plugin-docuchat-backend';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DocuchatApi } from '../docuchat/DocuchatApi';

@@ -3,7 +3,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   createTenantRequestSchema,
   Tenant,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { DocuchatApi } from '../docuchat/DocuchatApi';
 import { examples } from './tenantCreate.examples';
 

@@ -13,8 +13,8 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import permissionPlugin from '@backstage/plugin-permission-backend';
-import docuchatPlugin from '@internal/backstage-plugin-docuchat-backend';
-import { docuchatEmbeddingsExtensionPoint } from '@internal/backstage-plugin-docuchat-node';
+import docuchatPlugin from '@docuchat/backstage-plugin-docuchat-backend';
+import { docuchatEmbeddingsExtensionPoint } from '@docuchat/backstage-plugin-docuchat-node';
 import { createHash } from 'node:crypto';
 import docuchatPermissionPolicyModule from '../docuchatPermissionPolicyModule';
 

@@ -4,7 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { DocuchatTenantPermission } from '@internal/backstage-plugin-docuchat-common';
+import { DocuchatTenantPermission } from '@docuchat/backstage-plugin-docuchat-common';
 import {
   createDocuchatTenantConditionalDecision,
   docuchatTenantConditions,

@@ -11,7 +11,7 @@ import ReplayIcon from '@material-ui/icons/Replay';
 import {
   AnswerFeedback,
   Citation,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { SafeMarkdown } from '../Markdown/SafeMarkdown';
 import { docuchatTranslationRef } from '../../translation';
 import { FeedbackButtons } from './FeedbackButtons';

@@ -4,7 +4,7 @@ import {
   AskEvent,
   Citation,
   ConversationDetail,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { AskOptions } from '../../api';
 import {
   fakeApi,

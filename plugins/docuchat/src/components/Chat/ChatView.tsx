@@ -8,7 +8,7 @@ import {
   AnswerFeedback,
   Citation,
   ConversationDetail,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { docuchatApiRef } from '../../api';
 import { docuchatTranslationRef } from '../../translation';

@@ -5,7 +5,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import SendIcon from '@material-ui/icons/Send';
 import StopIcon from '@material-ui/icons/Stop';
-import { MAX_QUESTION_LENGTH } from '@internal/backstage-plugin-docuchat-common';
+import { MAX_QUESTION_LENGTH } from '@docuchat/backstage-plugin-docuchat-common';
 import { KeyboardEvent } from 'react';
 import { docuchatTranslationRef } from '../../translation';
 import { useLocale } from '../common/useLocale';

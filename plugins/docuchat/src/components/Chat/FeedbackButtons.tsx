@@ -6,7 +6,7 @@ import TextField from '@material-ui/core/TextField';
 import Tooltip from '@material-ui/core/Tooltip';
 import ThumbDownIcon from '@material-ui/icons/ThumbDown';
 import ThumbUpIcon from '@material-ui/icons/ThumbUp';
-import { AnswerFeedback } from '@internal/backstage-plugin-docuchat-common';
+import { AnswerFeedback } from '@docuchat/backstage-plugin-docuchat-common';
 import { useState } from 'react';
 import { docuchatTranslationRef } from '../../translation';
 

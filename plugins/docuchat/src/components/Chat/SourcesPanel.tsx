@@ -6,7 +6,7 @@ import IconButton from '@material-ui/core/IconButton';
 import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
 import CloseIcon from '@material-ui/icons/Close';
-import { Citation } from '@internal/backstage-plugin-docuchat-common';
+import { Citation } from '@docuchat/backstage-plugin-docuchat-common';
 import useAsync from 'react-use/esm/useAsync';
 import { docuchatApiRef } from '../../api';
 import { docuchatTranslationRef } from '../../translation';

@@ -2,7 +2,7 @@ import {
   AnswerFeedback,
   AskFallback,
   Citation,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 
 /** One question and its answer as the chat shows them. */
 export interface ChatTurnView {

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { ConversationSummary } from '@internal/backstage-plugin-docuchat-common';
+import { ConversationSummary } from '@docuchat/backstage-plugin-docuchat-common';
 import { ConversationQuery } from '../../api';
 import { fakeApi, renderDocuChat } from '../../__testUtils__/renderDocuChat';
 import { ConversationList } from './ConversationList';

@@ -16,7 +16,7 @@ import Typography from '@material-ui/core/Typography';
 import AddIcon from '@material-ui/icons/Add';
 import DeleteIcon from '@material-ui/icons/Delete';
 import EditIcon from '@material-ui/icons/Edit';
-import { ConversationSummary } from '@internal/backstage-plugin-docuchat-common';
+import { ConversationSummary } from '@docuchat/backstage-plugin-docuchat-common';
 import { useCallback, useEffect, useState } from 'react';
 import { docuchatApiRef } from '../../api';
 import { docuchatTranslationRef } from '../../translation';

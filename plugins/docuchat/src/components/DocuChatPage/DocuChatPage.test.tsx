@@ -1,6 +1,6 @@
 import { screen } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
-import { Tenant } from '@internal/backstage-plugin-docuchat-common';
+import { Tenant } from '@docuchat/backstage-plugin-docuchat-common';
 import {
   fakeApi,
   renderDocuChat,

@@ -16,7 +16,7 @@ import {
   docuchatTenantCreatePermission,
   DocumentSummary,
   Tenant,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { useCallback, useEffect, useState } from 'react';
 import {
   Link,

@@ -1,7 +1,7 @@
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
-import { Tenant } from '@internal/backstage-plugin-docuchat-common';
+import { Tenant } from '@docuchat/backstage-plugin-docuchat-common';
 import { docuchatTranslationRef } from '../../translation';
 
 /** The tenants the user may use; the backend lists only those. */

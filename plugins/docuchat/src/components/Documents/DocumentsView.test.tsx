@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { DocumentSummary } from '@internal/backstage-plugin-docuchat-common';
+import { DocumentSummary } from '@docuchat/backstage-plugin-docuchat-common';
 import {
   fakeApi,
   renderDocuChat,

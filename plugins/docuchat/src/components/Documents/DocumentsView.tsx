@@ -19,7 +19,7 @@ import RefreshIcon from '@material-ui/icons/Refresh';
 import {
   docuchatDocumentsManagePermission,
   DocumentSummary,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { useCallback, useEffect, useState } from 'react';
 import { docuchatApiRef } from '../../api';
 import { docuchatTranslationRef } from '../../translation';

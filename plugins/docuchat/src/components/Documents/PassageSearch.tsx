@@ -3,7 +3,7 @@ import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import Box from '@material-ui/core/Box';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { SearchResponse } from '@internal/backstage-plugin-docuchat-common';
+import { SearchResponse } from '@docuchat/backstage-plugin-docuchat-common';
 import { FormEvent, useState } from 'react';
 import { docuchatApiRef } from '../../api';
 import { docuchatTranslationRef } from '../../translation';

@@ -1,5 +1,5 @@
 import { InfoCard, Progress, WarningPanel } from '@backstage/core-components';
-import { DocuchatTenantPermission } from '@internal/backstage-plugin-docuchat-common';
+import { DocuchatTenantPermission } from '@docuchat/backstage-plugin-docuchat-common';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Typography from '@material-ui/core/Typography';
 import { ReactNode } from 'react';

@@ -1,7 +1,7 @@
 import {
   Invoice,
   TenantUsageResponse,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { screen, within } from '@testing-library/react';
 import { HEALTH_ALL, renderEntityCard } from '../../__testUtils__/entityPages';
 import { InvoicesCard } from '../Invoices';

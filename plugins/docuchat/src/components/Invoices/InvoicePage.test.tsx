@@ -1,4 +1,4 @@
-import { Invoice } from '@internal/backstage-plugin-docuchat-common';
+import { Invoice } from '@docuchat/backstage-plugin-docuchat-common';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { screen, within } from '@testing-library/react';

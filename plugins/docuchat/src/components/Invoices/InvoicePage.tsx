@@ -10,7 +10,7 @@ import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   docuchatInvoicesReadPermission,
   Invoice,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import Box from '@material-ui/core/Box';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';

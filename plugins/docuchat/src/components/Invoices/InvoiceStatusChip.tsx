@@ -1,4 +1,4 @@
-import { InvoiceStatus } from '@internal/backstage-plugin-docuchat-common';
+import { InvoiceStatus } from '@docuchat/backstage-plugin-docuchat-common';
 import Chip from '@material-ui/core/Chip';
 import { useEntityPagesI18n } from '../EntityPagesCommon';
 

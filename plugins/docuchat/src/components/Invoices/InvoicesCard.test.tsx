@@ -1,4 +1,4 @@
-import { Invoice } from '@internal/backstage-plugin-docuchat-common';
+import { Invoice } from '@docuchat/backstage-plugin-docuchat-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {

@@ -1,5 +1,5 @@
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { docuchatInvoicesReadPermission } from '@internal/backstage-plugin-docuchat-common';
+import { docuchatInvoicesReadPermission } from '@docuchat/backstage-plugin-docuchat-common';
 import {
   DocuchatCard,
   tenantIdOf,

@@ -2,7 +2,7 @@ import { Link } from '@backstage/core-components';
 import {
   docuchatInvoicesPayPermission,
   Invoice,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';

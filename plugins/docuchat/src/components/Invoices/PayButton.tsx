@@ -1,5 +1,5 @@
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import { Invoice } from '@internal/backstage-plugin-docuchat-common';
+import { Invoice } from '@docuchat/backstage-plugin-docuchat-common';
 import Button from '@material-ui/core/Button';
 import { useState } from 'react';
 import { docuchatApiRef } from '../../api';

@@ -1,4 +1,4 @@
-import { Invoice } from '@internal/backstage-plugin-docuchat-common';
+import { Invoice } from '@docuchat/backstage-plugin-docuchat-common';
 
 /** An invoice's tokens: the sum of its lines (undefined when not listed). */
 export function invoiceTokens(invoice: Invoice): number | undefined {

@@ -8,7 +8,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   BillingRun,
   docuchatBillingRunPermission,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Table from '@material-ui/core/Table';

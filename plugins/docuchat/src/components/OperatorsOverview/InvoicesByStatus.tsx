@@ -6,7 +6,7 @@ import {
 import {
   INVOICE_STATUSES,
   OperatorInvoiceList,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';

@@ -10,7 +10,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   addDays,
   docuchatOperationsReadPermission,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 import Button from '@material-ui/core/Button';
 import ButtonGroup from '@material-ui/core/ButtonGroup';
 import Grid from '@material-ui/core/Grid';

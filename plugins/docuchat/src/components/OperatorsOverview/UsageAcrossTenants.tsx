@@ -3,7 +3,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { UsageSummaryResponse } from '@internal/backstage-plugin-docuchat-common';
+import { UsageSummaryResponse } from '@docuchat/backstage-plugin-docuchat-common';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';

@@ -7,7 +7,7 @@ import Button from '@material-ui/core/Button';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { Tenant } from '@internal/backstage-plugin-docuchat-common';
+import { Tenant } from '@docuchat/backstage-plugin-docuchat-common';
 import { FormEvent, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { docuchatApiRef } from '../../api';

@@ -1,6 +1,6 @@
 import { InfoCard, Link } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { docuchatChatPermission } from '@internal/backstage-plugin-docuchat-common';
+import { docuchatChatPermission } from '@docuchat/backstage-plugin-docuchat-common';
 import ChatIcon from '@material-ui/icons/Chat';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Typography from '@material-ui/core/Typography';

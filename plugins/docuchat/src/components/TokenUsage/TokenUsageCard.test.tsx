@@ -1,4 +1,4 @@
-import { TenantUsageResponse } from '@internal/backstage-plugin-docuchat-common';
+import { TenantUsageResponse } from '@docuchat/backstage-plugin-docuchat-common';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {

@@ -1,5 +1,5 @@
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { docuchatUsageReadPermission } from '@internal/backstage-plugin-docuchat-common';
+import { docuchatUsageReadPermission } from '@docuchat/backstage-plugin-docuchat-common';
 import {
   DocuchatCard,
   tenantIdOf,

@@ -3,7 +3,7 @@ import {
   dayInTimeZone,
   TenantUsageResponse,
   UsageGranularity,
-} from '@internal/backstage-plugin-docuchat-common';
+} from '@docuchat/backstage-plugin-docuchat-common';
 
 /** One bar of the chart: a bucket and its tokens per series key. */
 export interface UsageChartRow {
