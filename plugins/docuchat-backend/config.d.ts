@@ -123,11 +123,6 @@ export interface Config {
        */
       dailyTokenBudget?: number;
     };
-    /** Billing settings shared by the budget and the billing runner. */
-    billing?: {
-      /** IANA time zone of the billing day. Default Asia/Tehran. */
-      timezone?: string;
-    };
     ingestion?: {
       /** Largest accepted upload in megabytes (413 above). Default 20. */
       maxUploadMegabytes?: number;
