@@ -23,7 +23,7 @@ import {
   createBillingStack,
   TEHRAN,
 } from '../src/billing/__testUtils__/billingStack';
-import { billingDayRange } from '../src/billing/billingDays';
+import { billingDayRange } from '../src/usage/billingDays';
 import { silentLogger } from './lib/askBackend';
 import { fixed, printTable, thousands } from './lib/report';
 import { withScratchDatabase } from './lib/scratchDatabase';

@@ -21,26 +21,26 @@ import {
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { registerDocuchatActions } from './actions/registerDocuchatActions';
 import { AskService } from './ask/AskService';
-import { BillingAccess } from './billing/billingAccess';
+import { BillingAccess } from './http/billingAccess';
 import { createBilling, scheduleBilling } from './billing/createBilling';
-import { createBillingRouter } from './billing/createBillingRouter';
-import { seedDemoBilling } from './billing/seedDemoBilling';
-import { createCaches } from './cache/createCaches';
+import { createBillingRouter } from './http/createBillingRouter';
+import { seedDemoBilling } from './demo/seedDemoBilling';
+import { createCaches } from './createCaches';
 import { createChatModelChain } from './chat/createChatModelChain';
 import { DatabaseConversationStore } from './database/DatabaseConversationStore';
 import { DatabaseInvoiceStore } from './database/DatabaseInvoiceStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { DatabaseTenantStore } from './database/DatabaseTenantStore';
-import { DatabaseUsageLedger } from './database/DatabaseUsageLedger';
+import { DatabaseUsageLedger } from './usage/DatabaseUsageLedger';
 import { createEmbeddingProvider } from './embeddings/createEmbeddingProvider';
 import { PublishingTenantStore } from './events/PublishingTenantStore';
-import { UsageMeter } from './metering/UsageMeter';
+import { UsageMeter } from './usage/UsageMeter';
 import { DocuchatMetrics } from './metrics/DocuchatMetrics';
-import { createHttpMetricsMiddleware } from './metrics/httpMetricsMiddleware';
-import { createMetricsRouter } from './metrics/createMetricsRouter';
+import { createHttpMetricsMiddleware } from './http/httpMetricsMiddleware';
+import { createMetricsRouter } from './http/createMetricsRouter';
 import { readMetricsConfig } from './metrics/readMetricsConfig';
-import { createRetrievalServices } from './service/createRetrievalServices';
-import { readOptions } from './service/readOptions';
+import { createRetrievalServices } from './sources/createRetrievalServices';
+import { readOptions } from './readOptions';
 import { DatabaseRateWindows } from './limits/DatabaseRateWindows';
 import { readLimitsConfig } from './limits/readLimitsConfig';
 import { TenantLimits } from './limits/TenantLimits';
@@ -49,11 +49,11 @@ import {
   docuchatTenantResourceRef,
   docuchatTenantRules,
 } from './permissions/tenantPermissionRules';
-import { createRouter } from './service/router';
-import { seedDemo } from './service/seedDemo';
-import { TenantAccess } from './service/TenantAccess';
-import { RunningWork } from './service/RunningWork';
-import { scheduleBackgroundWork } from './service/scheduleBackgroundWork';
+import { createRouter } from './http/router';
+import { seedDemo } from './demo/seedDemo';
+import { TenantAccess } from './permissions/TenantAccess';
+import { RunningWork } from './lifecycle/RunningWork';
+import { scheduleBackgroundWork } from './scheduleBackgroundWork';
 import { readPricing } from './usage/readPricing';
 
 /**

@@ -10,7 +10,7 @@ import {
   BOB,
   startDocuchatTestBackend,
   waitUntilReady,
-} from '../service/__testUtils__/docuchatTestBackend';
+} from '../__testUtils__/docuchatTestBackend';
 import {
   OpenAiTestServer,
   startOpenAiTestServer,

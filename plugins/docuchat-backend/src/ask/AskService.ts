@@ -15,11 +15,11 @@ import { randomUUID } from 'node:crypto';
 import { ChatUsage } from '@docuchat/backstage-plugin-docuchat-node';
 import { ChatChainAnswer, ChatModelChain } from '../chat/ChatModelChain';
 import { ConversationStore } from '../database/ConversationStore';
-import { UsageEntry } from '../database/UsageLedger';
+import { UsageEntry } from '../usage/UsageLedger';
 import { DocuchatMetrics, RagQueryOutcome } from '../metrics/DocuchatMetrics';
-import { UsageMeter } from '../metering/UsageMeter';
+import { UsageMeter } from '../usage/UsageMeter';
 import { HybridSearch } from '../search/HybridSearch';
-import { RunningWork } from '../service/RunningWork';
+import { RunningWork } from '../lifecycle/RunningWork';
 import { buildPrompt } from './buildPrompt';
 import { selectSources } from './selectSources';
 

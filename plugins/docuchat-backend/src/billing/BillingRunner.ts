@@ -16,7 +16,7 @@ import {
   billingDaysBetween,
   latestClosedDay,
   nextBillingDay,
-} from './billingDays';
+} from '../usage/billingDays';
 import { InvoiceNotifier } from './InvoiceNotifier';
 import { PaymentService } from './PaymentService';
 

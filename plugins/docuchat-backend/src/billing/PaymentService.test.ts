@@ -10,7 +10,7 @@ import {
   createBillingStack,
   TEHRAN,
 } from './__testUtils__/billingStack';
-import { billingDayRange } from './billingDays';
+import { billingDayRange } from '../usage/billingDays';
 
 jest.setTimeout(60_000);
 

@@ -5,7 +5,7 @@ import {
 import { Knex } from 'knex';
 import { dialectOf, toDbTime } from '../database/dialect';
 import { DriftReporter } from './BillingRunner';
-import { billingDayRange } from './billingDays';
+import { billingDayRange } from '../usage/billingDays';
 
 /** How far before a day's start a sample still serves as the baseline. */
 const BASELINE_LOOKBACK_SECONDS = 600;

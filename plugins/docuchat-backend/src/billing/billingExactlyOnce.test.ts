@@ -15,7 +15,7 @@ import {
   createBillingStack,
   TEHRAN,
 } from './__testUtils__/billingStack';
-import { billingDayRange, nextBillingDay } from './billingDays';
+import { billingDayRange, nextBillingDay } from '../usage/billingDays';
 
 jest.setTimeout(120_000);
 

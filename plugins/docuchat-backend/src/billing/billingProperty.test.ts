@@ -1,6 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { migratedDatabaseWithTenants } from '../database/__testUtils__/testDatabases';
-import { seededRandom } from '../testing/seededRandom';
+import { seededRandom } from '../demo/seededRandom';
 import { startSmtpTestServer, SmtpTestServer } from '../testing/smtpTestServer';
 import {
   startZibalTestServer,
@@ -16,7 +16,7 @@ import {
   billingDayOf,
   billingDayRange,
   billingDaysBetween,
-} from './billingDays';
+} from '../usage/billingDays';
 
 jest.setTimeout(120_000);
 

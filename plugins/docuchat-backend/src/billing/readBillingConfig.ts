@@ -1,6 +1,6 @@
 import { Config } from '@backstage/config';
 import { isBillingDay } from '@docuchat/backstage-plugin-docuchat-common';
-import { requireTimeZone } from './billingDays';
+import { readBillingTimeZone } from '../usage/billingDays';
 import { SmtpSettings } from './InvoiceMailer';
 
 const DAY_MS = 86_400_000;
@@ -33,16 +33,6 @@ function positive(config: Config | undefined, key: string, fallback: number) {
     );
   }
   return value;
-}
-
-/**
- * `docuchat.billing.timezone`: the zone of billing days, which usage charts
- * also use for their days.
- */
-export function readBillingTimeZone(config: Config): string {
-  return requireTimeZone(
-    config.getOptionalString('docuchat.billing.timezone') ?? 'Asia/Tehran',
-  );
 }
 
 /** Reads `docuchat.billing`; invalid values stop the backend at start-up. */

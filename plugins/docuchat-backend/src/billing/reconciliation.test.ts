@@ -17,7 +17,7 @@ import {
   createBillingStack,
   TEHRAN,
 } from './__testUtils__/billingStack';
-import { billingDayRange } from './billingDays';
+import { billingDayRange } from '../usage/billingDays';
 import {
   counterIncrease,
   PrometheusDriftReporter,

@@ -8,7 +8,7 @@ import {
 } from '@docuchat/backstage-plugin-docuchat-common';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
-import { billingDayOf, billingDayRange } from '../billing/billingDays';
+import { billingDayOf, billingDayRange } from '../usage/billingDays';
 import { costAtPrice, UsagePricing } from '../usage/UsagePricing';
 import { Dialect, dialectOf, fromDbTime, toDbTime } from './dialect';
 import {

@@ -7,8 +7,7 @@ import {
   TenantChangedEvent,
   UpdateTenantRequest,
 } from '@docuchat/backstage-plugin-docuchat-common';
-import { TenantStore } from '../database/TenantStore';
-import { TenantFilter } from '../permissions/tenantPermissionRules';
+import { TenantFilter, TenantStore } from '../database/TenantStore';
 
 /**
  * A TenantStore that announces created and updated tenants on the events

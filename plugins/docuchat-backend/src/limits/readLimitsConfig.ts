@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { readBillingTimeZone } from '../billing/readBillingConfig';
+import { readBillingTimeZone } from '../usage/billingDays';
 
 /** `docuchat.limits` and the billing time zone, validated. */
 export interface LimitsConfig {

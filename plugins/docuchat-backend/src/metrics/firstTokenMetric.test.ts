@@ -5,7 +5,7 @@ import {
   as,
   startDocuchatTestBackend,
   waitUntilReady,
-} from '../service/__testUtils__/docuchatTestBackend';
+} from '../__testUtils__/docuchatTestBackend';
 import {
   chatCompletionsRoute,
   OpenAiTestServer,

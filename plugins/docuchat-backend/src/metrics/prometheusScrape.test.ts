@@ -13,7 +13,7 @@ import {
   BOB,
   startDocuchatTestBackend,
   waitUntilReady,
-} from '../service/__testUtils__/docuchatTestBackend';
+} from '../__testUtils__/docuchatTestBackend';
 import {
   chatCompletionsRoute,
   OpenAiTestServer,

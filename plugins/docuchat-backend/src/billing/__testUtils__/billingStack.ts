@@ -3,14 +3,14 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { DatabaseInvoiceStore } from '../../database/DatabaseInvoiceStore';
 import { DatabaseTenantStore } from '../../database/DatabaseTenantStore';
-import { DatabaseUsageLedger } from '../../database/DatabaseUsageLedger';
+import { DatabaseUsageLedger } from '../../usage/DatabaseUsageLedger';
 import { UsagePricing } from '../../usage/UsagePricing';
 import { BillingRunner, DriftReporter } from '../BillingRunner';
 import { InvoiceMailer } from '../InvoiceMailer';
 import { InvoiceNotifier } from '../InvoiceNotifier';
 import { PaymentService } from '../PaymentService';
 import { ZibalGateway } from '../ZibalGateway';
-import { billingDayOf, previousBillingDay } from '../billingDays';
+import { billingDayOf, previousBillingDay } from '../../usage/billingDays';
 
 export const TEHRAN = 'Asia/Tehran';
 

@@ -2,7 +2,7 @@ import { Knex } from 'knex';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ChunkVector, VectorHit, VectorStore } from '../types';
 
-export { seededRandom } from '../../testing/seededRandom';
+export { seededRandom } from '../../demo/seededRandom';
 
 /**
  * A random vector: uniform in [-1, 1)^d, or, with `around`, that vector

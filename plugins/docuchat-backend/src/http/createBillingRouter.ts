@@ -1,0 +1,165 @@
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  billingRunRequestSchema,
+  docuchatBillingRunPermission,
+  docuchatInvoicesPayPermission,
+  docuchatInvoicesReadPermission,
+  docuchatOperationsReadPermission,
+  invoiceListQuerySchema,
+  operatorInvoiceQuerySchema,
+  voidInvoiceRequestSchema,
+} from '@docuchat/backstage-plugin-docuchat-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { InvoiceStore } from '../database/InvoiceStore';
+import { parseInput } from './parseInput';
+import { BillingAccess } from './billingAccess';
+import { BillingRunner } from '../billing/BillingRunner';
+import { PaymentService } from '../billing/PaymentService';
+
+export interface BillingRouterOptions {
+  access: BillingAccess;
+  store: InvoiceStore;
+  runner: BillingRunner;
+  payments: PaymentService;
+  auditor?: AuditorService;
+  logger: LoggerService;
+}
+
+const runListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+/**
+ * Billing routes: runs (operators), invoices (tenant users, operators) and
+ * the payment callback (no Backstage credentials: it verifies with the
+ * gateway instead; see plugin.ts's auth policy).
+ */
+export function createBillingRouter(
+  options: BillingRouterOptions,
+): express.Router {
+  const { access, store, runner, payments, auditor } = options;
+  const router = Router();
+  router.use(express.json());
+
+  router.post('/billing/runs', async (req, res) => {
+    const credentials = await access.requireBasic(
+      req,
+      docuchatBillingRunPermission,
+    );
+    const body = parseInput(billingRunRequestSchema, req.body, 'billing run');
+    const [from, to] =
+      'day' in body ? [body.day, body.day] : [body.from, body.to];
+    const days = runner.requireRunnableDays(from, to);
+    const event = await auditor?.createEvent({
+      eventId: 'docuchat-billing-run',
+      severityLevel: 'medium',
+      request: req,
+      meta: { from, to },
+    });
+    const run = await runner.run({
+      trigger: 'manual',
+      days,
+      requestedBy: credentials.principal.userEntityRef,
+    });
+    await event?.success({ meta: { runId: run.id, outcome: run.outcome } });
+    res.status(run.outcome === 'failed' ? 500 : 200).json(run);
+  });
+
+  router.get('/billing/runs', async (req, res) => {
+    await access.requireBasic(req, docuchatOperationsReadPermission);
+    const page = parseInput(runListQuerySchema, req.query, 'query');
+    res.json({ items: await store.listRuns(page) });
+  });
+
+  router.get('/billing/zibal/callback', async (req, res) => {
+    const { redirect } = await payments.handleCallback(
+      req.query as Record<string, unknown>,
+    );
+    res.redirect(303, redirect);
+  });
+
+  router.get('/tenants/:tenantId/invoices', async (req, res) => {
+    const { tenant } = await access.requireTenant(
+      req,
+      req.params.tenantId,
+      docuchatInvoicesReadPermission,
+    );
+    const page = parseInput(invoiceListQuerySchema, req.query, 'query');
+    res.json({ items: await store.listForTenant(tenant.id, page) });
+  });
+
+  const tenantInvoice = async (req: express.Request, tenantId: string) => {
+    const invoice = await store.get(req.params.invoiceId);
+    if (!invoice || invoice.tenantId !== tenantId) {
+      throw new NotFoundError(`Invoice ${req.params.invoiceId} not found`);
+    }
+    return invoice;
+  };
+
+  router.get('/tenants/:tenantId/invoices/:invoiceId', async (req, res) => {
+    const { tenant } = await access.requireTenant(
+      req,
+      req.params.tenantId,
+      docuchatInvoicesReadPermission,
+    );
+    res.json(await tenantInvoice(req, tenant.id));
+  });
+
+  router.post(
+    '/tenants/:tenantId/invoices/:invoiceId/payment',
+    async (req, res) => {
+      const { tenant } = await access.requireTenant(
+        req,
+        req.params.tenantId,
+        docuchatInvoicesPayPermission,
+      );
+      res.json(await payments.paymentLink(await tenantInvoice(req, tenant.id)));
+    },
+  );
+
+  router.get('/invoices', async (req, res) => {
+    await access.requireBasic(req, docuchatOperationsReadPermission);
+    const query = parseInput(operatorInvoiceQuerySchema, req.query, 'query');
+    if (query.from && query.to && query.from > query.to) {
+      throw new InputError('from must not be after to');
+    }
+    res.json(await store.query(query));
+  });
+
+  router.post('/invoices/:invoiceId/void', async (req, res) => {
+    const credentials = await access.requireBasic(
+      req,
+      docuchatBillingRunPermission,
+    );
+    const { reason } = parseInput(
+      voidInvoiceRequestSchema,
+      req.body,
+      'void request',
+    );
+    const event = await auditor?.createEvent({
+      eventId: 'docuchat-invoice-void',
+      severityLevel: 'high',
+      request: req,
+      meta: { invoiceId: req.params.invoiceId, reason },
+    });
+    try {
+      const invoice = await store.voidInvoice(
+        req.params.invoiceId,
+        reason,
+        credentials.principal.userEntityRef,
+        new Date(),
+      );
+      await event?.success();
+      res.json(invoice);
+    } catch (error) {
+      await event?.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  return router;
+}
