@@ -28,7 +28,6 @@ import { seedDemoBilling } from './demo/seedDemoBilling';
 import { createCaches } from './createCaches';
 import { createChatModelChain } from './chat/createChatModelChain';
 import { DatabaseConversationStore } from './database/DatabaseConversationStore';
-import { DatabaseInvoiceStore } from './database/DatabaseInvoiceStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { DatabaseTenantStore } from './database/DatabaseTenantStore';
 import { DatabaseUsageLedger } from './usage/DatabaseUsageLedger';
@@ -207,11 +206,12 @@ export const docuchatPlugin = createBackendPlugin({
           config,
           knex,
           tenants,
+          ledger,
           pricing: readPricing(config),
           logger,
           notifications: deps.notifications,
           gateway: customGateway,
-          counters: metrics.registerBilling(new DatabaseInvoiceStore(knex)),
+          metrics,
         });
         httpRouter.use(
           await createRouter({
@@ -245,7 +245,8 @@ export const docuchatPlugin = createBackendPlugin({
         httpRouter.use(
           createBillingRouter({
             access: new BillingAccess(httpAuth, access),
-            store: billing.store,
+            invoices: billing.invoices,
+            runs: billing.runs,
             runner: billing.runner,
             payments: billing.payments,
             auditor: deps.auditor,

@@ -221,7 +221,7 @@ describe('billing exactly once', () => {
       await use(stack, 'acme', new Date(start.getTime() + 1000), 50_000, 0);
       await use(stack, 'globex', new Date(start.getTime() + 2000), 20_000, 0);
       // The run's first step alone, as a run killed right after it left it.
-      await stack.store.billDay({
+      await stack.issuer.billDay({
         day,
         start,
         end,

@@ -18,6 +18,8 @@ import {
   TEHRAN,
 } from './__testUtils__/billingStack';
 import { billingDayRange } from '../usage/billingDays';
+import { billingState } from './createBilling';
+import { DatabaseUsageLedger } from '../usage/DatabaseUsageLedger';
 import {
   counterIncrease,
   PrometheusDriftReporter,
@@ -145,7 +147,7 @@ describe('reconciliation with Prometheus', () => {
         const reporter = new PrometheusDriftReporter({
           url: prometheus.baseURL,
           timeoutMs: 5000,
-          knex,
+          ledger: new DatabaseUsageLedger(knex),
           timeZone: TEHRAN,
         });
         const billing = createBillingStack(knex, {
@@ -181,7 +183,10 @@ describe('reconciliation with Prometheus', () => {
         });
         // The gauge reads the latest report from the database.
         const registry = new Registry();
-        registerBillingMetrics(registry, billing.store);
+        registerBillingMetrics(
+          registry,
+          billingState(billing.store, billing.runs),
+        );
         const text = await registry.metrics();
         expect(text).toContain(
           'docuchat_billing_drift_tokens{tenant="globex"} 555',
@@ -211,7 +216,7 @@ describe('reconciliation with Prometheus', () => {
     const reporter = new PrometheusDriftReporter({
       url: 'http://127.0.0.1:9',
       timeoutMs: 1000,
-      knex,
+      ledger: new DatabaseUsageLedger(knex),
       timeZone: TEHRAN,
     });
     const stack = createBillingStack(knex, {

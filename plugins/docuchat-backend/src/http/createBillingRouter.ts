@@ -13,6 +13,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { BillingRunStore } from '../database/BillingRunStore';
 import { InvoiceStore } from '../database/InvoiceStore';
 import { parseInput } from './parseInput';
 import { BillingAccess } from './billingAccess';
@@ -21,7 +22,8 @@ import { PaymentService } from '../billing/PaymentService';
 
 export interface BillingRouterOptions {
   access: BillingAccess;
-  store: InvoiceStore;
+  invoices: InvoiceStore;
+  runs: BillingRunStore;
   runner: BillingRunner;
   payments: PaymentService;
   auditor?: AuditorService;
@@ -41,7 +43,7 @@ const runListQuerySchema = z.object({
 export function createBillingRouter(
   options: BillingRouterOptions,
 ): express.Router {
-  const { access, store, runner, payments, auditor } = options;
+  const { access, invoices, runs, runner, payments, auditor } = options;
   const router = Router();
   router.use(express.json());
 
@@ -72,7 +74,7 @@ export function createBillingRouter(
   router.get('/billing/runs', async (req, res) => {
     await access.requireBasic(req, docuchatOperationsReadPermission);
     const page = parseInput(runListQuerySchema, req.query, 'query');
-    res.json({ items: await store.listRuns(page) });
+    res.json({ items: await runs.listRuns(page) });
   });
 
   router.get('/billing/zibal/callback', async (req, res) => {
@@ -89,11 +91,11 @@ export function createBillingRouter(
       docuchatInvoicesReadPermission,
     );
     const page = parseInput(invoiceListQuerySchema, req.query, 'query');
-    res.json({ items: await store.listForTenant(tenant.id, page) });
+    res.json({ items: await invoices.listForTenant(tenant.id, page) });
   });
 
   const tenantInvoice = async (req: express.Request, tenantId: string) => {
-    const invoice = await store.get(req.params.invoiceId);
+    const invoice = await invoices.get(req.params.invoiceId);
     if (!invoice || invoice.tenantId !== tenantId) {
       throw new NotFoundError(`Invoice ${req.params.invoiceId} not found`);
     }
@@ -127,7 +129,7 @@ export function createBillingRouter(
     if (query.from && query.to && query.from > query.to) {
       throw new InputError('from must not be after to');
     }
-    res.json(await store.query(query));
+    res.json(await invoices.query(query));
   });
 
   router.post('/invoices/:invoiceId/void', async (req, res) => {
@@ -147,7 +149,7 @@ export function createBillingRouter(
       meta: { invoiceId: req.params.invoiceId, reason },
     });
     try {
-      const invoice = await store.voidInvoice(
+      const invoice = await invoices.voidInvoice(
         req.params.invoiceId,
         reason,
         credentials.principal.userEntityRef,

@@ -3,6 +3,8 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { DatabaseUsageLedger } from './DatabaseUsageLedger';
 import { UsageEntry } from './UsageLedger';
+import { dialectOf, toDbTime } from '../database/dialect';
+import { asStoreTransaction } from '../database/StoreTransaction';
 import {
   createEveryTestDatabase,
   migratedDatabaseWithTenants,
@@ -664,6 +666,65 @@ describe('DatabaseUsageLedger settlement', () => {
           estimated: false,
         }),
       ).rejects.toThrow('promptTokens must be an integer');
+    });
+
+    it('sums settled rows for billing, inside a transaction, and finds late arrivals', async () => {
+      const { knex, ledger } = await setUp();
+      const range = {
+        from: new Date('2026-11-25T00:00:00Z'),
+        to: new Date('2026-11-26T00:00:00Z'),
+      };
+      await ledger.record(entry({ promptTokens: 100, completionTokens: 10 }));
+      await ledger.record(
+        entry({ promptTokens: 7, completionTokens: 0, billable: false }),
+      );
+      await ledger.begin(entry({ promptTokens: 1000 }));
+      const sums = (options: { billableOnly?: boolean }) =>
+        ledger.settledSums({ ...range, ...options }).then(rows =>
+          rows.map(({ promptTokens, completionTokens, calls }) => ({
+            promptTokens,
+            completionTokens,
+            calls,
+          })),
+        );
+      // Pending rows are not final: neither billing nor the drift reads them.
+      expect(await sums({})).toEqual([
+        { promptTokens: 107, completionTokens: 10, calls: 2 },
+      ]);
+      expect(await sums({ billableOnly: true })).toEqual([
+        { promptTokens: 100, completionTokens: 10, calls: 1 },
+      ]);
+
+      const settledSince = new Date(Date.now() - 60_000);
+      const late = entry({ occurredAt: new Date('2026-11-24T23:00:00Z') });
+      const time = (date: Date) => toDbTime(dialectOf(knex, 'test'), date);
+      await knex.transaction(async trx => {
+        const tx = asStoreTransaction(trx);
+        // Written in the transaction, read back through it before commit.
+        await trx('docuchat_usage').insert({
+          request_id: late.requestId,
+          tenant_id: 'acme',
+          model: late.model,
+          operation: 'chat',
+          prompt_tokens: 5,
+          completion_tokens: 5,
+          occurred_at: time(late.occurredAt!),
+          status: 'settled',
+          settled_at: time(new Date()),
+        });
+        expect(
+          await ledger.lateArrivals(
+            { settledSince, occurredBefore: range.from },
+            tx,
+          ),
+        ).toEqual([{ tenantId: 'acme', occurredAt: late.occurredAt }]);
+      });
+      expect(
+        await ledger.lateArrivals({
+          settledSince,
+          occurredBefore: new Date('2026-11-24T00:00:00Z'),
+        }),
+      ).toEqual([]);
     });
 
     it('refuses an unknown status in the database itself', async () => {

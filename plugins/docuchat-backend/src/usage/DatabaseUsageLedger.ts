@@ -19,6 +19,7 @@ import {
   isForeignKeyViolation,
   toDbTime,
 } from '../database/dialect';
+import { knexIn, StoreTransaction } from '../database/StoreTransaction';
 import {
   MAX_STRING,
   MAX_TENANT_ID,
@@ -404,8 +405,54 @@ export class DatabaseUsageLedger implements UsageLedger {
       .map(({ point }) => point);
   }
 
-  private sumQuery() {
-    return this.db(TABLE)
+  async settledSums(
+    options: UsageRange & { tenantId?: string; billableOnly?: boolean },
+    tx?: StoreTransaction,
+  ): Promise<TenantModelUsage[]> {
+    const { from, to } = requireRange(options);
+    const query = this.sumQuery(tx)
+      .where('status', 'settled')
+      .where('occurred_at', '>=', this.toDbTime(from))
+      .where('occurred_at', '<', this.toDbTime(to));
+    if (options.billableOnly) query.where('billable', true);
+    if (options.tenantId !== undefined) {
+      query.where(
+        'tenant_id',
+        requireString('tenantId', options.tenantId, MAX_TENANT_ID),
+      );
+    }
+    return (await query).map(toTenantModelUsage).sort(byTenantAndModel);
+  }
+
+  async lateArrivals(
+    options: { settledSince: Date; occurredBefore: Date },
+    tx?: StoreTransaction,
+  ): Promise<Array<{ tenantId: string; occurredAt: Date }>> {
+    const rows = await knexIn(
+      this.db,
+      tx,
+    )(TABLE)
+      .distinct('tenant_id', 'occurred_at')
+      .where('status', 'settled')
+      .where('billable', true)
+      .where(
+        'settled_at',
+        '>=',
+        this.toDbTime(requireDate('settledSince', options.settledSince)),
+      )
+      .where(
+        'occurred_at',
+        '<',
+        this.toDbTime(requireDate('occurredBefore', options.occurredBefore)),
+      );
+    return rows.map((row: any) => ({
+      tenantId: row.tenant_id as string,
+      occurredAt: new Date(fromDbTime(row.occurred_at)),
+    }));
+  }
+
+  private sumQuery(tx?: StoreTransaction) {
+    return knexIn(this.db, tx)(TABLE)
       .select('tenant_id', 'model')
       .sum({ prompt_tokens: 'prompt_tokens' })
       .sum({ completion_tokens: 'completion_tokens' })

@@ -1,3 +1,5 @@
+import { StoreTransaction } from '../database/StoreTransaction';
+
 /** What a model call was for; embeddings include document ingestion. */
 export type UsageOperation = 'chat' | 'embedding';
 
@@ -146,4 +148,24 @@ export interface UsageLedger {
   ): Promise<UsageSeriesPoint[]>;
   /** All-time sums per tenant and model (optionally one tenant). */
   totals(options?: { tenantId?: string }): Promise<TenantModelUsage[]>;
+
+  /**
+   * Sums per tenant and model of the settled rows of the range (optionally
+   * one tenant, optionally the billable rows only): what billing invoices
+   * and the drift report compares. Inside `tx` when billing reads under its
+   * lock.
+   */
+  settledSums(
+    options: UsageRange & { tenantId?: string; billableOnly?: boolean },
+    tx?: StoreTransaction,
+  ): Promise<TenantModelUsage[]>;
+  /**
+   * Usage that settled late: the tenants and times of the billable rows
+   * settled at or after `settledSince` that occurred before
+   * `occurredBefore`, each (tenant, time) once.
+   */
+  lateArrivals(
+    options: { settledSince: Date; occurredBefore: Date },
+    tx?: StoreTransaction,
+  ): Promise<Array<{ tenantId: string; occurredAt: Date }>>;
 }
