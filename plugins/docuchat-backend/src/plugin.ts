@@ -21,9 +21,7 @@ import {
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { registerDocuchatActions } from './actions/registerDocuchatActions';
 import { AskService } from './ask/AskService';
-import { BillingAccess } from './http/billingAccess';
 import { createBilling, scheduleBilling } from './billing/createBilling';
-import { createBillingRouter } from './http/createBillingRouter';
 import { seedDemoBilling } from './demo/seedDemoBilling';
 import { createCaches } from './createCaches';
 import { createChatModelChain } from './chat/createChatModelChain';
@@ -35,8 +33,6 @@ import { createEmbeddingProvider } from './embeddings/createEmbeddingProvider';
 import { PublishingTenantStore } from './events/PublishingTenantStore';
 import { UsageMeter } from './usage/UsageMeter';
 import { DocuchatMetrics } from './metrics/DocuchatMetrics';
-import { createHttpMetricsMiddleware } from './http/httpMetricsMiddleware';
-import { createMetricsRouter } from './http/createMetricsRouter';
 import { readMetricsConfig } from './metrics/readMetricsConfig';
 import { createRetrievalServices } from './sources/createRetrievalServices';
 import { readOptions } from './readOptions';
@@ -48,7 +44,7 @@ import {
   docuchatTenantResourceRef,
   docuchatTenantRules,
 } from './permissions/tenantPermissionRules';
-import { createRouter } from './http/router';
+import { createRouter } from './http/createRouter';
 import { seedDemo } from './demo/seedDemo';
 import { TenantAccess } from './permissions/TenantAccess';
 import { RunningWork } from './lifecycle/RunningWork';
@@ -137,13 +133,7 @@ export const docuchatPlugin = createBackendPlugin({
         const limitsConfig = readLimitsConfig(config);
         for (const tenant of options.tenants) await tenants.upsert(tenant);
 
-        // Every request is timed, the metrics scrape included: mount first.
         const metrics = new DocuchatMetrics();
-        httpRouter.use(createHttpMetricsMiddleware(metrics));
-        httpRouter.use(
-          createMetricsRouter({ metrics, access: readMetricsConfig(config) }),
-        );
-
         const embeddings =
           customEmbeddings ?? createEmbeddingProvider(config, logger);
         const ledger = new DatabaseUsageLedger(knex);
@@ -202,35 +192,37 @@ export const docuchatPlugin = createBackendPlugin({
           ask,
           limits,
         });
+        const pricing = readPricing(config);
         const billing = createBilling({
           config,
           knex,
           tenants,
           ledger,
-          pricing: readPricing(config),
+          pricing,
           logger,
           notifications: deps.notifications,
           gateway: customGateway,
           metrics,
         });
         httpRouter.use(
-          await createRouter({
+          createRouter({
             httpAuth,
-            tenants,
             access,
+            auditor: deps.auditor,
+            metrics,
+            metricsAccess: readMetricsConfig(config),
+            tenants,
             documents,
             ingestion,
             search,
             ask,
             conversations,
-            feedbackCounter: metrics,
             ledger,
-            auditor: deps.auditor,
-            pricing: readPricing(config),
+            pricing,
+            limits,
+            billing: { ...billing, timeZone: billing.settings.timeZone },
             maxUploadBytes: options.maxUploadBytes,
             maxBodyBytes: limitsConfig.maxBodyBytes,
-            limits,
-            billingTimeZone: billing.settings.timeZone,
             // Health lists billing only while it runs (docuchat.billing.enabled);
             // the frontend shows it as not available otherwise.
             capabilities: [
@@ -240,17 +232,6 @@ export const docuchatPlugin = createBackendPlugin({
               'usage',
               ...(billing.settings.enabled ? (['billing'] as const) : []),
             ],
-          }),
-        );
-        httpRouter.use(
-          createBillingRouter({
-            access: new BillingAccess(httpAuth, access),
-            invoices: billing.invoices,
-            runs: billing.runs,
-            runner: billing.runner,
-            payments: billing.payments,
-            auditor: deps.auditor,
-            logger,
           }),
         );
         deps.lifecycle.addShutdownHook(billing.close);

@@ -1,15 +1,14 @@
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
-import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import express from 'express';
 import { TenantStore } from '../database/TenantStore';
+import { Callers } from '../http/Callers';
 import { TenantAccess } from '../permissions/TenantAccess';
 import { adminOnlyPermissions } from './testUsers';
 
 /** What a DocuChat router needs to know who is calling. */
 export interface RouterTestServices {
-  httpAuth: HttpAuthService;
-  access: TenantAccess;
+  callers: Callers;
 }
 
 /**
@@ -26,14 +25,14 @@ export function createRouterTestApp(
   const app = express();
   app.use(
     createRouter({
-      httpAuth: mockServices.httpAuth({
-        defaultCredentials: mockCredentials.none(),
-      }),
-      access: new TenantAccess({
-        tenants,
-        permissions: adminOnlyPermissions,
-        serviceAccess: new Map(),
-      }),
+      callers: new Callers(
+        mockServices.httpAuth({ defaultCredentials: mockCredentials.none() }),
+        new TenantAccess({
+          tenants,
+          permissions: adminOnlyPermissions,
+          serviceAccess: new Map(),
+        }),
+      ),
     }),
   );
   app.use(

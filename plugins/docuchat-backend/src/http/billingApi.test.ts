@@ -15,6 +15,11 @@ import {
   ZibalTestServer,
 } from '../testing/zibalTestServer';
 import { closedDay, TEHRAN } from '../billing/__testUtils__/billingStack';
+import {
+  RecordedEvent,
+  recordingAuditor,
+} from '../__testUtils__/recordingAuditor';
+import { Knex } from 'knex';
 import { billingDayRange, nextBillingDay } from '../usage/billingDays';
 
 jest.setTimeout(60_000);
@@ -24,16 +29,19 @@ describe('billing API', () => {
   let zibal: ZibalTestServer;
   let smtp: SmtpTestServer;
   let server: any;
+  let knex: Knex;
+  const events: RecordedEvent[] = [];
   const day = closedDay();
 
   beforeAll(async () => {
     zibal = await startZibalTestServer();
     smtp = await startSmtpTestServer();
-    const knex = await databases.init('SQLITE_3');
+    knex = await databases.init('SQLITE_3');
     await applyDatabaseMigrations(knex);
     server = await startDocuchatTestBackend({
       knex,
       openAiBaseURL: 'http://127.0.0.1:9/v1',
+      features: [recordingAuditor(events).factory],
       docuchat: {
         billing: {
           enabled: false,
@@ -105,6 +113,18 @@ describe('billing API', () => {
       to: day,
     });
     expect(rerun.body).toMatchObject({ invoicesIssued: 0, daysBilled: 0 });
+    expect(events.filter(e => e.eventId === 'billing-run')).toEqual([
+      expect.objectContaining({
+        fromRequest: true,
+        meta: { from: day, to: day },
+        outcome: 'success',
+        outcomeMeta: { runId: run.body.id, outcome: 'succeeded' },
+      }),
+      expect.objectContaining({
+        outcome: 'success',
+        outcomeMeta: { runId: rerun.body.id, outcome: 'succeeded' },
+      }),
+    ]);
 
     const runs = await get('/billing/runs', ADMIN);
     expect(runs.body.items.map((r: any) => r.id)).toEqual([
@@ -212,6 +232,14 @@ describe('billing API', () => {
         })
       ).status,
     ).toBe(409);
+    expect(
+      events
+        .filter(e => e.eventId === 'invoice-void')
+        .map(e => [e.severityLevel, e.meta, e.outcome]),
+    ).toEqual([
+      ['high', { invoiceId: globex.id, reason: 'wrong mobile' }, 'success'],
+      ['high', { invoiceId: globex.id, reason: 'again' }, 'fail'],
+    ]);
 
     const acme = all.body.items.find((i: any) => i.tenantId === 'acme');
     zibal.pay(acme.payment.trackId);
@@ -230,5 +258,30 @@ describe('billing API', () => {
     ).toBe(409);
     const forged = await get('/billing/zibal/callback?trackId=1&success=1');
     expect(forged.status).toBe(303);
+  });
+
+  it('answers a failed run with its report (500) and audits it as a failure', async () => {
+    const failing = closedDay(6);
+    // The billed days' table is gone: billing the day cannot even start.
+    await knex.schema.renameTable('docuchat_billing_days', 'billing_days_away');
+    let run;
+    try {
+      run = await post('/billing/runs', ADMIN).send({ day: failing });
+    } finally {
+      await knex.schema.renameTable(
+        'billing_days_away',
+        'docuchat_billing_days',
+      );
+    }
+    expect(run.status).toBe(500);
+    expect(run.body).toMatchObject({ outcome: 'failed', daysBilled: 0 });
+    expect(events.filter(e => e.eventId === 'billing-run').pop()).toEqual(
+      expect.objectContaining({
+        meta: { from: failing, to: failing },
+        outcome: 'fail',
+        outcomeMeta: { runId: run.body.id, outcome: 'failed' },
+        error: expect.stringMatching(/^Billing run .* failed: billing: /),
+      }),
+    );
   });
 });

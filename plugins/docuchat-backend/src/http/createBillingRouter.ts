@@ -1,4 +1,4 @@
-import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import { AuditorService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   billingRunRequestSchema,
@@ -15,20 +15,28 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { BillingRunStore } from '../database/BillingRunStore';
 import { InvoiceStore } from '../database/InvoiceStore';
+import { audited } from './audited';
 import { parseInput } from './parseInput';
-import { BillingAccess } from './billingAccess';
+import { Callers } from './Callers';
 import { BillingRunner } from '../billing/BillingRunner';
 import { PaymentService } from '../billing/PaymentService';
 
 export interface BillingRouterOptions {
-  access: BillingAccess;
+  callers: Callers;
   invoices: InvoiceStore;
   runs: BillingRunStore;
   runner: BillingRunner;
   payments: PaymentService;
-  auditor?: AuditorService;
-  logger: LoggerService;
+  auditor: AuditorService;
 }
+
+/**
+ * Billing is for users: a service call on behalf of a user arrives with the
+ * user's credentials; a bare service principal has no one to bill or audit.
+ */
+const FOR_USERS = {
+  usersOnly: 'Billing is for users; call it on behalf of one',
+};
 
 const runListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -43,36 +51,46 @@ const runListQuerySchema = z.object({
 export function createBillingRouter(
   options: BillingRouterOptions,
 ): express.Router {
-  const { access, invoices, runs, runner, payments, auditor } = options;
+  const { callers, invoices, runs, runner, payments, auditor } = options;
   const router = Router();
   router.use(express.json());
 
   router.post('/billing/runs', async (req, res) => {
-    const credentials = await access.requireBasic(
+    const credentials = await callers.withBasic(
       req,
       docuchatBillingRunPermission,
+      FOR_USERS,
     );
     const body = parseInput(billingRunRequestSchema, req.body, 'billing run');
     const [from, to] =
       'day' in body ? [body.day, body.day] : [body.from, body.to];
     const days = runner.requireRunnableDays(from, to);
-    const event = await auditor?.createEvent({
-      eventId: 'docuchat-billing-run',
-      severityLevel: 'medium',
-      request: req,
-      meta: { from, to },
-    });
-    const run = await runner.run({
-      trigger: 'manual',
-      days,
-      requestedBy: credentials.principal.userEntityRef,
-    });
-    await event?.success({ meta: { runId: run.id, outcome: run.outcome } });
+    const run = await audited(
+      auditor,
+      {
+        eventId: 'billing-run',
+        severityLevel: 'medium',
+        request: req,
+        meta: { from, to },
+      },
+      () =>
+        runner.run({
+          trigger: 'manual',
+          days,
+          requestedBy: credentials.principal.userEntityRef,
+        }),
+      ({ id, outcome }) => ({ runId: id, outcome }),
+      // A failed run answers with its report (500) and is a failed event.
+      ({ id, outcome, errors }) =>
+        outcome === 'failed'
+          ? new Error(`Billing run ${id} failed: ${errors.join('; ')}`)
+          : undefined,
+    );
     res.status(run.outcome === 'failed' ? 500 : 200).json(run);
   });
 
   router.get('/billing/runs', async (req, res) => {
-    await access.requireBasic(req, docuchatOperationsReadPermission);
+    await callers.withBasic(req, docuchatOperationsReadPermission, FOR_USERS);
     const page = parseInput(runListQuerySchema, req.query, 'query');
     res.json({ items: await runs.listRuns(page) });
   });
@@ -85,10 +103,10 @@ export function createBillingRouter(
   });
 
   router.get('/tenants/:tenantId/invoices', async (req, res) => {
-    const { tenant } = await access.requireTenant(
+    const { tenant } = await callers.tenant(
       req,
-      req.params.tenantId,
       docuchatInvoicesReadPermission,
+      FOR_USERS,
     );
     const page = parseInput(invoiceListQuerySchema, req.query, 'query');
     res.json({ items: await invoices.listForTenant(tenant.id, page) });
@@ -103,10 +121,10 @@ export function createBillingRouter(
   };
 
   router.get('/tenants/:tenantId/invoices/:invoiceId', async (req, res) => {
-    const { tenant } = await access.requireTenant(
+    const { tenant } = await callers.tenant(
       req,
-      req.params.tenantId,
       docuchatInvoicesReadPermission,
+      FOR_USERS,
     );
     res.json(await tenantInvoice(req, tenant.id));
   });
@@ -114,17 +132,17 @@ export function createBillingRouter(
   router.post(
     '/tenants/:tenantId/invoices/:invoiceId/payment',
     async (req, res) => {
-      const { tenant } = await access.requireTenant(
+      const { tenant } = await callers.tenant(
         req,
-        req.params.tenantId,
         docuchatInvoicesPayPermission,
+        FOR_USERS,
       );
       res.json(await payments.paymentLink(await tenantInvoice(req, tenant.id)));
     },
   );
 
   router.get('/invoices', async (req, res) => {
-    await access.requireBasic(req, docuchatOperationsReadPermission);
+    await callers.withBasic(req, docuchatOperationsReadPermission, FOR_USERS);
     const query = parseInput(operatorInvoiceQuerySchema, req.query, 'query');
     if (query.from && query.to && query.from > query.to) {
       throw new InputError('from must not be after to');
@@ -133,34 +151,33 @@ export function createBillingRouter(
   });
 
   router.post('/invoices/:invoiceId/void', async (req, res) => {
-    const credentials = await access.requireBasic(
+    const credentials = await callers.withBasic(
       req,
       docuchatBillingRunPermission,
+      FOR_USERS,
     );
     const { reason } = parseInput(
       voidInvoiceRequestSchema,
       req.body,
       'void request',
     );
-    const event = await auditor?.createEvent({
-      eventId: 'docuchat-invoice-void',
-      severityLevel: 'high',
-      request: req,
-      meta: { invoiceId: req.params.invoiceId, reason },
-    });
-    try {
-      const invoice = await invoices.voidInvoice(
-        req.params.invoiceId,
-        reason,
-        credentials.principal.userEntityRef,
-        new Date(),
-      );
-      await event?.success();
-      res.json(invoice);
-    } catch (error) {
-      await event?.fail({ error: error as Error });
-      throw error;
-    }
+    const invoice = await audited(
+      auditor,
+      {
+        eventId: 'invoice-void',
+        severityLevel: 'high',
+        request: req,
+        meta: { invoiceId: req.params.invoiceId, reason },
+      },
+      () =>
+        invoices.voidInvoice(
+          req.params.invoiceId,
+          reason,
+          credentials.principal.userEntityRef,
+          new Date(),
+        ),
+    );
+    res.json(invoice);
   });
 
   return router;

@@ -1,5 +1,4 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import {
   answerFeedbackSchema,
   ConversationListResponse,
@@ -13,13 +12,12 @@ import {
   ConversationOwner,
   ConversationStore,
 } from '../database/ConversationStore';
-import { TenantAccess } from '../permissions/TenantAccess';
+import { Callers } from './Callers';
 import { parseInput } from './parseInput';
 
 /** What {@link createConversationsRouter} needs. */
 export interface ConversationsRouterOptions {
-  httpAuth: HttpAuthService;
-  access: TenantAccess;
+  callers: Callers;
   conversations: ConversationStore;
   /** Counts stored ratings (`docuchat_answer_feedback_total`). */
   feedbackCounter: AnswerFeedbackCounter;
@@ -57,26 +55,20 @@ const conversationIdSchema = z.string().uuid('must be a UUID');
 export function createConversationsRouter(
   options: ConversationsRouterOptions,
 ): express.Router {
-  const { httpAuth, access, conversations } = options;
+  const { callers, conversations } = options;
   const router = Router();
   // Rename and feedback bodies; a no-op when the parent already parsed JSON.
   router.use(express.json());
 
   const ownerOf = async (req: express.Request): Promise<ConversationOwner> => {
-    // Anonymous callers get 401 here.
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    if (credentials.principal.type !== 'user') {
-      throw new NotAllowedError(
-        'Conversations belong to signed-in users; service principals have none',
-      );
-    }
     // Conversations are the user's chats with the tenant's documents.
-    const tenant = await access.requireTenant(
-      credentials,
-      req.params.tenantId,
+    const { tenant, credentials } = await callers.tenant(
+      req,
       docuchatChatPermission,
+      {
+        usersOnly:
+          'Conversations belong to signed-in users; service principals have none',
+      },
     );
     return {
       tenantId: tenant.id,

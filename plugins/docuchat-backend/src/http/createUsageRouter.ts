@@ -1,4 +1,3 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
 import {
   createUsageQuerySchema,
   createUsageSummaryQuerySchema,
@@ -10,22 +9,21 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { UsageLedger } from '../usage/UsageLedger';
-import { TenantAccess } from '../permissions/TenantAccess';
 import { UsagePricing } from '../usage/UsagePricing';
 import {
   grandTotal,
   priceModelUsage,
   summarizeTenants,
 } from '../usage/summarizeUsage';
+import { Callers } from './Callers';
 import { parseInput } from './parseInput';
 import { zonedUsageSeries } from '../usage/zonedUsageSeries';
 
 /** What the usage routes read from. */
 export interface UsageRouterOptions {
+  callers: Callers;
   ledger: UsageLedger;
-  access: TenantAccess;
   pricing: UsagePricing;
-  httpAuth: HttpAuthService;
   /** Days of the series when a query names no `tz`: the billing timezone. */
   timeZone: string;
 }
@@ -37,7 +35,7 @@ export interface UsageRouterOptions {
  * all-tenants `GET /usage` with `docuchat.operations.read` (403 otherwise).
  */
 export function createUsageRouter(options: UsageRouterOptions): express.Router {
-  const { ledger, access, pricing, httpAuth, timeZone } = options;
+  const { callers, ledger, pricing, timeZone } = options;
   const router = Router();
   const usageQuerySchema = createUsageQuerySchema({
     defaultTimeZone: timeZone,
@@ -46,16 +44,8 @@ export function createUsageRouter(options: UsageRouterOptions): express.Router {
     defaultTimeZone: timeZone,
   });
 
-  const callerOf = (req: express.Request) =>
-    httpAuth.credentials(req, { allow: ['user', 'service'] });
-
   router.get('/tenants/:tenantId/usage', async (req, res) => {
-    const credentials = await callerOf(req);
-    const tenant = await access.requireTenant(
-      credentials,
-      req.params.tenantId,
-      docuchatUsageReadPermission,
-    );
+    const { tenant } = await callers.tenant(req, docuchatUsageReadPermission);
     const query = parseInput(usageQuerySchema, req.query, 'usage query');
     const { from, to, granularity } = query;
     const [series, sums] = await Promise.all([
@@ -79,8 +69,7 @@ export function createUsageRouter(options: UsageRouterOptions): express.Router {
   });
 
   router.get('/usage', async (req, res) => {
-    const credentials = await callerOf(req);
-    await access.requireBasic(credentials, docuchatOperationsReadPermission);
+    await callers.withBasic(req, docuchatOperationsReadPermission);
     const {
       from,
       to,

@@ -1,8 +1,4 @@
-import {
-  AuditorServiceCreateEventOptions,
-  AuditorServiceEvent,
-} from '@backstage/backend-plugin-api';
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import request from 'supertest';
 import {
@@ -12,6 +8,10 @@ import {
   startDocuchatTestBackend,
   waitUntilReady,
 } from '../__testUtils__/docuchatTestBackend';
+import {
+  RecordedEvent,
+  recordingAuditor,
+} from '../__testUtils__/recordingAuditor';
 import {
   behaviours,
   OpenAiTestServer,
@@ -29,17 +29,6 @@ const DOCUMENT = [
   'Nightly backups of PostgreSQL are kept for thirty days in object storage.',
 ].join('\n\n');
 
-/** An audit event as the auditor service received it, and its outcome. */
-interface RecordedEvent {
-  eventId: string;
-  severityLevel?: string;
-  meta?: unknown;
-  fromRequest: boolean;
-  outcome?: 'success' | 'fail';
-  outcomeMeta?: unknown;
-  error?: string;
-}
-
 /**
  * Ingestion's durable claims as the API sees them (delete and reindex win
  * over a running ingestion), and the audit events of every change, on
@@ -56,29 +45,7 @@ describe('background work and audit events', () => {
   beforeEach(async () => {
     openAi = await startOpenAiTestServer();
     events = [];
-    const auditor = mockServices.auditor.mock({
-      async createEvent(options: AuditorServiceCreateEventOptions) {
-        const event: RecordedEvent = {
-          eventId: options.eventId,
-          severityLevel: options.severityLevel,
-          meta: options.meta,
-          fromRequest: Boolean(options.request),
-        };
-        events.push(event);
-        const done: AuditorServiceEvent = {
-          async success(result) {
-            event.outcome = 'success';
-            event.outcomeMeta = result?.meta;
-          },
-          async fail(result) {
-            event.outcome = 'fail';
-            event.outcomeMeta = result.meta;
-            event.error = result.error.message;
-          },
-        };
-        return done;
-      },
-    });
+    const auditor = recordingAuditor(events);
     knex = await databases.init('SQLITE_3');
     server = await startDocuchatTestBackend({
       knex,
