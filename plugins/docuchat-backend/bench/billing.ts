@@ -15,8 +15,10 @@
  */
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../src/database/migrations';
-import { startSmtpTestServer } from '../src/testing/smtpTestServer';
-import { startZibalTestServer } from '../src/testing/zibalTestServer';
+import {
+  startSmtpTestServer,
+  startZibalTestServer,
+} from '@internal/docuchat-test-utils';
 import { UsagePricing } from '../src/usage/UsagePricing';
 import {
   closedDay,

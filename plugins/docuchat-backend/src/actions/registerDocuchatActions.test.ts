@@ -14,7 +14,7 @@ import {
 import {
   OpenAiTestServer,
   startOpenAiTestServer,
-} from '../testing/openAiTestServer';
+} from '@internal/docuchat-test-utils';
 
 jest.setTimeout(60_000);
 

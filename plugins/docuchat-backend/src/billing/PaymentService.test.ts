@@ -1,10 +1,11 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { migratedDatabaseWithTenants } from '../database/__testUtils__/testDatabases';
-import { startSmtpTestServer, SmtpTestServer } from '../testing/smtpTestServer';
 import {
+  startSmtpTestServer,
+  SmtpTestServer,
   startZibalTestServer,
   ZibalTestServer,
-} from '../testing/zibalTestServer';
+} from '@internal/docuchat-test-utils';
 import {
   closedDay,
   createBillingStack,

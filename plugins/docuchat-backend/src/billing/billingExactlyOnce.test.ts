@@ -5,11 +5,12 @@ import {
   databaseIds,
   migratedDatabaseWithTenants,
 } from '../database/__testUtils__/testDatabases';
-import { startSmtpTestServer, SmtpTestServer } from '../testing/smtpTestServer';
 import {
+  startSmtpTestServer,
+  SmtpTestServer,
   startZibalTestServer,
   ZibalTestServer,
-} from '../testing/zibalTestServer';
+} from '@internal/docuchat-test-utils';
 import {
   closedDay,
   createBillingStack,

@@ -1,11 +1,12 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { migratedDatabaseWithTenants } from '../database/__testUtils__/testDatabases';
 import { seededRandom } from '../demo/seededRandom';
-import { startSmtpTestServer, SmtpTestServer } from '../testing/smtpTestServer';
 import {
+  startSmtpTestServer,
+  SmtpTestServer,
   startZibalTestServer,
   ZibalTestServer,
-} from '../testing/zibalTestServer';
+} from '@internal/docuchat-test-utils';
 import { UsagePricing } from '../usage/UsagePricing';
 import {
   closedDay,

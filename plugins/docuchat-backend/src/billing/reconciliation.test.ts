@@ -5,13 +5,12 @@ import { migratedDatabaseWithTenants } from '../database/__testUtils__/testDatab
 import {
   PROMETHEUS_BINARY,
   startPrometheusServer,
-} from '../metrics/__testUtils__/prometheusServer';
-import { registerBillingMetrics } from '../metrics/billingMetrics';
-import { startSmtpTestServer, SmtpTestServer } from '../testing/smtpTestServer';
-import {
+  startSmtpTestServer,
+  SmtpTestServer,
   startZibalTestServer,
   ZibalTestServer,
-} from '../testing/zibalTestServer';
+} from '@internal/docuchat-test-utils';
+import { registerBillingMetrics } from '../metrics/billingMetrics';
 import {
   closedDay,
   createBillingStack,

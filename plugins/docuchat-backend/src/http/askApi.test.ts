@@ -13,7 +13,7 @@ import {
   DEFAULT_CHAT_ANSWER,
   OpenAiTestServer,
   startOpenAiTestServer,
-} from '../testing/openAiTestServer';
+} from '@internal/docuchat-test-utils';
 import { createEveryTestDatabase } from '../database/__testUtils__/testDatabases';
 
 const CHAT = 'POST /v1/chat/completions';

@@ -9,11 +9,12 @@ import {
   BOB,
   startDocuchatTestBackend,
 } from '../__testUtils__/docuchatTestBackend';
-import { startSmtpTestServer, SmtpTestServer } from '../testing/smtpTestServer';
 import {
+  startSmtpTestServer,
+  SmtpTestServer,
   startZibalTestServer,
   ZibalTestServer,
-} from '../testing/zibalTestServer';
+} from '@internal/docuchat-test-utils';
 import { closedDay, TEHRAN } from '../billing/__testUtils__/billingStack';
 import {
   RecordedEvent,

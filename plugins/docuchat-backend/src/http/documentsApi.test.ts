@@ -12,7 +12,7 @@ import {
 import {
   OpenAiTestServer,
   startOpenAiTestServer,
-} from '../testing/openAiTestServer';
+} from '@internal/docuchat-test-utils';
 import { createEveryTestDatabase } from '../database/__testUtils__/testDatabases';
 
 jest.setTimeout(60_000);

@@ -14,12 +14,11 @@ import {
   openAiError,
   OpenAiTestServer,
   startOpenAiTestServer,
-} from '../testing/openAiTestServer';
-import { SmtpTestServer, startSmtpTestServer } from '../testing/smtpTestServer';
-import {
+  SmtpTestServer,
+  startSmtpTestServer,
   startZibalTestServer,
   ZibalTestServer,
-} from '../testing/zibalTestServer';
+} from '@internal/docuchat-test-utils';
 import {
   ADMIN,
   ALICE,

@@ -9,7 +9,7 @@ import {
   embeddingsRoute,
   OpenAiTestServer,
   startOpenAiTestServer,
-} from '../testing/openAiTestServer';
+} from '@internal/docuchat-test-utils';
 import {
   BackendProcess,
   startBackendProcess,

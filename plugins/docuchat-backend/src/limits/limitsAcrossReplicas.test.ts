@@ -11,7 +11,7 @@ import {
 import {
   OpenAiTestServer,
   startOpenAiTestServer,
-} from '../testing/openAiTestServer';
+} from '@internal/docuchat-test-utils';
 import { billingDayOf, billingDayRange } from '../usage/billingDays';
 
 jest.setTimeout(60_000);

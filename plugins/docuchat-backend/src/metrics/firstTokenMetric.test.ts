@@ -10,7 +10,7 @@ import {
   chatCompletionsRoute,
   OpenAiTestServer,
   startOpenAiTestServer,
-} from '../testing/openAiTestServer';
+} from '@internal/docuchat-test-utils';
 import { valueOf } from './__testUtils__/samples';
 
 jest.setTimeout(60_000);

@@ -16,7 +16,7 @@ import {
   behaviours,
   OpenAiTestServer,
   startOpenAiTestServer,
-} from '../testing/openAiTestServer';
+} from '@internal/docuchat-test-utils';
 
 jest.setTimeout(60_000);
 

@@ -13,7 +13,7 @@ import { UsageMeter } from '../usage/UsageMeter';
 import {
   OpenAiTestServer,
   startOpenAiTestServer,
-} from '../testing/openAiTestServer';
+} from '@internal/docuchat-test-utils';
 import { createRetrievalServices } from './createRetrievalServices';
 import { readOptions } from '../readOptions';
 

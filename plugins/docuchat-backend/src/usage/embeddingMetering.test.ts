@@ -11,7 +11,7 @@ import {
   behaviours,
   OpenAiTestServer,
   startOpenAiTestServer,
-} from '../testing/openAiTestServer';
+} from '@internal/docuchat-test-utils';
 import { UsageMeter } from './UsageMeter';
 
 const EMBEDDINGS = 'POST /v1/embeddings';

@@ -4,7 +4,6 @@
  * envelope recipients, the headers and each MIME part's text.
  */
 import { AddressInfo } from 'node:net';
-// eslint-disable-next-line @backstage/no-undeclared-imports -- tests and benches only
 import { SMTPServer } from 'smtp-server';
 
 export interface ReceivedMail {

@@ -31,6 +31,11 @@ export interface QueryResult {
 export interface PrometheusServer {
   /** `http://127.0.0.1:<port>` */
   baseURL: string;
+  /**
+   * `GET /api/v1/<path>` (e.g. `rules`): the `data` of a successful
+   * answer; throws with Prometheus's error otherwise.
+   */
+  api(path: string): Promise<any>;
   /** `GET /api/v1/query`: the result of an instant query, evaluated now. */
   query(promql: string): Promise<QueryResult[]>;
   /** `GET /api/v1/targets`: the active targets with their last scrape. */
@@ -57,12 +62,18 @@ const LOG_LIMIT = 64 * 1024;
  * Starts `prometheus` on a free port of 127.0.0.1 with a scrape config of
  * its own and storage in a fresh temporary directory, and resolves once
  * `/-/ready` answers. Rejects with the server's log if it exits or never
- * becomes ready.
+ * becomes ready. The one launcher of the backend's metrics tests and the
+ * monitoring checks.
  */
 export async function startPrometheusServer(options: {
   jobs: ScrapeJob[];
-  /** Prometheus duration, e.g. `1s`. Also the scrape timeout. */
+  /**
+   * Prometheus duration, e.g. `1s`: the scrape interval and timeout, and
+   * how often rules are evaluated.
+   */
   scrapeInterval: string;
+  /** Rule files to load (alerting and recording rules). */
+  ruleFiles?: string[];
   /**
    * OpenMetrics text backfilled into the storage before the server starts
    * (`promtool tsdb create-blocks-from openmetrics`): history of days past.
@@ -85,7 +96,7 @@ export async function startPrometheusServer(options: {
   // JSON is YAML: no YAML writer needed, and quoting is exact.
   await writeFile(
     configFile,
-    JSON.stringify(scrapeConfig(options.jobs, options.scrapeInterval), null, 2),
+    JSON.stringify(prometheusConfig(options), null, 2),
   );
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
@@ -126,11 +137,11 @@ export async function startPrometheusServer(options: {
   }
 
   async function api(path: string): Promise<any> {
-    const res = await fetch(`${baseURL}${path}`);
+    const res = await fetch(`${baseURL}/api/v1/${path}`);
     const body: any = await res.json().catch(() => undefined);
     if (!res.ok || body?.status !== 'success') {
       throw new Error(
-        `Prometheus ${path} answered ${res.status}: ${
+        `Prometheus /api/v1/${path} answered ${res.status}: ${
           body?.error ?? JSON.stringify(body)
         }`,
       );
@@ -140,27 +151,32 @@ export async function startPrometheusServer(options: {
 
   return {
     baseURL,
+    api,
     async query(promql) {
-      const data = await api(
-        `/api/v1/query?query=${encodeURIComponent(promql)}`,
-      );
+      const data = await api(`query?query=${encodeURIComponent(promql)}`);
       return data.result;
     },
     async targets() {
-      return (await api('/api/v1/targets?state=active')).activeTargets;
+      return (await api('targets?state=active')).activeTargets;
     },
     log: () => log,
     stop,
   };
 }
 
-function scrapeConfig(jobs: ScrapeJob[], scrapeInterval: string) {
+function prometheusConfig(options: {
+  jobs: ScrapeJob[];
+  scrapeInterval: string;
+  ruleFiles?: string[];
+}) {
+  const { jobs, scrapeInterval } = options;
   return {
     global: {
       scrape_interval: scrapeInterval,
       scrape_timeout: scrapeInterval,
       evaluation_interval: scrapeInterval,
     },
+    ...(options.ruleFiles && { rule_files: options.ruleFiles }),
     scrape_configs: jobs.map(job => ({
       job_name: job.jobName,
       metrics_path: job.metricsPath,
