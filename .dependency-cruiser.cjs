@@ -1,7 +1,8 @@
 // The layers of the DocuChat backend plugin (plugins/docuchat-backend/src),
 // top to bottom, as drawn in plugins/docuchat-backend/README.md ("Layers").
 // A folder imports only folders of the layers below it; within a layer,
-// only the domain folders import each other (and never in a circle).
+// only the domain folders import each other (and never in a circle), and
+// every layer may use the foundation (helpers that import nothing).
 // `yarn lint:deps` checks them; scripts/dependencyRules.test.mjs proves
 // that a wrong import fails with the rule's name.
 const SRC = '^plugins/docuchat-backend/src/';
@@ -30,8 +31,9 @@ const LAYERS = {
     'metrics',
     'cache',
     'lifecycle',
-    'config',
   ],
+  /** Helpers every layer may use (the config reader); they import nothing. */
+  foundation: ['config'],
 };
 
 const folders = names => `(${names.join('|')})`;
@@ -51,14 +53,21 @@ const layerRule = (name, from, to, comment) => ({
 module.exports = {
   forbidden: [
     layerRule(
+      'foundation-imports-nothing',
+      inFolders(LAYERS.foundation),
+      `${SRC}(?!$1/)`,
+      `The foundation (${LAYERS.foundation.join(', ')}) serves every ` +
+        'layer and imports no folder of src.',
+    ),
+    layerRule(
       'bottom-imports-no-other-folder',
       inFolders(LAYERS.bottom),
-      `${SRC}(?!$1/)`,
+      `${SRC}(?!$1/)(?!${folders(LAYERS.foundation)}/)`,
       `The bottom (${LAYERS.bottom.join(', ')}) imports no other folder of ` +
-        'src: a store takes rows in and gives rows out; pricing, billing ' +
-        'days, permissions and search helpers live above it and call it. ' +
-        'Declare the type the bottom needs where it stands, or move the ' +
-        'code up.',
+        'src but the foundation: a store takes rows in and gives rows out; ' +
+        'pricing, billing days, permissions and search helpers live above ' +
+        'it and call it. Declare the type the bottom needs where it stands, ' +
+        'or move the code up.',
     ),
     layerRule(
       'domain-imports-only-domain-and-bottom',

@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { readNumber } from './config/readNumber';
 import {
   CreateTenantRequest,
   createTenantRequestSchema,
@@ -126,13 +127,13 @@ function boundedInteger(
   min: number,
   max: number,
 ) {
-  const value = config?.getOptionalNumber(key) ?? fallback;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(
-      `docuchat.${key} must be an integer from ${min} to ${max}, got ${value}`,
-    );
-  }
-  return value;
+  return readNumber(config, key, {
+    where: 'docuchat',
+    fallback,
+    integer: true,
+    min,
+    max,
+  });
 }
 
 /** A duration in (fractional) seconds, as milliseconds. */
@@ -143,11 +144,12 @@ function seconds(
   min: number,
   max: number,
 ) {
-  const value = config?.getOptionalNumber(key) ?? fallback;
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new Error(
-      `docuchat.${key} must be a number of seconds from ${min} to ${max}, got ${value}`,
-    );
-  }
+  const value = readNumber(config, key, {
+    where: 'docuchat',
+    fallback,
+    unit: 'seconds',
+    min,
+    max,
+  });
   return Math.round(value * 1000);
 }

@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { isBillingDay } from '@docuchat/backstage-plugin-docuchat-common';
+import { readNumber } from '../config/readNumber';
 import { readBillingTimeZone } from '../usage/billingDays';
 import { SmtpSettings } from './InvoiceMailer';
 
@@ -26,13 +27,11 @@ export interface BillingConfig {
 }
 
 function positive(config: Config | undefined, key: string, fallback: number) {
-  const value = config?.getOptionalNumber(key) ?? fallback;
-  if (!(value >= 0) || !Number.isFinite(value)) {
-    throw new Error(
-      `docuchat.billing.${key} must be a number ≥ 0, got ${value}`,
-    );
-  }
-  return value;
+  return readNumber(config, key, {
+    where: 'docuchat.billing',
+    fallback,
+    min: 0,
+  });
 }
 
 /** Reads `docuchat.billing`; invalid values stop the backend at start-up. */
