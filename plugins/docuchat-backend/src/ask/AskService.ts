@@ -3,6 +3,7 @@ import {
   ConflictError,
   NotFoundError,
   ServiceUnavailableError,
+  toError,
 } from '@backstage/errors';
 import {
   AskEvent,
@@ -413,7 +414,8 @@ export class AskService {
     } catch (error) {
       // The user has the answer; a lost history entry must not undo that.
       this.#logger.error(
-        `Could not store a turn of conversation ${response.conversationId}: ${error}`,
+        `Could not store a turn of conversation ${response.conversationId}`,
+        toError(error),
       );
     }
   }
@@ -427,7 +429,8 @@ export class AskService {
       await this.#conversations?.delete({ tenantId, userRef }, conversationId);
     } catch (error) {
       this.#logger.warn(
-        `Could not remove empty conversation ${conversationId}: ${error}`,
+        `Could not remove empty conversation ${conversationId}`,
+        toError(error),
       );
     }
   }
@@ -436,7 +439,7 @@ export class AskService {
     try {
       return await this.#answers?.get(key);
     } catch (error) {
-      this.#logger.warn(`Answer cache read failed: ${error}`);
+      this.#logger.warn('Answer cache read failed', toError(error));
       return undefined;
     }
   }
@@ -452,7 +455,7 @@ export class AskService {
         fallbacks,
       });
     } catch (error) {
-      this.#logger.warn(`Answer cache write failed: ${error}`);
+      this.#logger.warn('Answer cache write failed', toError(error));
     }
   }
 
@@ -484,7 +487,7 @@ export class AskService {
         try {
           this.#counters?.observeFirstToken(seconds);
         } catch (error) {
-          this.#logger.error(`Could not time a first token: ${error}`);
+          this.#logger.error('Could not time a first token', toError(error));
         }
       }
       onEvent(event);
@@ -495,7 +498,7 @@ export class AskService {
     try {
       this.#counters?.countModelRequest(model, 'chat', outcome);
     } catch (error) {
-      this.#logger.error(`Could not count a model request: ${error}`);
+      this.#logger.error('Could not count a model request', toError(error));
     }
   }
 
@@ -503,7 +506,7 @@ export class AskService {
     try {
       this.#counters?.countRagQuery(tenantId, outcome);
     } catch (error) {
-      this.#logger.error(`Could not count a question: ${error}`);
+      this.#logger.error('Could not count a question', toError(error));
     }
   }
 }

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, toError } from '@backstage/errors';
 import { Invoice } from '@docuchat/backstage-plugin-docuchat-common';
 import { PaymentGateway } from '@docuchat/backstage-plugin-docuchat-node';
 import {
@@ -316,7 +316,7 @@ export class PaymentService {
     } catch (e) {
       // Timeouts and outages: nothing is marked; the next run verifies again.
       error = `verify failed: ${(e as Error).message}`;
-      logger.warn(`Invoice ${invoiceId}: ${error}`);
+      logger.warn(`Invoice ${invoiceId}: verify failed`, toError(e));
       return 'error';
     } finally {
       await outbox.releaseVerification(invoiceId, error);

@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { toError } from '@backstage/errors';
 import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { TenantStore } from '../database/TenantStore';
@@ -42,7 +43,7 @@ export async function seedDemo(options: {
         content,
       });
     } catch (error) {
-      logger.warn(`Demo document ${path} skipped: ${error}`);
+      logger.warn(`Demo document ${path} skipped`, toError(error));
     }
   }
   logger.info(

@@ -1,4 +1,5 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import { toError } from '@backstage/errors';
 import { DocumentSummary } from '@docuchat/backstage-plugin-docuchat-common';
 import { EmbeddingProvider } from '@docuchat/backstage-plugin-docuchat-node';
 import { createHash, randomUUID } from 'node:crypto';
@@ -207,7 +208,7 @@ export class IngestionService {
           this.#leaseUntil(),
         );
       } catch (error) {
-        logger.error(`Could not claim ingestion work: ${error}`);
+        logger.error('Could not claim ingestion work', toError(error));
         return; // the next poll tries again
       }
       if (claim) {
@@ -215,7 +216,7 @@ export class IngestionService {
         await this.#running
           .run(undefined, signal => this.#process(current, signal))
           .catch(error =>
-            logger.error(`Ingestion of ${current.id} stopped: ${error}`),
+            logger.error(`Ingestion of ${current.id} stopped`, toError(error)),
           );
       } else if (wakes === this.#wakes) {
         return;
@@ -251,7 +252,7 @@ export class IngestionService {
           if (!held) lost.abort(new ClaimLostError(`Claim on ${id} lost`));
         })
         .catch(error =>
-          logger.warn(`Could not renew the lease on ${id}: ${error}`),
+          logger.warn(`Could not renew the lease on ${id}`, toError(error)),
         );
     }, Math.max(50, Math.floor(this.#settings.leaseMs / 3)));
     const started = Date.now();

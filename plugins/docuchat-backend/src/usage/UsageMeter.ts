@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, toError } from '@backstage/errors';
 import {
   UsageEntry,
   UsageLedger,
@@ -183,7 +183,10 @@ export class UsageMeter {
     try {
       this.#counters?.countModelRequest(model, 'embedding', 'error');
     } catch (error) {
-      this.#logger.error(`Could not count a failed embedding call: ${error}`);
+      this.#logger.error(
+        'Could not count a failed embedding call',
+        toError(error),
+      );
     }
   }
 
@@ -203,7 +206,7 @@ export class UsageMeter {
       }
     } catch (error) {
       // A metrics bug must not turn a recorded call into a failed request.
-      this.#logger.error(`Could not count tokens: ${error}`);
+      this.#logger.error('Could not count tokens', toError(error));
     }
   }
 }
