@@ -8,7 +8,7 @@ import {
   BillingRunStore,
   NewBillingRun,
 } from './BillingRunStore';
-import { Dialect, dialectOf, fromDbTime, toDbTime } from './dialect';
+import { dbTimeWriter, fromDbTime } from './dialect';
 import { optionalTime, toNumber } from './invoiceRows';
 import { knexIn, StoreTransaction } from './StoreTransaction';
 
@@ -38,14 +38,10 @@ function toRun(row: any): BillingRun {
 
 /** Billing runs and billed days in the plugin's database. */
 export class DatabaseBillingRunStore implements BillingRunStore {
-  private readonly dialect: Dialect;
+  private readonly time: (date: Date) => Date | number;
 
   constructor(private readonly db: Knex) {
-    this.dialect = dialectOf(db, 'The billing run store');
-  }
-
-  private time(date: Date) {
-    return toDbTime(this.dialect, date);
+    this.time = dbTimeWriter(db, 'The billing run store');
   }
 
   async installedAt(): Promise<Date> {

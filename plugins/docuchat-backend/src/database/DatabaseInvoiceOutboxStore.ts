@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { Dialect, dialectOf, toDbTime } from './dialect';
+import { dbTimeWriter } from './dialect';
 import {
   InvoiceOutboxStore,
   InvoiceWork,
@@ -16,14 +16,10 @@ const PAYABLE = ['issued', 'failed'];
  * only one claims a row, and an expired lease frees it again.
  */
 export class DatabaseInvoiceOutboxStore implements InvoiceOutboxStore {
-  private readonly dialect: Dialect;
+  private readonly time: (date: Date) => Date | number;
 
   constructor(private readonly db: Knex) {
-    this.dialect = dialectOf(db, 'The invoice outbox');
-  }
-
-  private time(date: Date) {
-    return toDbTime(this.dialect, date);
+    this.time = dbTimeWriter(db, 'The invoice outbox');
   }
 
   private async work(rows: any[]): Promise<InvoiceWork[]> {
@@ -53,10 +49,11 @@ export class DatabaseInvoiceOutboxStore implements InvoiceOutboxStore {
     const stale = this.time(
       new Date(options.now.getTime() - options.linkTtlMs),
     );
-    const now = this.time(options.now);
-    const needsLink = (query: Knex.QueryBuilder) =>
-      query
-        .where(q =>
+    return this.claim({
+      ...options,
+      lease: 'payment_claimed_until',
+      ready: query =>
+        query.where(q =>
           q
             .where('status', 'failed')
             .orWhere(issued =>
@@ -68,38 +65,8 @@ export class DatabaseInvoiceOutboxStore implements InvoiceOutboxStore {
                     .orWhere('link_created_at', '<', stale),
                 ),
             ),
-        )
-        .where(claim =>
-          claim
-            .whereNull('payment_claimed_until')
-            .orWhere('payment_claimed_until', '<', now),
-        );
-    const query = needsLink(this.db(INVOICES).select('id'))
-      .orderBy('created_at')
-      .limit(options.limit ?? 10_000);
-    if (options.invoiceId) query.where('id', options.invoiceId);
-    const ids = (await query).map((row: any) => row.id as string);
-    const claimedUntil = this.time(
-      new Date(options.now.getTime() + options.leaseMs),
-    );
-    const claimed: string[] = [];
-    for (const batch of chunks(ids, 500)) {
-      // The same conditions again: of two backends only one claims a row.
-      const updated = await needsLink(
-        this.db(INVOICES).whereIn('id', batch as any),
-      )
-        .update({ payment_claimed_until: claimedUntil })
-        .returning('id');
-      claimed.push(...updated.map((row: any) => row.id ?? row));
-    }
-    if (claimed.length === 0) return [];
-    const rows: any[] = [];
-    for (const batch of chunks(claimed, 500)) {
-      rows.push(
-        ...(await this.db(INVOICES).whereIn('id', batch).orderBy('created_at')),
-      );
-    }
-    return this.work(rows);
+        ),
+    });
   }
 
   async recordLink(
@@ -130,27 +97,48 @@ export class DatabaseInvoiceOutboxStore implements InvoiceOutboxStore {
   }
 
   async claimForEmail(options: { now: Date; leaseMs: number; limit?: number }) {
+    return this.claim({
+      ...options,
+      lease: 'email_claimed_until',
+      ready: query =>
+        query
+          .where('status', 'issued')
+          .whereNotNull('track_id')
+          .whereNull('email_sent_at'),
+    });
+  }
+
+  /**
+   * Claims the invoices that are `ready` and whose `lease` is free (unset
+   * or expired), oldest first, for `leaseMs`; their work. The update
+   * repeats the conditions, so of two backends only one claims a row.
+   */
+  private async claim(options: {
+    now: Date;
+    leaseMs: number;
+    lease: 'payment_claimed_until' | 'email_claimed_until';
+    ready: (query: Knex.QueryBuilder) => Knex.QueryBuilder;
+    invoiceId?: string;
+    limit?: number;
+  }): Promise<InvoiceWork[]> {
+    const { lease } = options;
     const now = this.time(options.now);
-    const ready = (query: Knex.QueryBuilder) =>
-      query
-        .where('status', 'issued')
-        .whereNotNull('track_id')
-        .whereNull('email_sent_at')
-        .where(claim =>
-          claim
-            .whereNull('email_claimed_until')
-            .orWhere('email_claimed_until', '<', now),
-        );
-    const ids = (
-      await ready(this.db(INVOICES).select('id'))
-        .orderBy('created_at')
-        .limit(options.limit ?? 10_000)
-    ).map((row: any) => row.id as string);
+    const claimable = (query: Knex.QueryBuilder) =>
+      options
+        .ready(query)
+        .where(free => free.whereNull(lease).orWhere(lease, '<', now));
+    const query = claimable(this.db(INVOICES).select('id'))
+      .orderBy('created_at')
+      .limit(options.limit ?? 10_000);
+    if (options.invoiceId) query.where('id', options.invoiceId);
+    const ids = (await query).map((row: any) => row.id as string);
     const until = this.time(new Date(options.now.getTime() + options.leaseMs));
     const claimed: string[] = [];
     for (const batch of chunks(ids, 500)) {
-      const updated = await ready(this.db(INVOICES).whereIn('id', batch as any))
-        .update({ email_claimed_until: until })
+      const updated = await claimable(
+        this.db(INVOICES).whereIn('id', batch as any),
+      )
+        .update({ [lease]: until })
         .returning('id');
       claimed.push(...updated.map((row: any) => row.id ?? row));
     }
