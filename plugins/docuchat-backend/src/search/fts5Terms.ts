@@ -24,73 +24,6 @@ export function fts5Tokens(text: string): string[] {
     .filter(token => token.length > 0);
 }
 
-/** The FTS5 porter stem of one unicode61 token. */
-export function porterStem(token: string): string {
-  const bytes = Buffer.byteLength(token, 'utf8');
-  if (bytes < 3 || bytes > 64 || !/^[\x20-\x7e]+$/.test(token)) return token;
-  let w = token;
-
-  // Step 1a.
-  if (w.endsWith('s')) {
-    if (
-      (w.length > 4 && w.endsWith('sses')) ||
-      (w.length > 3 && w.endsWith('ies'))
-    ) {
-      w = w.slice(0, -2);
-    } else if (!w.endsWith('ss')) {
-      w = w.slice(0, -1);
-    }
-  }
-  // Step 1b.
-  let step1b = false;
-  if (w.length > 3 && w.endsWith('eed')) {
-    if (mGt0(w.slice(0, -3))) w = w.slice(0, -1);
-  } else if (w.endsWith('ed') && hasVowel(w.slice(0, -2))) {
-    w = w.slice(0, -2);
-    step1b = true;
-  } else if (
-    w.length > 3 &&
-    w.endsWith('ing') &&
-    hasVowel(w.slice(0, -3))
-  ) {
-    w = w.slice(0, -3);
-    step1b = true;
-  }
-  if (step1b) {
-    if (/(?:at|bl|iz)$/.test(w)) {
-      w += 'e';
-    } else {
-      const c = w[w.length - 1];
-      if (
-        !isVowel(c, false) &&
-        c !== 'l' &&
-        c !== 's' &&
-        c !== 'z' &&
-        c === w[w.length - 2]
-      ) {
-        w = w.slice(0, -1);
-      } else if (mEq1(w) && oStar(w)) {
-        w += 'e';
-      }
-    }
-  }
-  // Step 1c.
-  if (w.endsWith('y') && hasVowel(w.slice(0, -1))) w = `${w.slice(0, -1)}i`;
-  w = applyFirst(w, STEP2, mGt0);
-  w = applyFirst(w, STEP3, mGt0);
-  w = applyFirst(w, STEP4, mGt1);
-  // Step 5a.
-  if (w.endsWith('e')) {
-    const stem = w.slice(0, -1);
-    if (mGt1(stem) || (mEq1(stem) && !oStar(stem))) w = stem;
-  }
-  // Step 5b.
-  if (w.length > 1 && w.endsWith('ll') && mGt1(w.slice(0, -1))) {
-    w = w.slice(0, -1);
-  }
-  return w;
-}
-
 type Rule = [suffix: string, replacement: string];
 
 // FTS5 checks one suffix per rule family, chosen by the word's
@@ -149,6 +82,69 @@ const STEP4: Rule[] = [
   ['ive', ''],
   ['ize', ''],
 ];
+
+/** The FTS5 porter stem of one unicode61 token. */
+export function porterStem(token: string): string {
+  const bytes = Buffer.byteLength(token, 'utf8');
+  if (bytes < 3 || bytes > 64 || !/^[\x20-\x7e]+$/.test(token)) return token;
+  let w = token;
+
+  // Step 1a.
+  if (w.endsWith('s')) {
+    if (
+      (w.length > 4 && w.endsWith('sses')) ||
+      (w.length > 3 && w.endsWith('ies'))
+    ) {
+      w = w.slice(0, -2);
+    } else if (!w.endsWith('ss')) {
+      w = w.slice(0, -1);
+    }
+  }
+  // Step 1b.
+  let step1b = false;
+  if (w.length > 3 && w.endsWith('eed')) {
+    if (mGt0(w.slice(0, -3))) w = w.slice(0, -1);
+  } else if (w.endsWith('ed') && hasVowel(w.slice(0, -2))) {
+    w = w.slice(0, -2);
+    step1b = true;
+  } else if (w.length > 3 && w.endsWith('ing') && hasVowel(w.slice(0, -3))) {
+    w = w.slice(0, -3);
+    step1b = true;
+  }
+  if (step1b) {
+    if (/(?:at|bl|iz)$/.test(w)) {
+      w += 'e';
+    } else {
+      const c = w[w.length - 1];
+      if (
+        !isVowel(c, false) &&
+        c !== 'l' &&
+        c !== 's' &&
+        c !== 'z' &&
+        c === w[w.length - 2]
+      ) {
+        w = w.slice(0, -1);
+      } else if (mEq1(w) && oStar(w)) {
+        w += 'e';
+      }
+    }
+  }
+  // Step 1c.
+  if (w.endsWith('y') && hasVowel(w.slice(0, -1))) w = `${w.slice(0, -1)}i`;
+  w = applyFirst(w, STEP2, mGt0);
+  w = applyFirst(w, STEP3, mGt0);
+  w = applyFirst(w, STEP4, mGt1);
+  // Step 5a.
+  if (w.endsWith('e')) {
+    const stem = w.slice(0, -1);
+    if (mGt1(stem) || (mEq1(stem) && !oStar(stem))) w = stem;
+  }
+  // Step 5b.
+  if (w.length > 1 && w.endsWith('ll') && mGt1(w.slice(0, -1))) {
+    w = w.slice(0, -1);
+  }
+  return w;
+}
 
 function applyFirst(
   word: string,

@@ -21,7 +21,10 @@ export async function createRetrievalServices(options: {
   embeddings: EmbeddingProvider;
   meter: UsageMeter;
   logger: LoggerService;
-  settings: Pick<DocuchatOptions, 'maxUploadBytes' | 'chunking' | 'fusion'>;
+  settings: Pick<
+    DocuchatOptions,
+    'maxUploadBytes' | 'chunking' | 'fusion' | 'feedback'
+  >;
   queryVectorCache?: QueryVectorCache;
   onChunksIndexed?: (tenantId: string, count: number) => void;
   /** Claims and leases (defaults when absent). */
@@ -32,7 +35,7 @@ export async function createRetrievalServices(options: {
   const { knex, embeddings, meter, logger, settings } = options;
   const documents = new DatabaseDocumentStore(knex);
   const vectors = await createVectorStore(knex, { logger });
-  const fullText = createFullTextIndex(knex);
+  const fullText = createFullTextIndex(knex, settings.feedback);
   const ingestion = new IngestionService({
     documents,
     vectors,
@@ -52,8 +55,20 @@ export async function createRetrievalServices(options: {
     meter,
     cache: options.queryVectorCache,
   });
-  const searchWith = (fusion: DocuchatOptions['fusion']) =>
-    new HybridSearch({ documents, vectors, fullText, queryEmbedder, fusion });
+  const searchWith = (
+    fusion: DocuchatOptions['fusion'],
+    feedback: DocuchatOptions['feedback'] = settings.feedback,
+  ) =>
+    new HybridSearch({
+      documents,
+      vectors,
+      fullText:
+        feedback === settings.feedback
+          ? fullText
+          : createFullTextIndex(knex, feedback),
+      queryEmbedder,
+      fusion,
+    });
   return {
     documents,
     vectors,
@@ -61,7 +76,7 @@ export async function createRetrievalServices(options: {
     ingestion,
     queryEmbedder,
     search: searchWith(settings.fusion),
-    /** The same search with other fusion settings (for evaluation). */
+    /** The same search with other fusion or feedback settings (evaluation). */
     searchWith,
   };
 }

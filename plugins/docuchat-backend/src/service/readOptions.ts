@@ -5,6 +5,8 @@ import {
 } from '@docuchat/backstage-plugin-docuchat-common';
 import { AskSettings } from '../ask/AskService';
 import { FusionOptions } from '../search/fuseRankings';
+import { readFeedbackSettings } from '../search/readSearchConfig';
+import { FeedbackSettings } from '../search/relevanceModel';
 import { IngestionWorkSettings } from './IngestionService';
 
 export interface DocuchatOptions {
@@ -16,6 +18,8 @@ export interface DocuchatOptions {
    * weights fell below BM25 alone. Measure again with a stronger embedder.
    */
   fusion: FusionOptions;
+  /** Feedback expansion of the full-text branch (`docuchat.search.feedback`). */
+  feedback: FeedbackSettings;
   ask: AskSettings;
   tenants: CreateTenantRequest[];
   demo: { enabled: boolean; documents: string[]; ownerRef: string };
@@ -65,6 +69,7 @@ export function readOptions(config: Config): DocuchatOptions {
       fullTextWeight:
         docuchat?.getOptionalNumber('retrieval.fusion.fullTextWeight') ?? 1,
     },
+    feedback: readFeedbackSettings(docuchat),
     ask: {
       defaultK: boundedInteger(docuchat, 'ask.k', 6, 1, 20),
       // Unrelated texts score about 0.1-0.3 with both the local model and
