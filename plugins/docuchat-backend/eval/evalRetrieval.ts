@@ -99,6 +99,7 @@ async function main(): Promise<void> {
       fullText,
       ingestion,
       searchWith: fusedBy,
+      fusion: ruleFusion,
     } = await createRetrievalServices({
       knex,
       embeddings,
@@ -149,7 +150,13 @@ async function main(): Promise<void> {
     const searchWith =
       (search: HybridSearch, mode: SearchMode) => async (query: string) =>
         toCorpusIds(await search.search(ingested.tenantId, query, K, mode));
-    const searches = args.fusions.map(fusion => fusedBy(fusion));
+    const fusions = args.fusions.map(fusion => ({
+      ...ruleFusion,
+      ...Object.fromEntries(
+        Object.entries(fusion).filter(([, value]) => value !== undefined),
+      ),
+    }));
+    const searches = fusions.map(fusion => fusedBy(fusion));
 
     const queryStarted = performance.now();
     const report: EvalReport = {
@@ -164,7 +171,7 @@ async function main(): Promise<void> {
         `full text, one pass (${fullText.constructor.name})`,
         queries,
         searchWith(
-          fusedBy(args.fusions[0], { ...options.feedback, enabled: false }),
+          fusedBy(fusions[0], { ...options.feedback, enabled: false }),
           'fulltext',
         ),
       ),
@@ -183,7 +190,7 @@ async function main(): Promise<void> {
       ),
       hybrids: [],
     };
-    for (const [index, fusion] of args.fusions.entries()) {
+    for (const [index, fusion] of fusions.entries()) {
       report.hybrids.push({
         fusion,
         scores: await score(

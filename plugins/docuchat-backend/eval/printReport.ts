@@ -28,7 +28,10 @@ const fixed = (value: number, digits = 3) =>
   Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
 
 export function fusionLabel(fusion: FusionOptions): string {
-  return `hybrid k=${fusion.k} v=${fusion.vectorWeight} f=${fusion.fullTextWeight}`;
+  const weight = (w: number) => String(Number(w.toFixed(3)));
+  return `hybrid k=${fusion.k} v=${weight(fusion.vectorWeight)} f=${weight(
+    fusion.fullTextWeight,
+  )}`;
 }
 
 function table(rows: string[][]): string {

@@ -4,6 +4,8 @@ import { Knex } from 'knex';
 import { DatabaseDocumentStore } from '../database/DatabaseDocumentStore';
 import { UsageMeter } from '../metering/UsageMeter';
 import { createFullTextIndex } from '../search/createFullTextIndex';
+import { FusionOptions } from '../search/fuseRankings';
+import { fusionOptions } from '../search/fusionRule';
 import { HybridSearch } from '../search/HybridSearch';
 import { QueryEmbedder, QueryVectorCache } from '../search/QueryEmbedder';
 import { createVectorStore } from '../vectors/createVectorStore';
@@ -55,8 +57,11 @@ export async function createRetrievalServices(options: {
     meter,
     cache: options.queryVectorCache,
   });
+  // The branches' weights follow from their measured quality with this
+  // embedder (fusionRule.ts).
+  const fusion = fusionOptions(settings.fusion, embeddings.model);
   const searchWith = (
-    fusion: DocuchatOptions['fusion'],
+    fusionWith: FusionOptions = fusion,
     feedback: DocuchatOptions['feedback'] = settings.feedback,
   ) =>
     new HybridSearch({
@@ -67,7 +72,7 @@ export async function createRetrievalServices(options: {
           ? fullText
           : createFullTextIndex(knex, feedback),
       queryEmbedder,
-      fusion,
+      fusion: fusionWith,
     });
   return {
     documents,
@@ -75,7 +80,9 @@ export async function createRetrievalServices(options: {
     fullText,
     ingestion,
     queryEmbedder,
-    search: searchWith(settings.fusion),
+    search: searchWith(),
+    /** The weights the fusion rule gives this embedder. */
+    fusion,
     /** The same search with other fusion or feedback settings (evaluation). */
     searchWith,
   };
