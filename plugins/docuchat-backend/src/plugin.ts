@@ -231,6 +231,7 @@ export const docuchatPlugin = createBackendPlugin({
             maxBodyBytes: limitsConfig.maxBodyBytes,
             limits,
             billingTimeZone: billing.settings.timeZone,
+            embeddingModel: embeddings.model,
             // Health lists billing only while it runs (docuchat.billing.enabled);
             // the frontend shows it as not available otherwise.
             capabilities: [

@@ -36,6 +36,8 @@ import {
 import { ConversationStore } from '../database/ConversationStore';
 import { UsageLedger } from '../database/UsageLedger';
 import { createUsageRouter } from '../usage/createUsageRouter';
+import { createMaintenanceRouter } from '../maintenance/createMaintenanceRouter';
+import { ReembedMaintenance } from '../maintenance/ReembedMaintenance';
 import { UsagePricing } from '../usage/UsagePricing';
 import { respondToAsk } from './respondToAsk';
 import { Caller, TenantAccess } from './TenantAccess';
@@ -64,6 +66,8 @@ export interface RouterOptions {
   billingTimeZone: string;
   /** What `GET /health` lists. */
   capabilities: DocuchatCapability[];
+  /** The embedding model documents are embedded with (maintenance estimates). */
+  embeddingModel: string;
 }
 
 const searchQuerySchema = z.object({
@@ -391,6 +395,20 @@ export async function createRouter(
       ledger: options.ledger,
       pricing: options.pricing,
       timeZone: options.billingTimeZone,
+    }),
+  );
+
+  router.use(
+    createMaintenanceRouter({
+      httpAuth,
+      access,
+      auditor,
+      maintenance: new ReembedMaintenance({
+        documents,
+        ingestion,
+        pricing: options.pricing,
+        embeddingModel: options.embeddingModel,
+      }),
     }),
   );
 

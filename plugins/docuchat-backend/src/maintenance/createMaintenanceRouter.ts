@@ -1,0 +1,68 @@
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  docuchatMaintenanceRunPermission,
+  docuchatOperationsReadPermission,
+} from '@docuchat/backstage-plugin-docuchat-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { audited } from '../service/audited';
+import { parseInput } from '../service/parseInput';
+import { TenantAccess } from '../service/TenantAccess';
+import { ReembedMaintenance } from './ReembedMaintenance';
+
+const startSchema = z.object({
+  /** The `documents` of the estimate the operator agreed to. */
+  documents: z.number().int().min(0),
+});
+
+/**
+ * Operators' maintenance routes: `GET /maintenance/reembed` (the estimate,
+ * `docuchat.operations.read`) and `POST /maintenance/reembed` with
+ * `{ documents }` from it (`docuchat.maintenance.run`, audited).
+ */
+export function createMaintenanceRouter(options: {
+  maintenance: ReembedMaintenance;
+  httpAuth: HttpAuthService;
+  access: TenantAccess;
+  auditor: AuditorService;
+}): express.Router {
+  const { maintenance, httpAuth, access, auditor } = options;
+  const router = Router();
+  const requireBasic = async (
+    req: express.Request,
+    permission: typeof docuchatOperationsReadPermission,
+  ) =>
+    access.requireBasic(
+      await httpAuth.credentials(req, { allow: ['user', 'service'] }),
+      permission,
+    );
+
+  router.get('/maintenance/reembed', async (req, res) => {
+    await requireBasic(req, docuchatOperationsReadPermission);
+    res.json(await maintenance.estimate());
+  });
+
+  router.post('/maintenance/reembed', async (req, res) => {
+    await requireBasic(req, docuchatMaintenanceRunPermission);
+    const { documents } = parseInput(startSchema, req.body, 'body');
+    const started = await audited(
+      auditor,
+      {
+        eventId: 'maintenance-reembed',
+        severityLevel: 'medium',
+        request: req,
+        meta: { documents },
+      },
+      () => maintenance.start(documents),
+      estimate => ({
+        documents: estimate.documents,
+        chunks: estimate.chunks,
+        estimatedTokens: estimate.estimatedTokens,
+      }),
+    );
+    res.status(202).json(started);
+  });
+
+  return router;
+}
