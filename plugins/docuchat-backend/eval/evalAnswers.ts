@@ -31,6 +31,7 @@ import { parseArgs } from 'node:util';
 import { selectSources } from '../src/ask/selectSources';
 import { PromptSource } from '../src/ask/buildPrompt';
 import { ExtractiveAnswerer } from '../src/chat/ExtractiveAnswerer';
+import { localSemanticSimilarity } from '../src/chat/semanticOverlap';
 import { splitSentences } from '../src/chat/sentences';
 import { DatabaseTenantStore } from '../src/database/DatabaseTenantStore';
 import { DatabaseUsageLedger } from '../src/database/DatabaseUsageLedger';
@@ -67,6 +68,8 @@ const USAGE = `Usage: yarn eval:answers [options]
                             (comma-separated): a = the 47 the answerer was
                             developed on, b = the 20 written blind for
                             issue 26, which nothing may be tuned on
+  --feedback on|off         feedback expansion in full text (default: the
+                            plugin's, on)
   --show                    print every answer with its verdicts
   --verbose                 log ingestion
 `;
@@ -96,9 +99,10 @@ interface Tally {
   words: number;
 }
 
-const extractive = new ExtractiveAnswerer();
-
-const ANSWERERS: Array<{ label: string; answer: Answerer }> = [
+/** The answerers side by side; the first is today's, with `extractive`. */
+const answerers = (
+  extractive: ExtractiveAnswerer,
+): Array<{ label: string; answer: Answerer }> => [
   {
     label: 'ExtractiveAnswerer',
     answer: async (question, sources) => {
@@ -137,6 +141,7 @@ async function main(): Promise<void> {
       embeddings: { type: 'string', default: 'local' },
       'limit-questions': { type: 'string' },
       'only-ids': { type: 'string' },
+      feedback: { type: 'string', default: 'on' },
       show: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -176,7 +181,13 @@ async function main(): Promise<void> {
   try {
     const { knex } = database;
     await applyDatabaseMigrations(knex);
-    const options = readOptions(new ConfigReader({}));
+    const options = readOptions(
+      new ConfigReader({
+        docuchat: {
+          search: { feedback: { enabled: values.feedback !== 'off' } },
+        },
+      }),
+    );
     const embeddings = evalEmbeddings(
       values.embeddings as EmbeddingsChoice,
       logger,
@@ -185,6 +196,12 @@ async function main(): Promise<void> {
       ledger: new DatabaseUsageLedger(knex),
       logger,
     });
+    // As the plugin builds it: semantic overlap from the local model.
+    const compared = answerers(
+      new ExtractiveAnswerer({
+        similarity: localSemanticSimilarity(embeddings),
+      }),
+    );
     const { ingestion, search } = await createRetrievalServices({
       knex,
       embeddings,
@@ -248,7 +265,7 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
 
-    const tallies: Tally[] = ANSWERERS.map(({ label }) => ({
+    const tallies: Tally[] = compared.map(({ label }) => ({
       label,
       correct: 0,
       pieces: 0,
@@ -258,6 +275,7 @@ async function main(): Promise<void> {
       falseAbstentions: 0,
       words: 0,
     }));
+    let retrieved = 0;
     for (const question of questions) {
       const hits = await search.search(
         TENANT,
@@ -267,6 +285,13 @@ async function main(): Promise<void> {
       );
       const selected = selectSources(hits, options.ask.minVectorSimilarity);
       const sources = selected.map(s => s.source);
+      // The most any answerer could get: the key fact is in the sources.
+      if (
+        !question.unanswerable &&
+        holdsFact(sources.map(source => source.text).join('\n'), question.facts)
+      ) {
+        retrieved += 1;
+      }
       const judged = new Map<number, JudgedSource>(
         selected.map(({ source, citation }) => [
           source.n,
@@ -281,7 +306,7 @@ async function main(): Promise<void> {
       if (values.show) {
         process.stdout.write(`\n${question.id} ${question.question}\n`);
       }
-      for (const [index, { label, answer }] of ANSWERERS.entries()) {
+      for (const [index, { label, answer }] of compared.entries()) {
         const deltas = await answer(question.question, sources);
         const text = deltas.join('');
         const correct = holdsFact(text, question.facts);
@@ -389,6 +414,9 @@ async function main(): Promise<void> {
         next.falseAbstentions <= 1,
       ],
     ] as const;
+    process.stdout.write(
+      `\nKey fact in the retrieved sources: ${retrieved} of ${answerable} answerable questions (what retrieval leaves an answerer)\n`,
+    );
     process.stdout.write('\nTargets (the extractive answerer)\n');
     for (const [label, met] of targets) {
       process.stdout.write(`  ${met ? 'MET   ' : 'MISSED'} ${label}\n`);

@@ -173,6 +173,7 @@ export const docuchatPlugin = createBackendPlugin({
             logger,
             recorder: metrics,
             extraModels: extraChatModels,
+            embeddings,
           }),
           meter,
           revision: tenantId => documents.revision(tenantId),
