@@ -92,10 +92,12 @@ export class PostgresFullTextIndex implements FullTextIndex {
     if (!feedback.enabled) {
       return this.#bm25(tenantId, terms, k, averageLength);
     }
+    // The first pass only picks the feedback chunks (and counts up to
+    // minHits): asking it for fewer lets MaxScore skip more.
     const first = await this.#bm25(
       tenantId,
       terms,
-      Math.max(k, feedback.documents),
+      Math.max(feedback.documents, feedback.minHits),
       averageLength,
     );
     if (first.length < feedback.minHits) return first.slice(0, k);

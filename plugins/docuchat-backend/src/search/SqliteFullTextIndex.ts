@@ -75,10 +75,12 @@ export class SqliteFullTextIndex implements FullTextIndex {
     if (!match || k <= 0) return [];
     const feedback = this.feedback;
     if (!feedback.enabled) return this.#match(match, tenantId, k);
+    // The first pass only picks the feedback chunks (and counts up to
+    // minHits).
     const first = await this.#match(
       match,
       tenantId,
-      Math.max(k, feedback.documents),
+      Math.max(feedback.documents, feedback.minHits),
     );
     if (first.length < feedback.minHits) return first.slice(0, k);
 
