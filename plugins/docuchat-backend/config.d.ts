@@ -164,15 +164,45 @@ export interface Config {
       /** How often the sweep runs (one replica at a time). Default 60. */
       sweepSeconds?: number;
     };
-    retrieval?: {
-      /** Weighted reciprocal rank fusion of the vector and BM25 branches. */
+    /** Retrieval: the full-text branch and the fusion of the branches. */
+    search?: {
+      /**
+       * Pseudo-relevance feedback (RM3) in the full-text branch: the first
+       * pass's best chunks expand the question, and BM25 runs again.
+       * Defaults are the literature's (Anserini), not tuned.
+       */
+      feedback?: {
+        /** Default true. */
+        enabled?: boolean;
+        /** Feedback chunks taken from the first pass. Default 10. */
+        documents?: number;
+        /** Expansion terms kept. Default 10. */
+        terms?: number;
+        /** The question's share of the expanded query, 0-1. Default 0.5. */
+        originalQueryWeight?: number;
+        /**
+         * With fewer first-pass hits than this, the first pass is the
+         * answer. Default 10.
+         */
+        minHits?: number;
+      };
+      /**
+       * Weighted reciprocal rank fusion of the vector and full-text
+       * branches. Each branch's weight is the square of its measured
+       * nDCG@10 (see the backend README, "How retrieval works").
+       */
       fusion?: {
-        /** RRF k. Default 10 (measured, see the backend README). */
+        /** RRF k. Default 10. */
         k?: number;
-        /** Default 0.2: the local model is much weaker than BM25. */
-        vectorWeight?: number;
-        /** Default 1. */
-        fullTextWeight?: number;
+        /**
+         * nDCG@10 of each branch on your judged questions (`yarn
+         * eval:retrieval`). Default: as measured here for the local model;
+         * equal for other embedders.
+         */
+        branchQuality?: {
+          vector: number;
+          fullText: number;
+        };
       };
     };
     /**

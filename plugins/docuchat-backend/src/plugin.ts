@@ -162,6 +162,7 @@ export const docuchatPlugin = createBackendPlugin({
             logger,
             recorder: metrics,
             extraModels: extraChatModels,
+            embeddings,
           }),
           meter,
           revision: tenantId => documents.revision(tenantId),
@@ -223,6 +224,7 @@ export const docuchatPlugin = createBackendPlugin({
             billing: { ...billing, timeZone: billing.settings.timeZone },
             maxUploadBytes: options.maxUploadBytes,
             maxBodyBytes: limitsConfig.maxBodyBytes,
+            embeddingModel: embeddings.model,
             // Health lists billing only while it runs (docuchat.billing.enabled);
             // the frontend shows it as not available otherwise.
             capabilities: [

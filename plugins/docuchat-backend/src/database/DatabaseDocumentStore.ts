@@ -156,6 +156,8 @@ export class DatabaseDocumentStore implements DocumentStore {
         'file_name',
         'embedding_model',
         'parser_version',
+        'embedding_text_version',
+        'title',
       )
       .where({ tenant_id: tenantId, id })
       .first();
@@ -164,10 +166,12 @@ export class DatabaseDocumentStore implements DocumentStore {
       content: Buffer.from(row.content),
       contentType: row.content_type,
       fileName: row.file_name ?? undefined,
+      title: row.title,
       ingestedWith: row.embedding_model
         ? {
             embeddingModel: row.embedding_model,
             parserVersion: Number(row.parser_version),
+            embeddingTextVersion: Number(row.embedding_text_version),
           }
         : undefined,
     };
@@ -308,7 +312,22 @@ export class DatabaseDocumentStore implements DocumentStore {
     return count > 0;
   }
 
-  async listStale(current: IngestedWith) {
+  async listEmbeddedBefore(embeddingTextVersion: number) {
+    const rows = await this.db(DOCUMENTS)
+      .select('tenant_id', 'id', 'title', 'chunk_count', 'token_count')
+      .where({ status: 'ready' })
+      .where('embedding_text_version', '<', embeddingTextVersion)
+      .orderBy(['tenant_id', 'id']);
+    return rows.map(row => ({
+      tenantId: row.tenant_id,
+      id: row.id,
+      title: row.title,
+      chunkCount: Number(row.chunk_count),
+      tokenCount: Number(row.token_count),
+    }));
+  }
+
+  async listStale(current: Omit<IngestedWith, 'embeddingTextVersion'>) {
     const rows = await this.db(DOCUMENTS)
       .select('tenant_id', 'id')
       .where({ status: 'ready' })
@@ -325,7 +344,7 @@ export class DatabaseDocumentStore implements DocumentStore {
     tenantId: string,
     documentId: string,
     chunks: StoredChunk[],
-    parserVersion: number,
+    madeWith: Pick<IngestedWith, 'parserVersion' | 'embeddingTextVersion'>,
     claimedBy?: string,
   ): Promise<void> {
     // A document deleted while it was being ingested must not come back as
@@ -381,7 +400,8 @@ export class DatabaseDocumentStore implements DocumentStore {
         embedding_model: chunks[0]?.embeddingModel ?? null,
         claimed_by: null,
         lease_expires_at: null,
-        parser_version: parserVersion,
+        parser_version: madeWith.parserVersion,
+        embedding_text_version: madeWith.embeddingTextVersion,
         updated_at: trx.fn.now(),
       });
   }

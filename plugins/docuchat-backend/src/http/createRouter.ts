@@ -21,6 +21,7 @@ import { MetricsAccess } from '../metrics/readMetricsConfig';
 import { TenantAccess } from '../permissions/TenantAccess';
 import { HybridSearch } from '../search/HybridSearch';
 import { IngestionService } from '../sources/IngestionService';
+import { ReembedMaintenance } from '../sources/ReembedMaintenance';
 import { UsageLedger } from '../usage/UsageLedger';
 import { UsagePricing } from '../usage/UsagePricing';
 import { Callers } from './Callers';
@@ -28,6 +29,7 @@ import { createAskRouter } from './createAskRouter';
 import { createBillingRouter } from './createBillingRouter';
 import { createConversationsRouter } from './createConversationsRouter';
 import { createDocumentsRouter } from './createDocumentsRouter';
+import { createMaintenanceRouter } from './createMaintenanceRouter';
 import { createMetricsRouter } from './createMetricsRouter';
 import { createTenantsRouter } from './createTenantsRouter';
 import { createUsageRouter } from './createUsageRouter';
@@ -64,6 +66,8 @@ export interface RouterOptions {
   maxBodyBytes: number;
   /** What `GET /health` lists. */
   capabilities: DocuchatCapability[];
+  /** The embedding model documents are embedded with (maintenance estimates). */
+  embeddingModel: string;
 }
 
 /**
@@ -138,6 +142,18 @@ export function createRouter(options: RouterOptions): express.Router {
     }),
   );
   router.use(createBillingRouter({ callers, auditor, ...options.billing }));
+  router.use(
+    createMaintenanceRouter({
+      callers,
+      auditor,
+      maintenance: new ReembedMaintenance({
+        documents: options.documents,
+        ingestion: options.ingestion,
+        pricing: options.pricing,
+        embeddingModel: options.embeddingModel,
+      }),
+    }),
+  );
 
   // Backstage's error handler writes the body but no headers.
   const errorHooks: express.ErrorRequestHandler = (error, _req, res, next) => {
