@@ -19,6 +19,7 @@ import {
   PaymentGateway,
 } from '@docuchat/backstage-plugin-docuchat-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { registerDocuchatActions } from './actions/registerDocuchatActions';
 import { AskService } from './ask/AskService';
 import { BillingAccess } from './http/billingAccess';
@@ -55,6 +56,10 @@ import { TenantAccess } from './permissions/TenantAccess';
 import { RunningWork } from './lifecycle/RunningWork';
 import { scheduleBackgroundWork } from './scheduleBackgroundWork';
 import { readPricing } from './usage/readPricing';
+import { createSources, scheduleSourceSync } from './sources/createSources';
+import { createSourcesRouter } from './http/createSourcesRouter';
+import { DatabasePassageStore } from './database/DatabasePassageStore';
+import { seedOpsTenant } from './demo/seedOpsTenant';
 
 /**
  * The DocuChat backend plugin: serves the DocuChat API under /api/docuchat.
@@ -94,6 +99,9 @@ export const docuchatPlugin = createBackendPlugin({
       deps: {
         actionsRegistry: actionsRegistryServiceRef,
         auditor: coreServices.auditor,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+        discovery: coreServices.discovery,
         notifications: notificationService,
         cache: coreServices.cache,
         config: coreServices.rootConfig,
@@ -196,6 +204,32 @@ export const docuchatPlugin = createBackendPlugin({
           reportBudget: (tenantId, tokens) =>
             metrics.setDailyTokenBudget(tenantId, tokens),
         });
+        const sources = createSources({
+          knex,
+          config,
+          ingestion,
+          catalog: deps.catalog,
+          discovery: deps.discovery,
+          auth: deps.auth,
+          logger,
+          auditor: deps.auditor,
+          running,
+        });
+        httpRouter.use(
+          createSourcesRouter({
+            httpAuth,
+            access,
+            sources: sources.service,
+            passages: new DatabasePassageStore(knex),
+            limits,
+            auditor: deps.auditor,
+          }),
+        );
+        await scheduleSourceSync({
+          scheduler: deps.scheduler,
+          sources: sources.service,
+          schedule: sources.settings.schedule,
+        });
         registerDocuchatActions({
           actionsRegistry: deps.actionsRegistry,
           access,
@@ -297,6 +331,17 @@ export const docuchatPlugin = createBackendPlugin({
               documents: options.demo.documents,
               ownerRef: options.demo.ownerRef,
             });
+            if (sources.settings.demo.enabled) {
+              await seedOpsTenant({
+                config,
+                tenants,
+                sources: sources.service,
+                ingestion,
+                logger,
+                ownerRef: options.demo.ownerRef,
+                settings: sources.settings.demo,
+              });
+            }
             if (billing.settings.enabled) {
               await seedDemoBilling({
                 knex,

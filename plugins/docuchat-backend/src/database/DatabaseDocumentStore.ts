@@ -33,6 +33,9 @@ const SUMMARY_COLUMNS = [
   'embedding_model',
   'created_at',
   'updated_at',
+  'source_id',
+  'source_kind',
+  'source_url',
 ];
 
 function toSummary(row: any): DocumentSummary {
@@ -51,6 +54,13 @@ function toSummary(row: any): DocumentSummary {
     embeddingModel: row.embedding_model ?? undefined,
     createdAt: toIsoString(row.created_at),
     updatedAt: toIsoString(row.updated_at),
+    ...(row.source_id && {
+      origin: {
+        sourceId: row.source_id,
+        kind: row.source_kind,
+        url: row.source_url,
+      },
+    }),
   };
 }
 
@@ -156,6 +166,7 @@ export class DatabaseDocumentStore implements DocumentStore {
         'file_name',
         'embedding_model',
         'parser_version',
+        'source_id',
       )
       .where({ tenant_id: tenantId, id })
       .first();
@@ -170,6 +181,7 @@ export class DatabaseDocumentStore implements DocumentStore {
             parserVersion: Number(row.parser_version),
           }
         : undefined,
+      sourceId: row.source_id ?? undefined,
     };
   }
 
@@ -419,6 +431,7 @@ export class DatabaseDocumentStore implements DocumentStore {
         'c.embedding_dimensions',
         'c.blocks',
         'd.title as document_title',
+        'd.source_url',
       )
       .where('c.tenant_id', tenantId)
       .whereIn('c.id', ids);
@@ -436,6 +449,7 @@ export class DatabaseDocumentStore implements DocumentStore {
       embeddingDimensions: row.embedding_dimensions,
       ...(row.blocks && { blocks: JSON.parse(row.blocks) }),
       documentTitle: row.document_title,
+      ...(row.source_url && { sourceUrl: row.source_url }),
     }));
   }
 

@@ -38,6 +38,8 @@ export interface IngestedWith {
 /** A chunk with its document's title, for search results and citations. */
 export interface ChunkWithDocument extends StoredChunk {
   documentTitle: string;
+  /** The portal page of a source's document. */
+  sourceUrl?: string;
 }
 
 /**
@@ -79,6 +81,8 @@ export interface DocumentStore {
     contentType: string;
     fileName?: string;
     ingestedWith?: IngestedWith;
+    /** The source that made the document, if one did. */
+    sourceId?: string;
   }>;
   /**
    * Claims the oldest document that is queued, or processing under a lease

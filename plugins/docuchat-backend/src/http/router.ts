@@ -1,5 +1,5 @@
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   askRequestSchema,
   ChunkPassage,
@@ -130,6 +130,14 @@ export async function createRouter(
   };
   const documentOf = async (req: express.Request) =>
     documentIn(await tenantOf(req), req.params.documentId);
+  // A source's documents follow the source: its sync changes them.
+  const requireUploaded = (document: { id: string; origin?: unknown }) => {
+    if (document.origin) {
+      throw new ConflictError(
+        `Document ${document.id} belongs to a source and is read only; sync or delete the source instead`,
+      );
+    }
+  };
 
   router.get('/health', (_req, res) => {
     const body: HealthResponse = {
@@ -272,6 +280,7 @@ export async function createRouter(
     async (req, res) => {
       const tenant = await tenantOf(req, docuchatDocumentsManagePermission);
       const { documentId } = req.params;
+      requireUploaded(await documentIn(tenant, documentId));
       await audited(
         auditor,
         {
@@ -296,6 +305,7 @@ export async function createRouter(
       const tenant = await tenantOf(req, docuchatDocumentsManagePermission);
       await limits.checkBudget(tenant);
       const document = await documentIn(tenant, req.params.documentId);
+      requireUploaded(document);
       // Any state: a stuck or running ingestion starts over from scratch.
       await audited(
         auditor,
@@ -333,6 +343,7 @@ export async function createRouter(
       documentTitle: chunk.documentTitle,
       headingPath: chunk.headingPath,
       text: chunk.text,
+      ...(chunk.sourceUrl && { sourceUrl: chunk.sourceUrl }),
     };
     res.json(body);
   });

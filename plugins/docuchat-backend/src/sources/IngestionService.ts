@@ -321,7 +321,7 @@ export class IngestionService {
   ): Promise<number> {
     const { documents, vectors, fullText, embeddings, chunking, meter } =
       this.#options;
-    const { content, contentType, fileName, ingestedWith } =
+    const { content, contentType, fileName, ingestedWith, sourceId } =
       await documents.getContent(tenantId, id);
     // Redoing chunks an older parser or another model made is maintenance
     // the operator caused: metered, never invoiced to the tenant.
@@ -347,6 +347,8 @@ export class IngestionService {
           completionTokens: 0,
           estimated: true,
           documentId: id,
+          // A source's pages are billed like uploads, marked on the ledger.
+          sourceId,
           billable: !maintenance,
         },
         () =>
