@@ -20,7 +20,7 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('docuchat_sources', table => {
-    table.comment("A tenant's source of documents: TechDocs or catalog");
+    table.comment('Sources of documents of a tenant: TechDocs or catalog');
     table.uuid('id').primary();
     table
       .string('tenant_id', 63)

@@ -223,6 +223,7 @@ export const docuchatPlugin = createBackendPlugin({
             passages: new DatabasePassageStore(knex),
             limits,
             auditor: deps.auditor,
+            maxBodyBytes: limitsConfig.maxBodyBytes,
           }),
         );
         await scheduleSourceSync({

@@ -20,9 +20,7 @@ const catalogFilterSchema = z
   .max(1000)
   .refine(
     text =>
-      text
-        .split(',')
-        .every(pair => /^[^=\s][^=]*=[^=]+$/.test(pair.trim())),
+      text.split(',').every(pair => /^[^=\s][^=]*=[^=]+$/.test(pair.trim())),
     'must be key=value pairs joined by commas, e.g. kind=component,spec.owner=group:default/platform',
   );
 

@@ -181,7 +181,10 @@ export class DatabaseSourceStore implements SourceStore {
       });
   }
 
-  async listPages(tenantId: string, sourceId: string): Promise<SourcePageRow[]> {
+  async listPages(
+    tenantId: string,
+    sourceId: string,
+  ): Promise<SourcePageRow[]> {
     const rows = await this.db(DOCUMENTS)
       .select('id', 'source_key', 'content_hash')
       .where({ tenant_id: tenantId, source_id: sourceId });
@@ -199,7 +202,10 @@ export class DatabaseSourceStore implements SourceStore {
       .where('source_key', page.key)
       .first();
     if (existing?.content_hash === page.contentHash) {
-      return { documentId: existing.id as string, change: 'unchanged' as const };
+      return {
+        documentId: existing.id as string,
+        change: 'unchanged' as const,
+      };
     }
     const content = {
       title: page.title,

@@ -64,8 +64,7 @@ export async function seedOpsTenant(options: {
     const found = existing.find(
       s => s.kind === source.kind && s.filter === source.filter,
     );
-    const id =
-      found?.id ?? (await sources.create(OPS_TENANT.id, source)).id;
+    const id = found?.id ?? (await sources.create(OPS_TENANT.id, source)).id;
     void syncUntilFound(sources, id, logger);
   }
 }

@@ -24,6 +24,8 @@ export interface SourcesRouterOptions {
   passages: DatabasePassageStore;
   limits: TenantLimits;
   auditor: AuditorService;
+  /** Largest JSON body. */
+  maxBodyBytes: number;
 }
 
 const sourceIdSchema = z.string().uuid('must be a UUID');
@@ -44,6 +46,10 @@ export function createSourcesRouter(
 ): express.Router {
   const { httpAuth, access, sources, passages, limits, auditor } = options;
   const router = Router();
+  router.use(
+    '/tenants/:tenantId/sources',
+    express.json({ limit: options.maxBodyBytes }),
+  );
 
   const tenantOf = async (
     req: express.Request,

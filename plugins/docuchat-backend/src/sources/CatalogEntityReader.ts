@@ -14,9 +14,7 @@ import {
  * read it, rendered as a short Markdown document citing its entity page.
  */
 export class CatalogEntityReader implements SourceReader {
-  constructor(
-    private readonly options: { catalog: CatalogService },
-  ) {}
+  constructor(private readonly options: { catalog: CatalogService }) {}
 
   async read(
     filter: string,
@@ -27,7 +25,9 @@ export class CatalogEntityReader implements SourceReader {
       { credentials: access.credentials },
     );
     const only = access.onlyRefs && new Set(access.onlyRefs);
-    const entities = items.filter(e => !only || only.has(stringifyEntityRef(e)));
+    const entities = items.filter(
+      e => !only || only.has(stringifyEntityRef(e)),
+    );
     return {
       entityRefs: entities.map(e => stringifyEntityRef(e)),
       pages: entities.map(entity => {

@@ -138,7 +138,9 @@ export class SourceSyncService {
     void running
       .run(undefined, () => this.runClaimed(source, actor))
       .catch(error =>
-        this.options.logger.error(`Sync of source ${sourceId} stopped: ${error}`),
+        this.options.logger.error(
+          `Sync of source ${sourceId} stopped: ${error}`,
+        ),
       );
     return this.get(tenantId, sourceId);
   }
@@ -163,7 +165,9 @@ export class SourceSyncService {
       try {
         await this.sync(tenantId, id, { type: 'service', name: 'schedule' });
       } catch (error) {
-        this.options.logger.error(`Scheduled sync of source ${id} failed: ${error}`);
+        this.options.logger.error(
+          `Scheduled sync of source ${id} failed: ${error}`,
+        );
       }
     }
   }
@@ -193,7 +197,9 @@ export class SourceSyncService {
           new Date(Date.now() + LEASE_MS),
         )
         .catch(error =>
-          logger.warn(`Could not renew the sync lease of ${source.id}: ${error}`),
+          logger.warn(
+            `Could not renew the sync lease of ${source.id}: ${error}`,
+          ),
         );
     }, RENEW_MS);
     let outcome: SyncOutcome;
@@ -211,11 +217,13 @@ export class SourceSyncService {
     await sources.finishSync(source.tenantId, source.id, this.owner, outcome);
     const { counts } = outcome;
     logger.info(
-      `Synced source ${source.id} (${source.kind}) of tenant ${source.tenantId} in ${
-        Date.now() - started
-      } ms: ${outcome.outcome}, ${counts.added} added, ${counts.changed} changed, ${
-        counts.removed
-      } removed, ${counts.failed} failed, ${counts.unchanged} unchanged`,
+      `Synced source ${source.id} (${source.kind}) of tenant ${
+        source.tenantId
+      } in ${Date.now() - started} ms: ${outcome.outcome}, ${
+        counts.added
+      } added, ${counts.changed} changed, ${counts.removed} removed, ${
+        counts.failed
+      } failed, ${counts.unchanged} unchanged`,
     );
     await this.audit(source, actor, outcome);
     if (counts.added + counts.changed > 0) this.options.ingestion.wake();
@@ -276,7 +284,9 @@ export class SourceSyncService {
     const kept = read.unreadEntityRefs;
     for (const stored of await sources.listPages(source.tenantId, source.id)) {
       if (seen.has(stored.key)) continue;
-      if (kept.some(ref => stored.key === ref || stored.key.startsWith(`${ref}/`))) {
+      if (
+        kept.some(ref => stored.key === ref || stored.key.startsWith(`${ref}/`))
+      ) {
         continue;
       }
       if (await ingestion.remove(source.tenantId, stored.documentId)) {
@@ -336,7 +346,9 @@ function pageHash(
   page: { key: string; title: string; url: string; content: Buffer },
 ) {
   return createHash('sha256')
-    .update(`docuchat-source\n${sourceId}\n${page.key}\n${page.title}\n${page.url}\n`)
+    .update(
+      `docuchat-source\n${sourceId}\n${page.key}\n${page.title}\n${page.url}\n`,
+    )
     .update(page.content)
     .digest('hex');
 }

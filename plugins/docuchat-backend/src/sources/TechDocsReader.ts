@@ -1,7 +1,4 @@
-import {
-  AuthService,
-  DiscoveryService,
-} from '@backstage/backend-plugin-api';
+import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -45,16 +42,26 @@ export class TechDocsReader implements SourceReader {
   ): Promise<SourceReadResult> {
     const { catalog, discovery, auth } = this.options;
     const { items } = await catalog.getEntities(
-      { filter: { ...parseCatalogFilter(filter), [`metadata.annotations.${TECHDOCS_REF}`]: CATALOG_FILTER_EXISTS } },
+      {
+        filter: {
+          ...parseCatalogFilter(filter),
+          [`metadata.annotations.${TECHDOCS_REF}`]: CATALOG_FILTER_EXISTS,
+        },
+      },
       { credentials: access.credentials },
     );
     const only = access.onlyRefs && new Set(access.onlyRefs);
-    const entities = items.filter(e => !only || only.has(stringifyEntityRef(e)));
+    const entities = items.filter(
+      e => !only || only.has(stringifyEntityRef(e)),
+    );
     const { token } = await auth.getPluginRequestToken({
       onBehalfOf: access.credentials,
       targetPluginId: 'techdocs',
     });
-    const site = new TechDocsSite(await discovery.getBaseUrl('techdocs'), token);
+    const site = new TechDocsSite(
+      await discovery.getBaseUrl('techdocs'),
+      token,
+    );
     const result: SourceReadResult = {
       entityRefs: entities.map(e => stringifyEntityRef(e)),
       pages: [],
@@ -107,7 +114,10 @@ export class TechDocsReader implements SourceReader {
 
 /** The TechDocs backend's HTTP API for one caller. */
 class TechDocsSite {
-  constructor(private readonly baseUrl: string, private readonly token: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
 
   private async get(path: string): Promise<Response> {
     const response = await fetch(`${this.baseUrl}/${path}`, {
@@ -117,9 +127,9 @@ class TechDocsSite {
       const body = await response.text().catch(() => '');
       const detail = /"message":"([^"]+)"/.exec(body)?.[1];
       throw new Error(
-        `TechDocs answered ${response.status} ${response.statusText} for ${path}${
-          detail ? `: ${detail}` : ''
-        }`,
+        `TechDocs answered ${response.status} ${
+          response.statusText
+        } for ${path}${detail ? `: ${detail}` : ''}`,
       );
     }
     return response;
@@ -190,6 +200,8 @@ async function mapLimit<T, R>(
       results[index] = await fn(items[index]);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, worker),
+  );
   return results;
 }

@@ -2,7 +2,11 @@ import { Entity } from '@backstage/catalog-model';
 
 /** namespace/kind/name as the portal's routes spell them (lower case). */
 function entityPath(entity: Entity) {
-  return [entity.metadata.namespace ?? 'default', entity.kind, entity.metadata.name]
+  return [
+    entity.metadata.namespace ?? 'default',
+    entity.kind,
+    entity.metadata.name,
+  ]
     .map(part => encodeURIComponent(part.toLocaleLowerCase('en-US')))
     .join('/');
 }

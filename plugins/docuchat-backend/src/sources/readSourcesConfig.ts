@@ -39,7 +39,8 @@ export function readSourcesConfig(config: Config): SourcesConfig {
         (config.getOptionalBoolean('docuchat.demo.enabled') ?? false) &&
         (ops?.getOptionalBoolean('enabled') ?? true),
       techdocs:
-        ops?.getOptionalString('techdocs') ?? 'kind=system,metadata.name=docuchat',
+        ops?.getOptionalString('techdocs') ??
+        'kind=system,metadata.name=docuchat',
       catalog: ops?.getOptionalString('catalog') ?? 'spec.system=docuchat',
       fallbackDirectory: ops?.getOptionalString('fallbackDirectory'),
     },

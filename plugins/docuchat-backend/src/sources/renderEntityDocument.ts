@@ -44,21 +44,16 @@ export function renderEntityDocument(entity: Entity): {
     ...line('Consumes APIs', spec.consumesApis),
     ...line('Tags', entity.metadata.tags),
   ];
-  const links = entity.metadata.links ?? [];
-  if (links.length > 0) {
-    lines.push('', '## Links', '');
-    for (const link of links) {
-      lines.push(`- [${link.title || link.url}](${link.url})`);
-    }
+  // One section, no sub-headings: the entity stays one passage, so the
+  // owner and the name are cited together.
+  for (const link of entity.metadata.links ?? []) {
+    lines.push(`- Link: [${link.title || link.url}](${link.url})`);
   }
   const annotations = Object.entries(entity.metadata.annotations ?? {}).filter(
     ([key, value]) =>
       !DULL_ANNOTATIONS.some(pattern => pattern.test(key)) &&
       value.length <= MAX_ANNOTATION_CHARS,
   );
-  if (annotations.length > 0) {
-    lines.push('', '## Annotations', '');
-    for (const [key, value] of annotations) lines.push(`- ${key}: ${value}`);
-  }
+  for (const [key, value] of annotations) lines.push(`- ${key}: ${value}`);
   return { title, markdown: `${lines.join('\n')}\n` };
 }
