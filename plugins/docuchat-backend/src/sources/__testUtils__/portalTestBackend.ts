@@ -3,6 +3,8 @@ import {
   coreServices,
   createServiceFactory,
   PermissionsService,
+  SchedulerService,
+  ServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
@@ -111,6 +113,10 @@ export async function writeSite(root: string, name: string, pages: SitePages) {
   }
 }
 
+interface TestScheduler {
+  factory(): ServiceFactory;
+}
+
 function memoryDatabase(): Knex {
   return knexFactory({
     client: 'better-sqlite3',
@@ -130,8 +136,8 @@ export async function startPortalTestBackend(options: {
   openAiBaseURL: string;
   repository: string;
   docuchat?: Record<string, unknown>;
-  /** A scheduler the test triggers tasks on. */
-  scheduler?: ReturnType<typeof mockServices.scheduler>;
+  /** A scheduler the test triggers tasks on (`mockServices.scheduler()`). */
+  scheduler?: SchedulerService;
 }) {
   const publishDirectory = await mkdtemp(join(tmpdir(), 'docuchat-techdocs-'));
   const databases = createServiceFactory({
@@ -148,7 +154,10 @@ export async function startPortalTestBackend(options: {
       catalogPlugin,
       techdocsPlugin,
       databases,
-      ...(options.scheduler ? [options.scheduler.factory()] : []),
+      // The mock scheduler's instances are service factories too.
+      ...(options.scheduler
+        ? [(options.scheduler as unknown as TestScheduler).factory()]
+        : []),
       createServiceFactory({
         service: coreServices.permissions,
         deps: {},
