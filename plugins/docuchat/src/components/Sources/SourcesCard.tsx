@@ -47,6 +47,7 @@ export function SourcesCard(props: { tenantId: string }) {
   const [filter, setFilter] = useState('');
   const [busy, setBusy] = useState(false);
   const [deleting, setDeleting] = useState<Source>();
+  const [failure, setFailure] = useState<string>();
 
   const syncing = sources.value?.some(s => s.status === 'syncing');
   const { retry } = sources;
@@ -58,11 +59,13 @@ export function SourcesCard(props: { tenantId: string }) {
 
   const act = async (action: () => Promise<unknown>, done?: string) => {
     setBusy(true);
+    setFailure(undefined);
     try {
       await action();
       if (done) alertApi.post({ message: done, display: 'transient' });
     } catch (e) {
-      alertApi.post({ message: describeError(e, t), severity: 'error' });
+      // Shown in the card, next to the form or list it is about.
+      setFailure(describeError(e, t));
     } finally {
       setBusy(false);
       retry();
@@ -111,8 +114,9 @@ export function SourcesCard(props: { tenantId: string }) {
         {t('portalSources.documents', {
           number: formatNumber(source.documentCount),
         })}
-        <br />
-        {t('portalSources.counts', counts)}
+        <Typography component="span" variant="caption" display="block">
+          {t('portalSources.counts', counts)}
+        </Typography>
         {last.errors.map(error => (
           <Typography
             key={error.key}
@@ -188,6 +192,11 @@ export function SourcesCard(props: { tenantId: string }) {
           ))}
         </List>
       )}
+      {failure && (
+        <Typography color="error" role="alert" variant="body2" dir="auto">
+          {failure}
+        </Typography>
+      )}
       <Box
         component="form"
         onSubmit={add}
@@ -199,6 +208,7 @@ export function SourcesCard(props: { tenantId: string }) {
       >
         <TextField
           select
+          id={`docuchat-source-kind-${tenantId}`}
           label={t('portalSources.kind')}
           value={kind}
           onChange={e => setKind(e.target.value as SourceKind)}
@@ -214,6 +224,7 @@ export function SourcesCard(props: { tenantId: string }) {
           </MenuItem>
         </TextField>
         <TextField
+          id={`docuchat-source-filter-${tenantId}`}
           label={t('portalSources.filter')}
           helperText={t('portalSources.filterHelp')}
           value={filter}
