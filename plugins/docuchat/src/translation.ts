@@ -118,6 +118,7 @@ export const docuchatTranslationRef = createTranslationRef({
     },
     documents: {
       fromSource: 'From a source: read only',
+      closePassage: 'Close',
       uploadTitle: 'Upload documents',
       dropHere:
         'Drop files here or choose them: Markdown, text, HTML, PDF or Word (.docx)',

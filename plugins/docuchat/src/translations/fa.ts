@@ -113,6 +113,7 @@ const fa = {
   'documents.unreadable': 'پرونده خوانده نشد ({{message}})',
   'documents.listTitle': 'اسناد',
   'documents.fromSource': 'از یک منبع: فقط‌خواندنی',
+  'documents.closePassage': 'بستن',
   'documents.columns.title': 'عنوان',
   'documents.columns.status': 'وضعیت',
   'documents.columns.chunks': 'بخش‌ها',

@@ -219,8 +219,10 @@ export async function waitForSync(
   tenant: string,
   sourceId: string,
   user: string,
+  timeoutMs = 60_000,
 ) {
-  for (let i = 0; i < 1200; i++) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
     const res = await request(server)
       .get(`/api/docuchat/tenants/${tenant}/sources/${sourceId}`)
       .set('Authorization', as(user));
@@ -237,8 +239,10 @@ export async function waitForDocuments(
   server: any,
   tenant: string,
   user: string,
+  timeoutMs = 60_000,
 ) {
-  for (let i = 0; i < 1200; i++) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
     const res = await request(server)
       .get(`/api/docuchat/tenants/${tenant}/documents`)
       .set('Authorization', as(user));

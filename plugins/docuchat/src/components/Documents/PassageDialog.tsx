@@ -66,7 +66,7 @@ export function PassageDialog(props: { tenantId: string }) {
         )}
       </DialogContent>
       <DialogActions>
-        <Button onClick={close}>{t('sources.close')}</Button>
+        <Button onClick={close}>{t('documents.closePassage')}</Button>
       </DialogActions>
     </Dialog>
   );

@@ -21,7 +21,14 @@ export interface DocuchatSearchResultListItemProps {
   icon?: ReactNode;
 }
 
-const MAX_TEXT = 300;
+const MAX_TEXT = 600;
+// Passages are long: three lines of each, as Backstage's own result items.
+const clamped = {
+  display: '-webkit-box',
+  WebkitLineClamp: 3,
+  WebkitBoxOrient: 'vertical',
+  overflow: 'hidden',
+} as const;
 
 /**
  * A DocuChat passage in the portal's search results: the document and its
@@ -61,7 +68,7 @@ export function DocuchatSearchResultListItem(
         }
         secondary={
           <>
-            <span dir="auto" style={{ display: 'block' }}>
+            <span dir="auto" style={clamped}>
               {field('text', text)}
             </span>
             <Box component="span" mt={1} display="block">

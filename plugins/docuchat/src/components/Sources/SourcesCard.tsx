@@ -157,8 +157,14 @@ export function SourcesCard(props: { tenantId: string }) {
                 secondary={
                   <>
                     <Typography component="span" variant="caption">
-                      {t(`portalSources.kinds.${source.kind}`)} ·{' '}
-                      <code>{source.filter}</code>
+                      {t(`portalSources.kinds.${source.kind}`)}
+                      {/* Titles made up from the filter already show it. */}
+                      {!source.title.includes(source.filter) && (
+                        <>
+                          {' · '}
+                          <code>{source.filter}</code>
+                        </>
+                      )}
                     </Typography>
                     <br />
                     {details(source)}
