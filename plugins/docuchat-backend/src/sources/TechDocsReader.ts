@@ -5,7 +5,8 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { SourceSyncError } from '@docuchat/backstage-plugin-docuchat-common';
 import { extractTechDocsArticle } from '../ingest/techdocsArticle';
 import { parseCatalogFilter } from './catalogFilter';
-import { techDocsPageUrl, techDocsSitePath } from './portalUrls';
+import { techDocsPageUrl } from './portalUrls';
+import { TechDocsSite } from './TechDocsSite';
 import {
   SourcePage,
   SourceReadAccess,
@@ -14,8 +15,6 @@ import {
 } from './SourceReader';
 
 const TECHDOCS_REF = 'backstage.io/techdocs-ref';
-// Pages of the generated site that are no documentation.
-const SKIPPED_PAGES = /(^|\/)(404|search)\.html$/;
 // Pages fetched at once from the TechDocs backend, per entity.
 const PAGE_CONCURRENCY = 4;
 
@@ -109,76 +108,6 @@ export class TechDocsReader implements SourceReader {
     } catch (error) {
       return { key, message: messageOf(error) };
     }
-  }
-}
-
-/** The TechDocs backend's HTTP API for one caller. */
-class TechDocsSite {
-  constructor(
-    private readonly baseUrl: string,
-    private readonly token: string,
-  ) {}
-
-  private async get(path: string): Promise<Response> {
-    const response = await fetch(`${this.baseUrl}/${path}`, {
-      headers: { Authorization: `Bearer ${this.token}` },
-    });
-    if (!response.ok) {
-      const body = await response.text().catch(() => '');
-      const detail = /"message":"([^"]+)"/.exec(body)?.[1];
-      throw new Error(
-        `TechDocs answered ${response.status} ${
-          response.statusText
-        } for ${path}${detail ? `: ${detail}` : ''}`,
-      );
-    }
-    return response;
-  }
-
-  /**
-   * Brings the entity's site up to date (`GET /sync/…`, an event stream
-   * that ends with `finish` or `error`).
-   */
-  async build(entity: Entity): Promise<void> {
-    const response = await this.get(`sync/${techDocsSitePath(entity)}`);
-    const stream = await response.text();
-    const failure = /event: error\ndata: (.*)/.exec(stream);
-    if (failure) {
-      let message = failure[1];
-      try {
-        message = JSON.parse(message)?.message ?? message;
-      } catch {
-        // not JSON: keep the text
-      }
-      throw new Error(`The TechDocs build failed: ${message}`);
-    }
-  }
-
-  /** The site's HTML pages, from `techdocs_metadata.json`'s `files`. */
-  async listPages(entity: Entity): Promise<string[]> {
-    const metadata = (await (
-      await this.get(
-        `static/docs/${techDocsSitePath(entity)}/techdocs_metadata.json`,
-      )
-    ).json()) as { files?: unknown };
-    if (!Array.isArray(metadata.files)) {
-      throw new Error(
-        'The TechDocs site lists no files (techdocs_metadata.json has no "files")',
-      );
-    }
-    return metadata.files
-      .filter((file): file is string => typeof file === 'string')
-      .map(file => file.replace(/\\/g, '/'))
-      .filter(file => file.endsWith('.html') && !SKIPPED_PAGES.test(file))
-      .sort();
-  }
-
-  async read(entity: Entity, file: string): Promise<string> {
-    const path = file.split('/').map(encodeURIComponent).join('/');
-    const response = await this.get(
-      `static/docs/${techDocsSitePath(entity)}/${path}`,
-    );
-    return response.text();
   }
 }
 
