@@ -34,7 +34,9 @@ const PAGES: SitePages = {
 };
 
 describe('tenant sources against the real catalog and TechDocs backend', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_17', 'SQLITE_3'] });
+  const databases = TestDatabases.create({
+    ids: ['POSTGRES_17', 'POSTGRES_15', 'SQLITE_3'],
+  });
   let openAi: OpenAiTestServer;
   let repository: string;
 
