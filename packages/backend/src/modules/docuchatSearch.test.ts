@@ -72,7 +72,7 @@ describe('DocuChat documents in the portal search', () => {
         .post(`/api/docuchat/tenants/${tenant}/documents`)
         .set('Authorization', as(user))
         .send({
-          title: `${tenant} invoices`,
+          title: `${tenant}: Invoices`,
           text: `# Invoices\n\nThe ${tenant} invoice is sent on the first day of the month.\n\n# Refunds\n\nRefunds of ${tenant} take a week.`,
           contentType: 'text/markdown',
         });
@@ -104,11 +104,17 @@ describe('DocuChat documents in the portal search', () => {
     const [hit] = res.body.results;
     expect(hit.type).toBe('docuchat');
     expect(hit.document).toMatchObject({
-      title: 'acme invoices › Refunds',
+      title: 'acme: Invoices › Refunds',
       tenantId: 'acme',
       tenantName: 'Acme',
-      documentTitle: 'acme invoices',
+      documentTitle: 'acme: Invoices',
       headingPath: ['Refunds'],
+    });
+    // A first heading the title ends with is not said twice.
+    const invoices = await search(ALICE, 'first day of the month');
+    expect(invoices.body.results[0].document).toMatchObject({
+      title: 'acme: Invoices',
+      headingPath: ['Invoices'],
     });
     expect(hit.document.text).toContain('Refunds of acme take a week.');
     expect(hit.document.location).toBe(

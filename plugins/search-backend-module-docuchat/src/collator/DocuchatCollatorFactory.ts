@@ -84,7 +84,7 @@ export class DocuchatCollatorFactory implements DocumentCollatorFactory {
         for (const passage of page.items) {
           count++;
           yield {
-            title: [passage.documentTitle, ...passage.headingPath].join(' › '),
+            title: titleOf(passage),
             text: passage.text,
             location: `/docuchat${tenantPath}/documents?passage=${passage.chunkId}`,
             tenantId: tenant.id,
@@ -104,4 +104,21 @@ export class DocuchatCollatorFactory implements DocumentCollatorFactory {
       `DocuChat collator: ${count} passages of ${tenants.length} tenants`,
     );
   }
+}
+
+/**
+ * The document's title and the passage's headings, without repeating a
+ * first heading the title already ends with (a TechDocs page's title is
+ * its site's and its own h1).
+ */
+function titleOf(passage: {
+  documentTitle: string;
+  headingPath: string[];
+}): string {
+  const [first, ...rest] = passage.headingPath;
+  const headings =
+    first !== undefined && passage.documentTitle.endsWith(first)
+      ? rest
+      : passage.headingPath;
+  return [passage.documentTitle, ...headings].join(' › ');
 }
