@@ -28,7 +28,7 @@ import {
   waitForDocuments,
   waitForSync,
   writeSite,
-} from '../src/sources/__testUtils__/portalTestBackend';
+} from '../src/__testUtils__/portalTestBackend';
 import { fixed, printTable, thousands, timed } from './lib/report';
 import { benchScale } from './lib/settings';
 

@@ -18,7 +18,7 @@ import {
   waitForDocuments,
   waitForSync,
   writeSite,
-} from './__testUtils__/portalTestBackend';
+} from '../__testUtils__/portalTestBackend';
 
 jest.setTimeout(180_000);
 

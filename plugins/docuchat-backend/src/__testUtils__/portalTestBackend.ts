@@ -15,8 +15,8 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { adminOnlyPermissions, ALICE, as } from '../../__testUtils__/testUsers';
-import { docuchatPlugin } from '../../plugin';
+import { adminOnlyPermissions, ALICE, as } from './testUsers';
+import { docuchatPlugin } from '../plugin';
 
 /**
  * What the portal's policy answers for these tests: DocuChat's permissions
