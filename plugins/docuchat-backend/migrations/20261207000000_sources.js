@@ -13,8 +13,8 @@
  *   document a source made (one per TechDocs page or entity), its key in
  *   the source (page path or entity ref) and its portal URL. Null for
  *   uploads. Unique (source_id, source_key): a page is one document.
- * - `docuchat_usage.source_id`: embedding calls made by a source's sync,
- *   billed to the tenant and marked as such on the ledger.
+
+ * The ledger's mark of a source's embedding calls is the next migration.
  *
  * @param {import('knex').Knex} knex
  */
@@ -68,19 +68,10 @@ exports.up = async function up(knex) {
     table.text('source_url').nullable().comment('Portal URL it cites');
     table.unique(['source_id', 'source_key']);
   });
-  await knex.schema.alterTable('docuchat_usage', table => {
-    table
-      .uuid('source_id')
-      .nullable()
-      .comment("Set on embedding calls of a source's sync");
-  });
 };
 
 /** @param {import('knex').Knex} knex */
 exports.down = async function down(knex) {
-  await knex.schema.alterTable('docuchat_usage', table => {
-    table.dropColumn('source_id');
-  });
   await knex.schema.alterTable('docuchat_documents', table => {
     table.dropUnique(['source_id', 'source_key']);
     table.dropColumn('source_url');
