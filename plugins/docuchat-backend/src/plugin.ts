@@ -57,7 +57,6 @@ import { RunningWork } from './lifecycle/RunningWork';
 import { scheduleBackgroundWork } from './scheduleBackgroundWork';
 import { readPricing } from './usage/readPricing';
 import { createSources, scheduleSourceSync } from './sources/createSources';
-import { createSourcesRouter } from './http/createSourcesRouter';
 import { DatabasePassageStore } from './database/DatabasePassageStore';
 import { seedOpsTenant } from './demo/seedOpsTenant';
 
@@ -215,17 +214,6 @@ export const docuchatPlugin = createBackendPlugin({
           auditor: deps.auditor,
           running,
         });
-        httpRouter.use(
-          createSourcesRouter({
-            httpAuth,
-            access,
-            sources: sources.service,
-            passages: new DatabasePassageStore(knex),
-            limits,
-            auditor: deps.auditor,
-            maxBodyBytes: limitsConfig.maxBodyBytes,
-          }),
-        );
         await scheduleSourceSync({
           scheduler: deps.scheduler,
           sources: sources.service,
@@ -266,6 +254,8 @@ export const docuchatPlugin = createBackendPlugin({
             maxBodyBytes: limitsConfig.maxBodyBytes,
             limits,
             billingTimeZone: billing.settings.timeZone,
+            sources: sources.service,
+            passages: new DatabasePassageStore(knex),
             // Health lists billing only while it runs (docuchat.billing.enabled);
             // the frontend shows it as not available otherwise.
             capabilities: [

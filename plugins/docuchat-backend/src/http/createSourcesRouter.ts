@@ -24,8 +24,6 @@ export interface SourcesRouterOptions {
   passages: DatabasePassageStore;
   limits: TenantLimits;
   auditor: AuditorService;
-  /** Largest JSON body. */
-  maxBodyBytes: number;
 }
 
 const sourceIdSchema = z.string().uuid('must be a UUID');
@@ -35,7 +33,8 @@ const passagesQuerySchema = z.object({
 });
 
 /**
- * A tenant's sources (`/tenants/:tenantId/sources`): list, add (and sync at
+ * Mounted inside the plugin's main router (its body parsers and error
+ * hooks apply). A tenant's sources (`/tenants/:tenantId/sources`): list, add (and sync at
  * once), sync on demand, delete with their documents; and the tenant's
  * passages a page at a time (`/tenants/:tenantId/passages`), which the
  * portal's search collator reads. Adding, syncing and deleting need
@@ -46,10 +45,6 @@ export function createSourcesRouter(
 ): express.Router {
   const { httpAuth, access, sources, passages, limits, auditor } = options;
   const router = Router();
-  router.use(
-    '/tenants/:tenantId/sources',
-    express.json({ limit: options.maxBodyBytes }),
-  );
 
   const tenantOf = async (
     req: express.Request,

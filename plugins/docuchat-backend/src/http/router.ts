@@ -41,6 +41,9 @@ import { respondToAsk } from './respondToAsk';
 import { Caller, TenantAccess } from '../permissions/TenantAccess';
 import { parseInput } from './parseInput';
 import { audited } from './audited';
+import { createSourcesRouter } from './createSourcesRouter';
+import { SourceSyncService } from '../sources/SourceSyncService';
+import { DatabasePassageStore } from '../database/DatabasePassageStore';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -64,6 +67,9 @@ export interface RouterOptions {
   billingTimeZone: string;
   /** What `GET /health` lists. */
   capabilities: DocuchatCapability[];
+  /** Tenants' sources (TechDocs, catalog) and the passages search reads. */
+  sources: SourceSyncService;
+  passages: DatabasePassageStore;
 }
 
 const searchQuerySchema = z.object({
@@ -393,6 +399,16 @@ export async function createRouter(
       access,
       conversations: options.conversations,
       feedbackCounter: options.feedbackCounter,
+    }),
+  );
+  router.use(
+    createSourcesRouter({
+      httpAuth,
+      access,
+      sources: options.sources,
+      passages: options.passages,
+      limits,
+      auditor,
     }),
   );
   router.use(

@@ -286,6 +286,12 @@ describe('tenant sources against the real catalog and TechDocs backend', () => {
         .send({ kind: 'catalog', filter: 'kind component' });
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toMatch(/key=value pairs/);
+      const huge = await request(server)
+        .post(api('/sources'))
+        .set('Authorization', as(ADMIN))
+        .send({ kind: 'catalog', filter: `kind=${'x'.repeat(70 * 1024)}` });
+      expect(huge.status).toBe(413);
+      expect(huge.body.error.message).toMatch(/exceeds the limit/);
       const unknown = await request(server)
         .post(api('/sources'))
         .set('Authorization', as(ADMIN))
