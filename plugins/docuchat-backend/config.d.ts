@@ -1,3 +1,5 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   /** Configuration of the DocuChat backend plugin. */
   docuchat?: {
@@ -381,6 +383,14 @@ export interface Config {
         timeoutMs?: number;
       };
     };
+    /** Tenants' sources: TechDocs and catalog entities kept in sync. */
+    sources?: {
+      /**
+       * When every source syncs, on one replica at a time. Default: every
+       * hour, 5 minutes after start-up, 30 minutes at most.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
     /** Demo data for the embedded defaults (SQLite, local model). */
     demo?: {
       /** Seed two demo tenants and documents at start-up. Default false. */
@@ -389,6 +399,23 @@ export interface Config {
       documents?: string[];
       /** Owner of the demo tenants. Default group:default/platform. */
       ownerRef?: string;
+      /**
+       * The `ops` tenant: the DocuChat system's TechDocs (the Persian
+       * runbooks and DevOps guide) and its catalog entities as sources.
+       */
+      opsTenant?: {
+        /** Default true (with demo.enabled). */
+        enabled?: boolean;
+        /** Catalog filter of the TechDocs source. Default kind=system,metadata.name=docuchat. */
+        techdocs?: string;
+        /** Catalog filter of the catalog source. Default spec.system=docuchat. */
+        catalog?: string;
+        /**
+         * Markdown files (recursively) uploaded to `ops` instead of the
+         * TechDocs source when `mkdocs` is not installed.
+         */
+        fallbackDirectory?: string;
+      };
     };
   };
 }

@@ -53,6 +53,10 @@ backend.add(import('@backstage/plugin-search-backend-module-pg'));
 // search collators
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
+// Tenant documents, shown only to users who may read the tenant.
+backend.add(
+  import('@docuchat/backstage-plugin-search-backend-module-docuchat'),
+);
 
 // kubernetes plugin
 backend.add(import('@backstage/plugin-kubernetes-backend'));

@@ -67,6 +67,8 @@ export interface Citation {
   headingPath: string[];
   /** The start of the chunk, for a tooltip. */
   snippet: string;
+  /** The portal page of a source's document (TechDocs page, entity). */
+  sourceUrl?: string;
   score: number;
 }
 

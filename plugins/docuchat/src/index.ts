@@ -26,3 +26,5 @@ export {
   isDocuchatEnvironment,
 } from './components/EntityPagesCommon';
 export { adminRouteRef, invoiceRouteRef } from './entityPagesRoutes';
+export { DocuchatSearchResultListItem } from './components/SearchResult';
+export type { DocuchatSearchResultListItemProps } from './components/SearchResult';

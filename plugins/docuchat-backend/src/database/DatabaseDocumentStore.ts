@@ -33,6 +33,9 @@ const SUMMARY_COLUMNS = [
   'embedding_model',
   'created_at',
   'updated_at',
+  'source_id',
+  'source_kind',
+  'source_url',
 ];
 
 function toSummary(row: any): DocumentSummary {
@@ -51,6 +54,13 @@ function toSummary(row: any): DocumentSummary {
     embeddingModel: row.embedding_model ?? undefined,
     createdAt: toIsoString(row.created_at),
     updatedAt: toIsoString(row.updated_at),
+    ...(row.source_id && {
+      origin: {
+        sourceId: row.source_id,
+        kind: row.source_kind,
+        url: row.source_url,
+      },
+    }),
   };
 }
 
@@ -158,6 +168,7 @@ export class DatabaseDocumentStore implements DocumentStore {
         'parser_version',
         'embedding_text_version',
         'title',
+        'source_id',
       )
       .where({ tenant_id: tenantId, id })
       .first();
@@ -174,6 +185,7 @@ export class DatabaseDocumentStore implements DocumentStore {
             embeddingTextVersion: Number(row.embedding_text_version),
           }
         : undefined,
+      sourceId: row.source_id ?? undefined,
     };
   }
 
@@ -439,6 +451,7 @@ export class DatabaseDocumentStore implements DocumentStore {
         'c.embedding_dimensions',
         'c.blocks',
         'd.title as document_title',
+        'd.source_url',
       )
       .where('c.tenant_id', tenantId)
       .whereIn('c.id', ids);
@@ -456,6 +469,7 @@ export class DatabaseDocumentStore implements DocumentStore {
       embeddingDimensions: row.embedding_dimensions,
       ...(row.blocks && { blocks: JSON.parse(row.blocks) }),
       documentTitle: row.document_title,
+      ...(row.source_url && { sourceUrl: row.source_url }),
     }));
   }
 

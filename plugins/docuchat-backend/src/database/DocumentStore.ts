@@ -52,6 +52,8 @@ export interface EmbeddedBefore {
 /** A chunk with its document's title, for search results and citations. */
 export interface ChunkWithDocument extends StoredChunk {
   documentTitle: string;
+  /** The portal page of a source's document. */
+  sourceUrl?: string;
 }
 
 /**
@@ -94,6 +96,8 @@ export interface DocumentStore {
     fileName?: string;
     title: string;
     ingestedWith?: IngestedWith;
+    /** The source that made the document, if one did. */
+    sourceId?: string;
   }>;
   /**
    * Claims the oldest document that is queued, or processing under a lease

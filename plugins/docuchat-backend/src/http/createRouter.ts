@@ -10,6 +10,7 @@ import { BillingRunner } from '../billing/BillingRunner';
 import { PaymentService } from '../billing/PaymentService';
 import { BillingRunStore } from '../database/BillingRunStore';
 import { ConversationStore } from '../database/ConversationStore';
+import { DatabasePassageStore } from '../database/DatabasePassageStore';
 import { DocumentStore } from '../database/DocumentStore';
 import { InvoiceStore } from '../database/InvoiceStore';
 import { TenantStore } from '../database/TenantStore';
@@ -22,6 +23,7 @@ import { TenantAccess } from '../permissions/TenantAccess';
 import { HybridSearch } from '../search/HybridSearch';
 import { IngestionService } from '../sources/IngestionService';
 import { ReembedMaintenance } from '../sources/ReembedMaintenance';
+import { SourceSyncService } from '../sources/SourceSyncService';
 import { UsageLedger } from '../usage/UsageLedger';
 import { UsagePricing } from '../usage/UsagePricing';
 import { Callers } from './Callers';
@@ -31,6 +33,7 @@ import { createConversationsRouter } from './createConversationsRouter';
 import { createDocumentsRouter } from './createDocumentsRouter';
 import { createMaintenanceRouter } from './createMaintenanceRouter';
 import { createMetricsRouter } from './createMetricsRouter';
+import { createSourcesRouter } from './createSourcesRouter';
 import { createTenantsRouter } from './createTenantsRouter';
 import { createUsageRouter } from './createUsageRouter';
 import { createHttpMetricsMiddleware } from './httpMetricsMiddleware';
@@ -68,6 +71,9 @@ export interface RouterOptions {
   capabilities: DocuchatCapability[];
   /** The embedding model documents are embedded with (maintenance estimates). */
   embeddingModel: string;
+  /** Tenants' sources (TechDocs, catalog) and the passages search reads. */
+  sources: SourceSyncService;
+  passages: DatabasePassageStore;
 }
 
 /**
@@ -131,6 +137,15 @@ export function createRouter(options: RouterOptions): express.Router {
       callers,
       conversations: options.conversations,
       feedbackCounter: options.metrics,
+    }),
+  );
+  router.use(
+    createSourcesRouter({
+      callers,
+      sources: options.sources,
+      passages: options.passages,
+      limits,
+      auditor,
     }),
   );
   router.use(

@@ -327,7 +327,7 @@ export class IngestionService {
   ): Promise<number> {
     const { documents, vectors, fullText, embeddings, chunking, meter } =
       this.#options;
-    const { content, contentType, fileName, title, ingestedWith } =
+    const { content, contentType, fileName, title, ingestedWith, sourceId } =
       await documents.getContent(tenantId, id);
     // Redoing chunks an older parser, embedding text or another model made
     // is maintenance the operator caused: metered, never invoiced to the
@@ -356,6 +356,8 @@ export class IngestionService {
           completionTokens: 0,
           estimated: true,
           documentId: id,
+          // A source's pages are billed like uploads, marked on the ledger.
+          sourceId,
           billable: !maintenance,
         },
         () =>

@@ -7,8 +7,10 @@ import {
   ChunkPassage,
   ConversationDetail,
   ConversationSummary,
+  CreateSourceRequest,
   CreateTenantRequest,
   DocumentSummary,
+  Source,
   HealthResponse,
   Invoice,
   InvoiceStatus,
@@ -85,6 +87,15 @@ export interface DocuChatApi {
     documentId: string,
   ): Promise<DocumentSummary>;
   search(tenantId: string, q: string, k?: number): Promise<SearchResponse>;
+
+  /** A tenant's sources (TechDocs, catalog) and their last syncs. */
+  listSources(tenantId: string): Promise<Source[]>;
+  /** Adds a source; its first sync starts at once. */
+  createSource(tenantId: string, request: CreateSourceRequest): Promise<Source>;
+  /** Starts a sync; the source comes back as syncing. */
+  syncSource(tenantId: string, sourceId: string): Promise<Source>;
+  /** Deletes the source and its documents. */
+  deleteSource(tenantId: string, sourceId: string): Promise<void>;
   getPassage(tenantId: string, chunkId: string): Promise<ChunkPassage>;
 
   /** The answer's server-sent events, in order, until `done` or `error`. */

@@ -143,9 +143,14 @@ function hashVector(text: string, dimensions: number): Float32Array {
 export async function startPolicyTestBackend(options: {
   docuchat?: Record<string, unknown>;
   externalAccess?: object[];
+  /** More plugins, modules or service factories (e.g. search). */
+  features?: Parameters<typeof startTestBackend>[0]['features'];
+  /** Other top-level config beside `docuchat`, e.g. `search`. */
+  config?: Record<string, unknown>;
 }) {
   const { server } = await startTestBackend({
     features: [
+      ...(options.features ?? []),
       permissionPlugin,
       docuchatPermissionPolicyModule,
       docuchatPlugin,
@@ -161,6 +166,7 @@ export async function startPolicyTestBackend(options: {
           ]),
       mockServices.rootConfig.factory({
         data: {
+          ...options.config,
           backend: { auth: { externalAccess: options.externalAccess ?? [] } },
           permission: { enabled: true },
           docuchat: {
