@@ -331,8 +331,11 @@ export interface Config {
         /** Without a host, invoice emails are only logged (development). */
         smtp?: {
           host?: string;
-          /** Default 587. */
-          port?: number;
+          /**
+           * Default 587. A string too, for `${DOCUCHAT_SMTP_PORT}`
+           * substitutions (read as a number).
+           */
+          port?: number | string;
           /** TLS from the start (port 465). Default false (STARTTLS when offered). */
           secure?: boolean;
           user?: string;

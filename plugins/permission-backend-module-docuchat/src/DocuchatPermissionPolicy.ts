@@ -22,12 +22,14 @@ import {
  * @public
  */
 export class DocuchatPermissionPolicy implements PermissionPolicy {
+  /** The policy with `docuchat.permissions.operatorsGroup` from config. */
   static fromConfig(config: Config): DocuchatPermissionPolicy {
     return new DocuchatPermissionPolicy(readDocuchatPolicyOptions(config));
   }
 
   constructor(private readonly options: DocuchatPolicyOptions) {}
 
+  /** DocuChat's decision, or ALLOW for every other permission. */
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
