@@ -74,8 +74,9 @@ export interface Config {
       dailyTokenBudget?: number;
     }>;
     /**
-     * Who may do what, read by the portal's permission policy
-     * (packages/backend/src/modules/DocuchatPermissionPolicy.ts).
+     * Who may do what, read by DocuChat's permission policy
+     * (@docuchat/backstage-plugin-permission-backend-module-docuchat: its
+     * module, or `decideDocuchatPermission` in a portal's own policy).
      */
     permissions?: {
       /**

@@ -263,12 +263,18 @@ async function api() {
   assert.equal(entity.spec.owner, GUEST);
   step(`catalog: resource:default/docuchat-tenant-${TENANT} owned by ${GUEST}`);
 
+  // The scaffolder's docuchat:* actions are the ones the installed policy
+  // keeps from non-operators: a new action must not slip past it.
+  const { DOCUCHAT_RUNBOOK_ACTION_IDS } = createRequire(
+    join(APP_DIR, 'packages/backend/package.json'),
+  )('@docuchat/backstage-plugin-permission-backend-module-docuchat');
   res = await call('GET', '/api/scaffolder/v2/actions');
   assert.equal(res.status, 200);
   const actions = res.body
     .map(a => a.id)
     .filter(id => id.startsWith('docuchat:'));
-  assert.deepEqual(actions.sort(), [...RUNBOOK_ACTIONS].sort());
+  assert.equal(actions.length, 7, actions.join(', '));
+  assert.deepEqual(actions.sort(), [...DOCUCHAT_RUNBOOK_ACTION_IDS].sort());
   const templates = await until(
     'the seven templates in the catalog',
     60,
