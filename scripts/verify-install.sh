@@ -64,19 +64,24 @@ phase_name=""
 declare -a TIMES=()
 # CPU seconds (user + system) of this script and its finished commands: on
 # a shared machine wall time varies with the load, CPU time much less.
-cpu_seconds() {
-  times | awk '{ for (i = 1; i <= NF; i++) { split($i, t, /[ms]/); sum += t[1] * 60 + t[2] } } END { printf "%d", sum }'
+# `times` must run in this shell (a $(...) subshell would count its own).
+TIMES_FILE="$(mktemp)"
+cpu_now() {
+  times >"$TIMES_FILE"
+  CPU_NOW=$(awk '{ for (i = 1; i <= NF; i++) { split($i, t, /[ms]/); sum += t[1] * 60 + t[2] } } END { printf "%d", sum }' "$TIMES_FILE")
 }
-phase_cpu=$(cpu_seconds)
+cpu_now
+phase_cpu=$CPU_NOW
 phase() {
+  cpu_now
   if [ -n "$phase_name" ]; then
-    local wall=$((SECONDS - phase_started)) cpu=$(($(cpu_seconds) - phase_cpu))
+    local wall=$((SECONDS - phase_started)) cpu=$((CPU_NOW - phase_cpu))
     TIMES+=("$(printf '%-9s %4d s  (CPU %4d s)' "$phase_name" "$wall" "$cpu")")
     echo "== verify-install: $phase_name took $wall s (CPU $cpu s)"
   fi
   phase_name="$1"
   phase_started=$SECONDS
-  phase_cpu=$(cpu_seconds)
+  phase_cpu=$CPU_NOW
   [ -n "$phase_name" ] && echo "== verify-install: $phase_name"
   return 0
 }
@@ -184,6 +189,11 @@ fi
 
 # --- 3. app ------------------------------------------------------------------
 phase app
+if [ -n "${DOCUCHAT_VERIFY_COLD:-}" ]; then
+  # As on a new machine: npx and the app's installs start from empty caches.
+  export npm_config_cache="$WORK/npm-cache" YARN_ENABLE_GLOBAL_CACHE=false \
+    YARN_CACHE_FOLDER="$WORK/yarn-cache"
+fi
 (cd "$WORK" && BACKSTAGE_APP_NAME=verify-portal \
   npx --yes @backstage/create-app@0.9.2 --path app --skip-install \
   >"$WORK/logs/create-app.log" 2>&1)
@@ -283,4 +293,5 @@ portal_check browser
 phase ""
 echo "== verify-install: phase times"
 printf '   %s\n' "${TIMES[@]}"
-echo "== verify-install: passed in $((SECONDS - started)) s (CPU $(cpu_seconds) s; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+cpu_now
+echo "== verify-install: passed in $((SECONDS - started)) s (CPU $CPU_NOW s; load average $(cut -d' ' -f1-3 /proc/loadavg))"
