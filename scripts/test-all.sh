@@ -54,10 +54,12 @@ node --test --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=./scripts/node-test-report.mjs \
   --test-reporter-destination="$results/scripts.json" scripts/*.test.mjs || status=$?
 
-# End to end: the README's run command, driven in Debian's Chromium.
+# End to end: the README's run command, driven in Debian's Chromium; the
+# published packages' tarballs and the install READMEs.
 node --test --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=./scripts/node-test-report.mjs \
-  --test-reporter-destination="$results/e2e.json" e2e/*.test.mjs || status=$?
+  --test-reporter-destination="$results/e2e.json" e2e/*.test.mjs \
+  scripts/verify-install/*.test.mjs || status=$?
 
 node scripts/test-totals.mjs "$results"/*.json
 exit "$status"

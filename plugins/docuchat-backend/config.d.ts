@@ -76,8 +76,9 @@ export interface Config {
       dailyTokenBudget?: number;
     }>;
     /**
-     * Who may do what, read by the portal's permission policy
-     * (packages/backend/src/modules/DocuchatPermissionPolicy.ts).
+     * Who may do what, read by DocuChat's permission policy
+     * (@docuchat/backstage-plugin-permission-backend-module-docuchat: its
+     * module, or `decideDocuchatPermission` in a portal's own policy).
      */
     permissions?: {
       /**
@@ -363,8 +364,11 @@ export interface Config {
         /** Without a host, invoice emails are only logged (development). */
         smtp?: {
           host?: string;
-          /** Default 587. */
-          port?: number;
+          /**
+           * Default 587. A string too, for `${DOCUCHAT_SMTP_PORT}`
+           * substitutions (read as a number).
+           */
+          port?: number | string;
           /** TLS from the start (port 465). Default false (STARTTLS when offered). */
           secure?: boolean;
           user?: string;

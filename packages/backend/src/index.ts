@@ -41,7 +41,9 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
 // DocuChat's rules for docuchat.* and its runbooks; everything else allowed.
-backend.add(import('./modules/docuchatPermissionPolicyModule'));
+backend.add(
+  import('@docuchat/backstage-plugin-permission-backend-module-docuchat'),
+);
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));

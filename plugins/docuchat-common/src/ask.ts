@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-/** One earlier turn the client sends along when it keeps its own history. */
+/**
+ * One earlier turn the client sends along when it keeps its own history.
+ *
+ * @public
+ */
 export const chatTurnSchema = z
   .object({
     role: z.enum(['user', 'assistant']),

@@ -10,7 +10,9 @@ export type {
   AskOptions,
   ConversationQuery,
   DocuChatApi,
+  PageQuery,
   UploadOptions,
+  UsageRangeQuery,
 } from './api';
 export {
   EntityDocuChatUsageCard,

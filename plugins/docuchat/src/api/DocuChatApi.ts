@@ -23,7 +23,7 @@ import {
   UsageSummaryResponse,
 } from '@docuchat/backstage-plugin-docuchat-common';
 
-/** What `ask` sends; `conversationId` continues a stored conversation. */
+/** What `ask` sends; `conversationId` continues a stored conversation. @public */
 export interface AskOptions {
   tenantId: string;
   question: string;
@@ -32,7 +32,7 @@ export interface AskOptions {
   signal?: AbortSignal;
 }
 
-/** What an upload reports while it runs and when it ends. */
+/** What an upload reports while it runs and when it ends. @public */
 export interface UploadOptions {
   tenantId: string;
   file: File;
@@ -41,7 +41,11 @@ export interface UploadOptions {
   signal?: AbortSignal;
 }
 
-/** A page of conversations; `before` is the previous page's last `updatedAt`. */
+/**
+ * A page of conversations; `before` is the previous page's last `updatedAt`.
+ *
+ * @public
+ */
 export interface ConversationQuery {
   limit?: number;
   before?: string;
