@@ -12,3 +12,10 @@ export {
   settingsFromEnv,
   type MonitoringSettings,
 } from './settings';
+export {
+  PROMETHEUS_BINARY,
+  PROMTOOL_BINARY,
+  startPrometheus,
+  type RunningPrometheus,
+} from './checks/prometheusServer';
+export { REPOSITORY_ROOT } from './repositoryRoot';

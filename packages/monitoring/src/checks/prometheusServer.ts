@@ -26,12 +26,18 @@ const LOG_LIMIT = 64 * 1024;
 
 /**
  * Starts Prometheus on a free port of 127.0.0.1 with `ruleFiles` loaded and
- * one scrape job (`docuchat`) of `target` at `metricsPath`, every second.
+ * one scrape job (`docuchat` unless `jobName` says otherwise) of `targets`
+ * at `metricsPath`, every second (rules too) unless the intervals are given;
+ * with `bearerToken`, scrapes send it as the metrics route expects.
  */
 export async function startPrometheus(options: {
   ruleFiles: string[];
-  target: string;
+  targets: string[];
   metricsPath: string;
+  jobName?: string;
+  bearerToken?: string;
+  scrapeIntervalSeconds?: number;
+  evaluationIntervalSeconds?: number;
 }): Promise<RunningPrometheus> {
   const dir = await mkdtemp(join(tmpdir(), 'docuchat-monitoring-'));
   const configFile = join(dir, 'prometheus.yml');
@@ -40,16 +46,19 @@ export async function startPrometheus(options: {
     configFile,
     JSON.stringify({
       global: {
-        scrape_interval: '1s',
-        scrape_timeout: '1s',
-        evaluation_interval: '1s',
+        scrape_interval: `${options.scrapeIntervalSeconds ?? 1}s`,
+        scrape_timeout: `${options.scrapeIntervalSeconds ?? 1}s`,
+        evaluation_interval: `${options.evaluationIntervalSeconds ?? 1}s`,
       },
       rule_files: options.ruleFiles,
       scrape_configs: [
         {
-          job_name: 'docuchat',
+          job_name: options.jobName ?? 'docuchat',
           metrics_path: options.metricsPath,
-          static_configs: [{ targets: [options.target] }],
+          static_configs: [{ targets: options.targets }],
+          ...(options.bearerToken && {
+            authorization: { credentials: options.bearerToken },
+          }),
         },
       ],
     }),

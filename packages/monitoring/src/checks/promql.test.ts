@@ -102,7 +102,7 @@ describeWithPrometheus(
       exposition = await scraped.text();
       prometheus = await startPrometheus({
         ruleFiles: [join(REPOSITORY_ROOT, 'monitoring/prometheus/alerts.yml')],
-        target: `127.0.0.1:${port}`,
+        targets: [`127.0.0.1:${port}`],
         metricsPath: '/api/docuchat/metrics',
       });
     });
