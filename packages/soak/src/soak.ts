@@ -1,4 +1,5 @@
 import {
+  PROMETHEUS_BINARY,
   REPOSITORY_ROOT,
   RunningPrometheus,
   startPrometheus,
@@ -58,6 +59,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         .toFixed(0)
         .padStart(4)} s] ${line}\n`,
     );
+  if (options.prometheus && !existsSync(PROMETHEUS_BINARY)) {
+    throw new Error(
+      `No ${PROMETHEUS_BINARY}: install Debian's prometheus (apt-get install --no-install-recommends prometheus) or run with --no-prometheus`,
+    );
+  }
   const random = seededRandom(options.seed);
   const loadMs = options.minutes * 60_000;
   const plan = planFaults(loadMs / 1000, random);
@@ -340,7 +346,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const results = checkInvariants(record);
   const report = [
     formatFaults(record),
-    formatAlerts(record, alerts, availabilityPeak),
+    options.prometheus
+      ? formatAlerts(record, alerts, availabilityPeak)
+      : 'Alerts: not evaluated (--no-prometheus).',
     formatResults(results),
   ].join('\n\n');
   return {
@@ -367,9 +375,6 @@ function formatAlerts(
   availabilityPeak?: { value: number; at: number },
 ) {
   const at = (t: number) => `${((t - record.load.start) / 1000).toFixed(0)} s`;
-  if (!existsSync('/usr/bin/prometheus') && alerts.length === 0) {
-    return 'Alerts: no Prometheus (Debian `prometheus` is not installed).';
-  }
   return [
     'Alerts of monitoring/prometheus/alerts.yml, as the real Prometheus evaluated them:',
     ...(alerts.length === 0

@@ -43,7 +43,7 @@ export class Api {
     path: string,
     init: RequestInit = {},
     firstUrl = this.baseUrl,
-  ): Promise<{ status: number; body: any }> {
+  ): Promise<{ status: number; body: any; attempts: number }> {
     const operation: RetriedOperation = {
       kind,
       start: Date.now(),
@@ -79,7 +79,7 @@ export class Api {
       await sleep(wait);
     }
     operation.end = Date.now();
-    return last;
+    return { ...last, attempts: operation.attempts };
   }
 }
 

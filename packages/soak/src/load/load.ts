@@ -92,14 +92,13 @@ export function startLoad(options: LoadOptions) {
       new Blob([file.content], { type: file.contentType }),
       file.fileName,
     );
-    const before = record.retried.length;
-    const { status, body } = await api.idempotent(
+    const { status, body, attempts } = await api.idempotent(
       file.bad ? 'upload (bad file)' : 'upload',
       `/api/docuchat/tenants/${tenants[t]}/documents`,
       { method: 'POST', body: form },
     );
     upload.status = status;
-    upload.attempts = record.retried[before]?.attempts ?? 1;
+    upload.attempts = attempts;
     upload.documentId = typeof body?.id === 'string' ? body.id : undefined;
   };
 
