@@ -37,4 +37,17 @@ describe('checkAvailability', () => {
       ).toISOString()} gave up after 10 attempts (500, 500, 500, 500, 500, 500, 0, 0, 0, 0)`,
     ]);
   });
+
+  it('finds a replica that exited without being told to', () => {
+    const run = healthyRun();
+    Object.assign(run.processes[1], {
+      stoppedBy: 'crash',
+      exit: { code: 1, signal: null },
+    });
+    expect(checkAvailability(run).breaches).toEqual([
+      `r2.1 exited on its own at ${new Date(
+        1796620218609,
+      ).toISOString()} ({"code":1,"signal":null})`,
+    ]);
+  });
 });

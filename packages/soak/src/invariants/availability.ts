@@ -7,7 +7,7 @@ import { InvariantResult } from './types';
  * the load balancer), nor 401: the load's token is valid all along, so a
  * 401 is a server that could not check it. During the faults, every client
  * that retries an idempotent request (reads, uploads, billing runs,
- * payment callbacks) gets its answer.
+ * payment callbacks) gets its answer. No replica exits unless told to.
  */
 export function checkAvailability(record: SoakRecord): InvariantResult {
   const breaches: string[] = [];
@@ -27,6 +27,13 @@ export function checkAvailability(record: SoakRecord): InvariantResult {
       ).toISOString()} by ${
         r.instance ?? 'the load balancer'
       }, outside every fault window`,
+    );
+  }
+  for (const p of record.processes.filter(x => x.stoppedBy === 'crash')) {
+    breaches.push(
+      `${p.instance} exited on its own at ${new Date(
+        p.exitedAt ?? 0,
+      ).toISOString()} (${JSON.stringify(p.exit)})`,
     );
   }
   const failed = record.retried.filter(o => !o.succeeded);
