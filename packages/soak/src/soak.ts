@@ -19,7 +19,7 @@ import { startLoadBalancer } from './cluster/proxy';
 import { Replica } from './cluster/replica';
 import { startFaultyOpenAi } from './fakes/faultyOpenAi';
 import { runFaults } from './faults/executor';
-import { describeFault, planFaults } from './faults/schedule';
+import { describeFault, planFaults, PlannedFault } from './faults/schedule';
 import { checkInvariants, formatResults } from './invariants';
 import { Api } from './load/api';
 import { billFromTwoReplicas, seededDays, seedUsage } from './load/billingLoad';
@@ -106,6 +106,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     }
   };
   let alerts: AlertInterval[] = [];
+  let skipped: PlannedFault[] = [];
   let availabilityPeak: { value: number; at: number } | undefined;
   try {
     const postgres = await startOwnPostgres(options.postgresPort);
@@ -278,9 +279,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       windows: record.faults,
       log,
     });
-    for (const fault of faults.skipped) {
-      log(`skipped (no time left): ${describeFault(fault)}`);
-    }
+    skipped = faults.skipped;
     const lastFaultEnd = Math.max(0, ...record.faults.map(f => f.end));
     const loadEnd = Math.max(
       record.load.start + loadMs,
@@ -345,7 +344,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   await writeFile(join(logDir, 'record.json'), JSON.stringify(record));
   const results = checkInvariants(record);
   const report = [
-    formatFaults(record),
+    formatFaults(record, skipped),
     options.prometheus
       ? formatAlerts(record, alerts, availabilityPeak)
       : 'Alerts: not evaluated (--no-prometheus).',
@@ -358,13 +357,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   };
 }
 
-function formatFaults(record: SoakRecord) {
+function formatFaults(record: SoakRecord, skipped: PlannedFault[]) {
   const at = (t: number) => `${((t - record.load.start) / 1000).toFixed(0)} s`;
   return [
     'Faults as they happened (seconds after the load started):',
     ...record.faults.map(
       f =>
         `  ${at(f.start).padStart(6)} – ${at(f.end).padStart(6)}  ${f.detail}`,
+    ),
+    ...skipped.map(
+      f =>
+        `  skipped, planned at ${
+          f.at
+        } s (its turn passed while another fault ran): ${describeFault(f)}`,
     ),
   ].join('\n');
 }
