@@ -66,6 +66,8 @@ export interface OpenAiCall {
   /** The document whose chunks it embedded, by the document's tag. */
   documentTag?: string;
   fault: OpenAiFault;
+  /** Of the request body: a retry of the same request has the same. */
+  requestHash: string;
   /** The whole answer, usage included, was written and the response finished. */
   delivered: boolean;
   /** The usage the server reported (0 unless delivered). */

@@ -1,4 +1,5 @@
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { createHash } from 'node:crypto';
 import { OpenAiCall, OpenAiFault } from '../record';
 import {
   buildEmbeddingsResponse,
@@ -57,12 +58,20 @@ export async function startFaultyOpenAi(options: {
     ctx: RouteContext,
     call: Omit<
       OpenAiCall,
-      'delivered' | 'promptTokens' | 'completionTokens' | 'start'
+      | 'delivered'
+      | 'promptTokens'
+      | 'completionTokens'
+      | 'start'
+      | 'requestHash'
     >,
     usage: () => { promptTokens: number; completionTokens: number },
   ) => {
     const record: OpenAiCall = {
       ...call,
+      requestHash: createHash('sha256')
+        .update(JSON.stringify(ctx.request.body ?? null))
+        .digest('hex')
+        .slice(0, 16),
       delivered: false,
       promptTokens: 0,
       completionTokens: 0,
@@ -181,6 +190,11 @@ async function answer(
     cut: (ctx: RouteContext) => void | Promise<void>;
   },
 ) {
+  // This process is loaded too: a request can wait here longer than its
+  // client's timeout. Let the event loop see a client that already gave up
+  // (its socket closed) before answering into the void.
+  await new Promise(resolve => setTimeout(resolve, 1));
+  if (ctx.res.destroyed || ctx.req.socket.destroyed) return;
   switch (fault) {
     case 'status-500':
       sendJson(

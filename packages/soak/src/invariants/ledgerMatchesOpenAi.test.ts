@@ -51,6 +51,20 @@ describe('checkLedgerMatchesOpenAi', () => {
     ]);
   });
 
+  it('accepts one row for a request answered twice because the backend timed out and sent it again (recorded: two answers of 1131 tokens, one row of 1131)', () => {
+    const run = healthyRun();
+    const first = run.openAiCalls.find(
+      c => c.documentTag === 'soakdoc9x16xtosf',
+    )!;
+    run.openAiCalls.push({ ...first, start: first.start + 730 });
+    expect(checkLedgerMatchesOpenAi(run).breaches).toEqual([]);
+    // Two different requests (two slices), one missing from the ledger.
+    run.openAiCalls[run.openAiCalls.length - 1].requestHash = 'another slice';
+    expect(checkLedgerMatchesOpenAi(run).breaches).toEqual([
+      'document soakdoc9x16xtosf (soak-09, embedding text-embedding-3-small): the server answered 2394+0 tokens, the ledger holds 1197+0 exact (0 estimated rows) and no process making these calls was killed',
+    ]);
+  });
+
   it('finds a call billed twice, a call with no row and a row of nothing', () => {
     const run = healthyRun();
     run.ledger.push({
