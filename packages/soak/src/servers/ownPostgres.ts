@@ -69,14 +69,15 @@ export async function startOwnPostgres(port: number): Promise<OwnServer> {
   const pgCtl = (...args: string[]) =>
     inChroot([`${BIN}/pg_ctl`, '-D', data, ...args]);
 
-  // A server left behind by an interrupted soak on this data directory.
-  if (existsSync(`${CHROOT}${data}/postmaster.pid`)) {
-    await pgCtl('stop', '-m', 'immediate', '-w').catch(() => undefined);
-  }
+  // Another soak running on this port keeps its server: never stop it.
   if (await portAnswers(port)) {
     throw new Error(
-      `Port ${port} is taken by another process; pick another with --postgres-port`,
+      `Port ${port} is taken (another soak running?); pick another with --postgres-port`,
     );
+  }
+  // A server left behind by an interrupted soak, no longer listening.
+  if (existsSync(`${CHROOT}${data}/postmaster.pid`)) {
+    await pgCtl('stop', '-m', 'immediate', '-w').catch(() => undefined);
   }
   await rm(`${CHROOT}${home}`, { recursive: true, force: true });
   await inChroot(
