@@ -175,6 +175,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       client: 'pg',
       connection: `${postgres.url}/${PLUGIN_DATABASE}`,
       pool: { min: 0, max: 2 },
+      // Its connections break when the fault stops PostgreSQL: expected.
+      log: {
+        warn: message => log(`the soak's database pool: ${message}`),
+        error: message => log(`the soak's database pool: ${message}`),
+        deprecate: () => {},
+        debug: () => {},
+      },
     });
     cleanups.push(() => db.destroy());
 
