@@ -12,3 +12,4 @@ export {
   settingsFromEnv,
   type MonitoringSettings,
 } from './settings';
+export { REPOSITORY_ROOT } from './repositoryRoot';

@@ -10,11 +10,11 @@ export const PROMETHEUS_BINARY = '/usr/bin/prometheus';
 /** Its companion tool, from the same package. */
 export const PROMTOOL_BINARY = '/usr/bin/promtool';
 
-/** One scrape job: a single target, optionally with a bearer token. */
+/** One scrape job: its targets, optionally with a bearer token. */
 export interface ScrapeJob {
   jobName: string;
-  /** `host:port` */
-  target: string;
+  /** `host:port` of each target (several replicas of one service). */
+  targets: string[];
   metricsPath: string;
   /** Sent as `Authorization: Bearer <token>` on every scrape. */
   bearerToken?: string;
@@ -180,7 +180,7 @@ function prometheusConfig(options: {
     scrape_configs: jobs.map(job => ({
       job_name: job.jobName,
       metrics_path: job.metricsPath,
-      static_configs: [{ targets: [job.target] }],
+      static_configs: [{ targets: job.targets }],
       ...(job.bearerToken !== undefined && {
         authorization: { type: 'Bearer', credentials: job.bearerToken },
       }),

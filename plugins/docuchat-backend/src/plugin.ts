@@ -144,7 +144,13 @@ export const docuchatPlugin = createBackendPlugin({
         const embeddings =
           customEmbeddings ?? createEmbeddingProvider(config, logger);
         const ledger = new DatabaseUsageLedger(knex);
-        const meter = new UsageMeter({ ledger, counters: metrics, logger });
+        const meter = new UsageMeter({
+          ledger,
+          counters: metrics,
+          logger,
+          // Outlasts a database restart; leaves the sweep what it is for.
+          settleRetryMs: Math.min(60_000, options.work.abandonedCallMs / 2),
+        });
         const caches = createCaches({ cache: deps.cache, config, logger });
         // Answers streaming and documents ingesting: drained at shutdown.
         const running = new RunningWork();

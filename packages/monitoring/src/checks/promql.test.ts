@@ -106,7 +106,7 @@ describeWithPrometheus(
         jobs: [
           {
             jobName: 'docuchat',
-            target: `127.0.0.1:${port}`,
+            targets: [`127.0.0.1:${port}`],
             metricsPath: '/api/docuchat/metrics',
           },
         ],

@@ -562,29 +562,29 @@ export const ALERT_TESTS: AlertTestCase[] = [
       series: [
         series(
           'docuchat_billing_runs_total',
-          `${APP}, outcome="failure"`,
+          `${APP}, outcome="failed"`,
           `0x10 ${steady(1, 30)}`,
         ),
         series(
           'docuchat_billing_runs_total',
-          `${APP}, outcome="success"`,
+          `${APP}, outcome="succeeded"`,
           steady(0, 40),
         ),
       ],
       firesAt: 11,
-      labels: { outcome: 'failure' },
+      labels: { outcome: 'failed' },
       description:
-        'A billing run ended with outcome failure in the last hour; its days are not invoiced until a run succeeds.',
+        'A billing run ended with outcome failed in the last hour; its days are not invoiced until a run succeeds.',
     },
     healthy: [
       series(
         'docuchat_billing_runs_total',
-        `${APP}, outcome="failure"`,
+        `${APP}, outcome="failed"`,
         steady(0, 40),
       ),
       series(
         'docuchat_billing_runs_total',
-        `${APP}, outcome="success"`,
+        `${APP}, outcome="succeeded"`,
         `0x10 ${steady(1, 30)}`,
       ),
     ],

@@ -234,8 +234,9 @@ export function docuchatRuleGroups(settings: MonitoringSettings): RuleGroup[] {
       alert({
         alert: 'DocuChatBillingRunFailed',
         severity: 'warning',
-        // An event, not a symptom that may pass: no `for`.
-        expr: `sum by (outcome) (increase(docuchat_billing_runs_total{${app}, outcome!="success"}[1h])) > 0`,
+        // An event, not a symptom that may pass: no `for`. Outcomes are
+        // BillingRunOutcome's: succeeded, partial, failed.
+        expr: `sum by (outcome) (increase(docuchat_billing_runs_total{${app}, outcome!="succeeded"}[1h])) > 0`,
         summary: 'A billing run failed.',
         description:
           'A billing run ended with outcome {{ $labels.outcome }} in the last hour; its days are not invoiced until a run succeeds.',

@@ -130,6 +130,32 @@ describe('payment callbacks and invoice emails', () => {
     ).toBe('rejected');
   });
 
+  it('changes nothing for a callback claiming success before anyone paid; the payment made afterwards is accepted', async () => {
+    const { invoice, trackId } = await issuedInvoice();
+    const forged = await stack.payments.handleCallback({
+      trackId,
+      success: '1',
+      orderId: invoice.id,
+      status: '2',
+    });
+    expect(forged.outcome).toBe('pending');
+    expect(await stack.store.get(invoice.id)).toMatchObject({
+      status: 'issued',
+      payment: { state: 'link', trackId },
+    });
+    // The link is still the invoice's: the payer pays on it.
+    zibal.pay(trackId);
+    expect(
+      (
+        await stack.payments.handleCallback({
+          trackId,
+          success: '1',
+          orderId: invoice.id,
+        })
+      ).outcome,
+    ).toBe('paid');
+  });
+
   it('refuses an amount that differs from the invoice', async () => {
     const { invoice, trackId } = await issuedInvoice();
     zibal.pay(trackId, 1000);

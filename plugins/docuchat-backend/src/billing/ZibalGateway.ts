@@ -11,6 +11,8 @@ import { ZIBAL_MIN_AMOUNT_RIALS } from '@docuchat/backstage-plugin-docuchat-comm
 const SANDBOX_MERCHANT = 'zibal';
 /** Zibal's `status` of a payment that was paid and verified. */
 const PAID_AND_VERIFIED = 1;
+/** The payer has not paid (yet): verify answers 202 with this status. */
+const AWAITING_PAYMENT = -1;
 /** Statuses after which the trackId can never be paid: refused, cancelled, reversed. */
 const SPENT_STATUSES = new Set([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 16, 18]);
 
@@ -146,6 +148,12 @@ export class ZibalGateway implements PaymentGateway {
     };
     if (reply.result === 100 && reply.status === PAID_AND_VERIFIED) {
       return { state: 'paid', ...facts };
+    }
+    // Not paid yet is not failed: a callback for a payment still open (a
+    // forged one, or the payer's browser going back) must not cost the
+    // payer the link they are about to pay on.
+    if (reply.status === AWAITING_PAYMENT) {
+      return { state: 'pending', ...facts };
     }
     if (reply.result === 202 || SPENT_STATUSES.has(reply.status)) {
       return { state: 'failed', ...facts };

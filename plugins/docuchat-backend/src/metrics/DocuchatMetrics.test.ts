@@ -175,4 +175,71 @@ describe('DocuchatMetrics', () => {
       'Metrics: tokens must be a whole number of 0 or more, got -1',
     );
   });
+
+  it('still answers the scrape while the database is away: counters as they are, billing gauges as last read', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      const metrics = new DocuchatMetrics();
+      let database: 'up' | 'refusing' | 'hanging' = 'up';
+      const read = <T>(value: T): Promise<T> => {
+        if (database === 'refusing') {
+          return Promise.reject(
+            new Error('connect ECONNREFUSED 127.0.0.1:5432'),
+          );
+        }
+        return database === 'up'
+          ? Promise.resolve(value)
+          : new Promise<T>(() => {});
+      };
+      metrics.registerBilling({
+        countByStatus: () => read({ issued: 3, paid: 2 }),
+        lastSuccessfulRunAt: () => read(new Date(1_700_000_000_000)),
+        latestDrift: () => read(undefined),
+      });
+      metrics.observeHttpRequest({
+        method: 'POST',
+        route: '/tenants/:tenantId/ask',
+        status: '200',
+        seconds: 0.2,
+      });
+      const issued = async () =>
+        valueOf(await bodyOf(metrics), 'docuchat_invoices', {
+          status: 'issued',
+        });
+      expect(await issued()).toBe(3);
+
+      database = 'refusing';
+      metrics.observeHttpRequest({
+        method: 'POST',
+        route: '/tenants/:tenantId/ask',
+        status: '500',
+        seconds: 0.01,
+      });
+      const refused = await bodyOf(metrics);
+      expect(
+        valueOf(refused, 'http_request_duration_seconds_count', {
+          method: 'POST',
+          route: '/tenants/:tenantId/ask',
+          status: '500',
+        }),
+      ).toBe(1);
+      expect(valueOf(refused, 'docuchat_invoices', { status: 'issued' })).toBe(
+        3,
+      );
+
+      // A database that does not answer at all holds the scrape 2 s, no more.
+      database = 'hanging';
+      const rendering = bodyOf(metrics);
+      await jest.advanceTimersByTimeAsync(2_000);
+      expect(
+        valueOf(
+          await rendering,
+          'docuchat_billing_last_success_timestamp_seconds',
+          {},
+        ),
+      ).toBe(1_700_000_000);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

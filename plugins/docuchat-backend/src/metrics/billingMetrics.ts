@@ -12,11 +12,40 @@ export interface BillingState {
   latestDrift(): Promise<BillingDriftReport | undefined>;
 }
 
+/** How long a scrape waits for billing's state before going on without it. */
+export const SCRAPE_READ_TIMEOUT_MS = 2_000;
+
+/**
+ * Reads billing's state for a scrape, or undefined when the database fails
+ * or takes longer than SCRAPE_READ_TIMEOUT_MS. A gauge that gets undefined
+ * keeps what it read last: the scrape must not fail with the database, or
+ * every counter on the page (the 5xx of the outage among them) goes dark
+ * exactly while the alerts need it.
+ */
+async function readForScrape<T>(
+  read: () => Promise<T>,
+): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      read(),
+      new Promise<undefined>(resolve => {
+        timer = setTimeout(() => resolve(undefined), SCRAPE_READ_TIMEOUT_MS);
+      }),
+    ]);
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Billing's metrics (names fixed by the monitoring alerts). The counters
  * count this replica's runs; the gauges describe billing's state and are
  * read from the database at scrape time, so every replica reports the
- * same values and a restart resets nothing.
+ * same values and a restart resets nothing. While the database is away
+ * they keep their last values and the scrape still answers.
  */
 export function registerBillingMetrics(
   registry: Registry,
@@ -41,7 +70,8 @@ export function registerBillingMetrics(
     labelNames: ['status'],
     registers,
     async collect() {
-      const counts = await state.countByStatus();
+      const counts = await readForScrape(() => state.countByStatus());
+      if (!counts) return;
       for (const status of INVOICE_STATUSES) {
         this.set({ status }, counts[status] ?? 0);
       }
@@ -53,8 +83,11 @@ export function registerBillingMetrics(
     help: 'When the last billing run that succeeded finished (0: never).',
     registers,
     async collect() {
-      const at = await state.lastSuccessfulRunAt();
-      this.set(at ? at.getTime() / 1000 : 0);
+      const read = await readForScrape(async () => ({
+        at: await state.lastSuccessfulRunAt(),
+      }));
+      if (!read) return;
+      this.set(read.at ? read.at.getTime() / 1000 : 0);
     },
   });
   // eslint-disable-next-line no-new -- held by the registry (registers)
@@ -64,8 +97,12 @@ export function registerBillingMetrics(
     labelNames: ['tenant'],
     registers,
     async collect() {
+      const read = await readForScrape(async () => ({
+        report: await state.latestDrift(),
+      }));
+      if (!read) return;
+      const { report } = read;
       this.reset();
-      const report = await state.latestDrift();
       const latest = new Map<string, { day: string; drift: number }>();
       for (const entry of report?.entries ?? []) {
         const seen = latest.get(entry.tenantId);

@@ -152,13 +152,13 @@ describeWithPrometheus('a real Prometheus scraping GET /metrics', () => {
       jobs.push(
         {
           jobName: jobOf(databaseId),
-          target,
+          targets: [target],
           metricsPath,
           bearerToken: METRICS_TOKEN,
         },
         {
           jobName: wrongTokenJobOf(databaseId),
-          target,
+          targets: [target],
           metricsPath,
           bearerToken: `${METRICS_TOKEN}-not`,
         },

@@ -1,5 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { DatabaseUsageLedger } from './DatabaseUsageLedger';
+import { UsageLedger } from './UsageLedger';
 import { migratedDatabaseWithTenants } from '../database/__testUtils__/testDatabases';
 import { DocuchatMetrics } from '../metrics/DocuchatMetrics';
 import { valueOf } from '../metrics/__testUtils__/samples';
@@ -18,8 +19,9 @@ describe('UsageMeter settlement', () => {
       'acme',
     ]);
     const metrics = new DocuchatMetrics();
+    const ledger = new DatabaseUsageLedger(knex);
     const meter = new UsageMeter({
-      ledger: new DatabaseUsageLedger(knex),
+      ledger,
       counters: metrics,
       logger: mockServices.logger.mock(),
     });
@@ -31,7 +33,7 @@ describe('UsageMeter settlement', () => {
       }) ?? 0;
     const row = (requestId: string) =>
       knex('docuchat_usage').where({ request_id: requestId }).first();
-    return { meter, tokens, row };
+    return { meter, tokens, row, ledger, metrics };
   }
 
   const call = (requestId: string, occurredAt?: Date) => ({
@@ -85,5 +87,95 @@ describe('UsageMeter settlement', () => {
       false,
     );
     expect(await tokens('prompt')).toBe(100);
+  });
+
+  /**
+   * A database that is away (restarting) for the next `failures` calls of
+   * one method: they fail like a refused connection.
+   */
+  function away(
+    ledger: UsageLedger,
+    method: 'begin' | 'settle',
+    failures: number,
+  ) {
+    let left = failures;
+    return new Proxy(ledger, {
+      get(target, name) {
+        const value = (target as any)[name];
+        if (name !== method) return value.bind(target);
+        return (...args: unknown[]) =>
+          left-- > 0
+            ? Promise.reject(
+                Object.assign(
+                  new Error('connect ECONNREFUSED 127.0.0.1:5432'),
+                  {
+                    code: 'ECONNREFUSED',
+                  },
+                ),
+              )
+            : value.apply(target, args);
+      },
+    });
+  }
+
+  it('keeps settling an answered call while the database restarts, then counts it once', async () => {
+    const { tokens, row, ledger, metrics } = await setUp();
+    const meter = new UsageMeter({
+      ledger: away(ledger, 'settle', 8),
+      counters: metrics,
+      logger: mockServices.logger.mock(),
+      retryDelayMs: 1,
+      settleRetryMs: 10_000,
+    });
+    await meter.begin(call('restart'));
+    // 8 refusals are more than the 4 attempts a begin gets.
+    expect(
+      await meter.settle({
+        ...call('restart'),
+        promptTokens: 98,
+        completionTokens: 40,
+        estimated: false,
+      }),
+    ).toBe(true);
+    expect(await row('restart')).toMatchObject({
+      status: 'settled',
+      prompt_tokens: 98,
+      completion_tokens: 40,
+    });
+    expect(await tokens('completion')).toBe(40);
+  });
+
+  it('gives up on a begin after four attempts (the model is then not called), and on a settlement once its patience is spent', async () => {
+    const { row, ledger, metrics } = await setUp();
+    const logger = mockServices.logger.mock();
+    const beginning = new UsageMeter({
+      ledger: away(ledger, 'begin', 4),
+      counters: metrics,
+      logger,
+      retryDelayMs: 1,
+      settleRetryMs: 10_000,
+    });
+    await expect(beginning.begin(call('never'))).rejects.toThrow(
+      /ECONNREFUSED/,
+    );
+    expect(await row('never')).toBeUndefined();
+
+    const settling = new UsageMeter({
+      ledger: away(ledger, 'settle', 1_000),
+      counters: metrics,
+      logger,
+      retryDelayMs: 1,
+      settleRetryMs: 50,
+    });
+    await settling.begin(call('left'));
+    await expect(
+      settling.settle({ ...call('left'), estimated: false }),
+    ).rejects.toThrow(/ECONNREFUSED/);
+    // Pending: the sweep settles it as estimated.
+    expect(await row('left')).toMatchObject({ status: 'pending' });
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringMatching(/entry to replay: .*"requestId":"left"/),
+      expect.any(Error),
+    );
   });
 });

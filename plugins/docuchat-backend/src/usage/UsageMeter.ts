@@ -18,6 +18,7 @@ export type UsageCounters = Pick<
 >;
 
 const WRITE_ATTEMPTS = 4;
+const MAX_RETRY_DELAY_MS = 5_000;
 
 /**
  * The one way a model call is metered: the ledger row (the billing truth)
@@ -31,18 +32,27 @@ export class UsageMeter {
   readonly #counters?: UsageCounters;
   readonly #logger: LoggerService;
   readonly #retryDelayMs: number;
+  readonly #settleRetryMs: number;
 
   constructor(options: {
     ledger: UsageLedger;
     counters?: UsageCounters;
     logger: LoggerService;
-    /** First retry delay, doubled each time. Default 100 ms. */
+    /** First retry delay, doubled each time up to 5 s. Default 100 ms. */
     retryDelayMs?: number;
+    /**
+     * How long the row of a call that happened (a settlement, a record)
+     * is retried while the database is away, e.g. restarting. Keep it
+     * below docuchat.usage.abandonedCallSeconds less the longest call, or
+     * the sweep settles the row as an estimate first. Default 60 s.
+     */
+    settleRetryMs?: number;
   }) {
     this.#ledger = options.ledger;
     this.#counters = options.counters;
     this.#logger = options.logger;
     this.#retryDelayMs = options.retryDelayMs ?? 100;
+    this.#settleRetryMs = options.settleRetryMs ?? 60_000;
   }
 
   /** The ledger row under this id, if recorded (for idempotency checks). */
@@ -56,7 +66,11 @@ export class UsageMeter {
    * Rejects only when every write attempt failed.
    */
   async record(entry: UsageEntry): Promise<boolean> {
-    const wrote = await this.#write(entry, () => this.#ledger.record(entry));
+    const wrote = await this.#write(
+      entry,
+      () => this.#ledger.record(entry),
+      this.#settleRetryMs,
+    );
     if (wrote) this.#count(entry);
     return wrote;
   }
@@ -83,8 +97,10 @@ export class UsageMeter {
       completionTokens: entry.completionTokens,
       estimated: entry.estimated,
     };
-    const settled = await this.#write(entry, () =>
-      this.#ledger.settle(entry.requestId, settlement),
+    const settled = await this.#write(
+      entry,
+      () => this.#ledger.settle(entry.requestId, settlement),
+      this.#settleRetryMs,
     );
     if (settled) this.#count(entry);
     return settled;
@@ -118,8 +134,10 @@ export class UsageMeter {
             estimated: true,
           }
         : { promptTokens: 0, completionTokens: 0, estimated: false };
-      const settled = await this.#write(entry, () =>
-        this.#ledger.settle(entry.requestId, settlement),
+      const settled = await this.#write(
+        entry,
+        () => this.#ledger.settle(entry.requestId, settlement),
+        this.#settleRetryMs,
       );
       // Tokens only: the caller counts the failed request itself.
       if (settled) this.#count({ ...entry, ...settlement }, false);
@@ -149,23 +167,37 @@ export class UsageMeter {
     return settled;
   }
 
-  /** Retries a ledger write; logs the entry whole if it never succeeds. */
-  async #write<T>(entry: UsageEntry, write: () => Promise<T>): Promise<T> {
+  /**
+   * Retries a ledger write, at least WRITE_ATTEMPTS times and, with
+   * `patienceMs`, until that long has passed: the row of a call the
+   * provider already answered must outlast a database restart, or the
+   * answer's exact counts are lost to the sweep's estimate (a begin, made
+   * before the call, gives up sooner: then the model is not called).
+   * Logs the entry whole if it never succeeds.
+   */
+  async #write<T>(
+    entry: UsageEntry,
+    write: () => Promise<T>,
+    patienceMs = 0,
+  ): Promise<T> {
+    const deadline = Date.now() + patienceMs;
+    let delay = this.#retryDelayMs;
     let lastError: unknown;
-    for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+    let attempt = 1;
+    for (; ; attempt++) {
       try {
         return await write();
       } catch (error) {
         // Bad entries (InputError, NotFoundError) will not get better.
         if (isPermanent(error)) throw error;
         lastError = error;
-        if (attempt < WRITE_ATTEMPTS) {
-          await sleep(this.#retryDelayMs * 2 ** (attempt - 1));
-        }
       }
+      if (attempt >= WRITE_ATTEMPTS && Date.now() + delay > deadline) break;
+      await sleep(delay);
+      delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
     }
     this.#logger.error(
-      `Usage ledger write failed ${WRITE_ATTEMPTS} times; entry to replay: ${JSON.stringify(
+      `Usage ledger write failed ${attempt} times; entry to replay: ${JSON.stringify(
         entry,
       )}`,
       lastError instanceof Error ? lastError : undefined,

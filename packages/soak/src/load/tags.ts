@@ -1,0 +1,25 @@
+/**
+ * How the OpenAI wire server tells which ask or document a call was for:
+ * every question carries its request id (`ref soakq-…`), every paragraph
+ * of a document its tag (`soakdoc…`, also the document's title). Both are
+ * plain lowercase words, so they survive every parser and the chunker.
+ */
+export const requestIdFor = (tenantIndex: number, seq: number, salt: string) =>
+  `soakq-${tenantIndex}-${seq}-${salt}`;
+
+export const documentTagFor = (
+  tenantIndex: number,
+  seq: number,
+  salt: string,
+) => `soakdoc${tenantIndex}x${seq}x${salt}`;
+
+const REQUEST_ID = /\bsoakq-\d+-\d+-[a-z0-9]+\b/;
+const DOCUMENT_TAG = /\bsoakdoc\d+x\d+x[a-z0-9]+\b/;
+
+export function requestIdIn(text: string): string | undefined {
+  return REQUEST_ID.exec(text)?.[0];
+}
+
+export function documentTagIn(text: string): string | undefined {
+  return DOCUMENT_TAG.exec(text)?.[0];
+}
