@@ -34,6 +34,8 @@ import { DatabaseTenantStore } from './database/DatabaseTenantStore';
 import { DatabaseUsageLedger } from './database/DatabaseUsageLedger';
 import { createEmbeddingProvider } from './embeddings/createEmbeddingProvider';
 import { PublishingTenantStore } from './events/PublishingTenantStore';
+import { ParserPool } from './ingest/ParserPool';
+import { readParserConfig } from './ingest/readParserConfig';
 import { UsageMeter } from './metering/UsageMeter';
 import { DocuchatMetrics } from './metrics/DocuchatMetrics';
 import { createHttpMetricsMiddleware } from './metrics/httpMetricsMiddleware';
@@ -152,6 +154,11 @@ export const docuchatPlugin = createBackendPlugin({
         const caches = createCaches({ cache: deps.cache, config, logger });
         // Answers streaming and documents ingesting: drained at shutdown.
         const running = new RunningWork();
+        // Uploads are parsed in worker threads, never on the event loop the
+        // whole backend shares. Closing waits for the running documents
+        // (drained or released above) before stopping the workers.
+        const parser = new ParserPool(readParserConfig(config));
+        deps.lifecycle.addShutdownHook(() => parser.close());
         const { documents, ingestion, search } = await createRetrievalServices({
           knex,
           embeddings,
@@ -161,6 +168,12 @@ export const docuchatPlugin = createBackendPlugin({
           queryVectorCache: caches.queryEmbeddings,
           onChunksIndexed: (tenantId, count) =>
             metrics.countIndexedChunks(tenantId, count),
+          parser,
+          observer: {
+            parsed: (format, seconds, ok) =>
+              metrics.observeParse(format, seconds, ok ? 'ok' : 'failed'),
+            failed: reason => metrics.countIngestionFailure(reason),
+          },
           work: options.work.ingestion,
           running,
           auditor: deps.auditor,

@@ -2,12 +2,21 @@ import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { EmbeddingProvider } from '@docuchat/backstage-plugin-docuchat-node';
 import { Knex } from 'knex';
 import { DatabaseDocumentStore } from '../database/DatabaseDocumentStore';
+import {
+  DEFAULT_PARSER_POOL,
+  DocumentParser,
+  ParserPool,
+} from '../ingest/ParserPool';
 import { UsageMeter } from '../metering/UsageMeter';
 import { createFullTextIndex } from '../search/createFullTextIndex';
 import { HybridSearch } from '../search/HybridSearch';
 import { QueryEmbedder, QueryVectorCache } from '../search/QueryEmbedder';
 import { createVectorStore } from '../vectors/createVectorStore';
-import { IngestionService, IngestionWorkSettings } from './IngestionService';
+import {
+  IngestionObserver,
+  IngestionService,
+  IngestionWorkSettings,
+} from './IngestionService';
 import { RunningWork } from './RunningWork';
 import { DocuchatOptions } from './readOptions';
 
@@ -24,6 +33,9 @@ export async function createRetrievalServices(options: {
   settings: Pick<DocuchatOptions, 'maxUploadBytes' | 'chunking' | 'fusion'>;
   queryVectorCache?: QueryVectorCache;
   onChunksIndexed?: (tenantId: string, count: number) => void;
+  /** Parses uploads; a ParserPool with the default limits when absent. */
+  parser?: DocumentParser;
+  observer?: IngestionObserver;
   /** Claims and leases (defaults when absent). */
   work?: Partial<IngestionWorkSettings>;
   running?: RunningWork;
@@ -38,6 +50,8 @@ export async function createRetrievalServices(options: {
     vectors,
     fullText,
     embeddings,
+    parser: options.parser ?? new ParserPool(DEFAULT_PARSER_POOL),
+    observer: options.observer,
     meter,
     onChunksIndexed: options.onChunksIndexed,
     logger,
