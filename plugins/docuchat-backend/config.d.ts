@@ -145,7 +145,8 @@ export interface Config {
       /**
        * Worker threads that parse and chunk uploads, per replica (parsing
        * never runs on the event loop the backend's plugins share). Default:
-       * one per core but one, at least 1 and at most 4.
+       * one per core but one, at least 1 and at most 4. A replica parses at
+       * most `concurrency` documents at once: raise both to parse more.
        */
       parserWorkers?: number;
       /**
