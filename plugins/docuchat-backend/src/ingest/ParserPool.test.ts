@@ -171,7 +171,10 @@ describe('ParserPool', () => {
     const parser = pool({ workers: 1, timeoutMs: 5000, limits: slowLimits });
     const started = Date.now();
     const error = await parser
-      .parse(slowText(300_000), { contentType: 'text/plain', chunking: CHUNKING })
+      .parse(slowText(300_000), {
+        contentType: 'text/plain',
+        chunking: CHUNKING,
+      })
       .catch(e => e);
     expect(error).toBeInstanceOf(DocumentLimitError);
     expect(error.limit).toBe('timeout');

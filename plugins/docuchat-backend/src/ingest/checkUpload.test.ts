@@ -20,8 +20,9 @@ function rejection(bytes: Buffer, contentType: string) {
 
 describe('checkUpload', () => {
   it('passes what only parsing can judge, and names the format', () => {
-    expect(checkUpload(pdfWithPages(20_000), { contentType: 'application/pdf' }))
-      .toBe('pdf');
+    expect(
+      checkUpload(pdfWithPages(20_000), { contentType: 'application/pdf' }),
+    ).toBe('pdf');
     expect(checkUpload(docxWithParagraphs(['x']), { contentType: DOCX })).toBe(
       'docx',
     );
@@ -51,7 +52,10 @@ describe('checkUpload', () => {
     });
     expect(
       rejection(Buffer.from('text\u0000with NUL'), 'text/markdown'),
-    ).toMatchObject({ reason: 'encoding', message: expect.stringMatching(/NUL/) });
+    ).toMatchObject({
+      reason: 'encoding',
+      message: expect.stringMatching(/NUL/),
+    });
     expect(rejection(Buffer.from('GIF89a'), 'application/pdf')).toMatchObject({
       reason: 'corrupt',
     });

@@ -55,9 +55,7 @@ describe('text limits', () => {
     expect(deep(`${'*a '.repeat(300)}x${' a*'.repeat(300)}`)).toBe(
       'nesting-depth',
     );
-    expect(deep(`${'*'.repeat(600)}x${'*'.repeat(600)}`)).toBe(
-      'nesting-depth',
-    );
+    expect(deep(`${'*'.repeat(600)}x${'*'.repeat(600)}`)).toBe('nesting-depth');
     // Within the limit, the same shapes parse.
     expect(deep(`${'> '.repeat(50)}quoted`)).toBeUndefined();
     expect(deep(`${'*a '.repeat(50)}x${' a*'.repeat(50)}`)).toBeUndefined();
@@ -95,10 +93,10 @@ describe('text limits', () => {
     }
     // Markup the parser drops does not count.
     await expect(
-      parseDocument(
-        Buffer.from(`<p>Short words.</p><script>${run}</script>`),
-        { contentType: 'text/html', limits },
-      ),
+      parseDocument(Buffer.from(`<p>Short words.</p><script>${run}</script>`), {
+        contentType: 'text/html',
+        limits,
+      }),
     ).resolves.toMatchObject({ text: 'Short words.' });
   });
 

@@ -15,8 +15,14 @@ import { UnreadableDocumentError } from '../ingest/errors';
  */
 describe('parse failures over HTTP', () => {
   const failures = [
-    new DocumentLimitError('pdf-pages', 'The PDF has 20,000 pages; the limit is 2,000'),
-    new UnreadableDocumentError('encoding', 'The document is not valid utf-8 text'),
+    new DocumentLimitError(
+      'pdf-pages',
+      'The PDF has 20,000 pages; the limit is 2,000',
+    ),
+    new UnreadableDocumentError(
+      'encoding',
+      'The document is not valid utf-8 text',
+    ),
   ];
 
   function app(error: Error, showStackTraces: boolean) {

@@ -10,10 +10,15 @@ import {
   startDocuchatTestBackend,
   waitUntilReady,
 } from './__testUtils__/docuchatTestBackend';
-import { parsingWorker, parsingWorkers } from '../ingest/__testUtils__/parsingWorkers';
+import {
+  parsingWorker,
+  parsingWorkers,
+} from '../ingest/__testUtils__/parsingWorkers';
 
 jest.mock('node:worker_threads', () =>
-  jest.requireActual('../ingest/__testUtils__/parsingWorkers').recordingWorkerThreads(),
+  jest
+    .requireActual('../ingest/__testUtils__/parsingWorkers')
+    .recordingWorkerThreads(),
 );
 
 jest.setTimeout(90_000);
@@ -35,7 +40,6 @@ describe('a parser worker killed mid-parse', () => {
     title: `Slow ${n}`,
     text: String.fromCharCode(96 + n).repeat(60_000),
   });
-
 
   it('retries the document once in a new worker, fails it the second time, and the pool carries on', async () => {
     const server = await startDocuchatTestBackend({
@@ -63,9 +67,10 @@ describe('a parser worker killed mid-parse', () => {
     const retried = await upload(slowDocument(1));
     const first = await parsingWorker(1);
     await first.terminate();
-    expect(await waitUntilReady(server, 'acme', retried, ALICE)).toMatchObject(
-      { status: 'ready', chunkCount: expect.any(Number) },
-    );
+    expect(await waitUntilReady(server, 'acme', retried, ALICE)).toMatchObject({
+      status: 'ready',
+      chunkCount: expect.any(Number),
+    });
     expect(parsingWorkers).toHaveLength(2);
     expect(parsingWorkers[1]).not.toBe(first);
 
@@ -82,7 +87,10 @@ describe('a parser worker killed mid-parse', () => {
     });
 
     // The pool recovered: the next document parses.
-    const after = await upload({ title: 'After', text: 'Parsed after the crash.' });
+    const after = await upload({
+      title: 'After',
+      text: 'Parsed after the crash.',
+    });
     expect(await waitUntilReady(server, 'acme', after, ALICE)).toMatchObject({
       status: 'ready',
       chunkCount: 1,
