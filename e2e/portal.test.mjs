@@ -305,6 +305,19 @@ async function guestPage(path, height = 900) {
   return { page, shot };
 }
 
+test('the home page introduces DocuChat, not the create-app welcome', async () => {
+  const { page, shot } = await guestPage('/home');
+  const chat = page.getByRole('link', { name: 'Chat with documents' });
+  await chat.waitFor({ timeout: 60_000 });
+  assert.equal(await chat.getAttribute('href'), '/docuchat');
+  assert.equal(await page.getByText('Welcome to Backstage').count(), 0);
+  await page.getByText('Tehran').waitFor();
+  await shot('00-home');
+  await chat.click();
+  await page.waitForURL(/\/docuchat/);
+  await page.close();
+});
+
 /** Waits until the catalog holds `ref` (its providers run after start-up). */
 async function catalogEntity(filter, name) {
   const deadline = Date.now() + 120_000;

@@ -43,6 +43,11 @@ status=0
 CI=true yarn backstage-cli repo test --ci --json \
   --outputFile="$results/jest.json" || status=$?
 
+# The repository's own checks: the backend's dependency rules on a fixture.
+node --test --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=./scripts/node-test-report.mjs \
+  --test-reporter-destination="$results/scripts.json" scripts/*.test.mjs || status=$?
+
 # End to end: the README's run command, driven in Debian's Chromium.
 node --test --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=./scripts/node-test-report.mjs \

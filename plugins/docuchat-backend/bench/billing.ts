@@ -15,15 +15,17 @@
  */
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../src/database/migrations';
-import { startSmtpTestServer } from '../src/testing/smtpTestServer';
-import { startZibalTestServer } from '../src/testing/zibalTestServer';
+import {
+  startSmtpTestServer,
+  startZibalTestServer,
+} from '@internal/docuchat-test-utils';
 import { UsagePricing } from '../src/usage/UsagePricing';
 import {
   closedDay,
   createBillingStack,
   TEHRAN,
 } from '../src/billing/__testUtils__/billingStack';
-import { billingDayRange } from '../src/billing/billingDays';
+import { billingDayRange } from '../src/usage/billingDays';
 import { silentLogger } from './lib/askBackend';
 import { fixed, printTable, thousands } from './lib/report';
 import { withScratchDatabase } from './lib/scratchDatabase';

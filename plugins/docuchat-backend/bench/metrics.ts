@@ -31,12 +31,12 @@ import {
   register as globalRegistry,
   Registry,
 } from 'prom-client';
-import { createMetricsRouter } from '../src/metrics/createMetricsRouter';
+import { createMetricsRouter } from '../src/http/createMetricsRouter';
 import {
   DocuchatMetrics,
   HTTP_DURATION_BUCKETS,
 } from '../src/metrics/DocuchatMetrics';
-import { createHttpMetricsMiddleware } from '../src/metrics/httpMetricsMiddleware';
+import { createHttpMetricsMiddleware } from '../src/http/httpMetricsMiddleware';
 import { TextCounter } from '../src/metrics/TextCounter';
 import { fixed, mean, percentile, printTable, thousands } from './lib/report';
 import { seededRandom } from './lib/random';

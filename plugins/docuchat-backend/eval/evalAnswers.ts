@@ -30,12 +30,12 @@ import { PromptSource } from '../src/ask/buildPrompt';
 import { ExtractiveAnswerer } from '../src/chat/ExtractiveAnswerer';
 import { splitSentences } from '../src/chat/sentences';
 import { DatabaseTenantStore } from '../src/database/DatabaseTenantStore';
-import { DatabaseUsageLedger } from '../src/database/DatabaseUsageLedger';
+import { DatabaseUsageLedger } from '../src/usage/DatabaseUsageLedger';
 import { applyDatabaseMigrations } from '../src/database/migrations';
 import { parseDocument } from '../src/ingest/parseDocument';
-import { UsageMeter } from '../src/metering/UsageMeter';
-import { createRetrievalServices } from '../src/service/createRetrievalServices';
-import { readOptions } from '../src/service/readOptions';
+import { UsageMeter } from '../src/usage/UsageMeter';
+import { createRetrievalServices } from '../src/sources/createRetrievalServices';
+import { readOptions } from '../src/readOptions';
 import {
   documentSegments,
   holdsFact,

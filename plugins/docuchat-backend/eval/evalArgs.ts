@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FusionOptions } from '../src/search/fuseRankings';
-import { readOptions } from '../src/service/readOptions';
+import { readOptions } from '../src/readOptions';
 import { EvalDatabaseKind } from './evalDatabase';
 import { EmbeddingsChoice } from './evalEmbeddings';
 

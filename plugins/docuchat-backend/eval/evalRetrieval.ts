@@ -16,18 +16,13 @@
 import { ConfigReader } from '@backstage/config';
 import { randomBytes } from 'node:crypto';
 import { DatabaseTenantStore } from '../src/database/DatabaseTenantStore';
-import { DatabaseUsageLedger } from '../src/database/DatabaseUsageLedger';
+import { DatabaseUsageLedger } from '../src/usage/DatabaseUsageLedger';
 import { applyDatabaseMigrations } from '../src/database/migrations';
-import { UsageMeter } from '../src/metering/UsageMeter';
-import {
-  firstOccurrences,
-  meanOf,
-  ndcgAtK,
-  recallAtK,
-} from '../src/search/evaluation/rankingMetrics';
+import { UsageMeter } from '../src/usage/UsageMeter';
+import { firstOccurrences, meanOf, ndcgAtK, recallAtK } from './rankingMetrics';
 import { HybridSearch, SearchMode } from '../src/search/HybridSearch';
-import { createRetrievalServices } from '../src/service/createRetrievalServices';
-import { readOptions } from '../src/service/readOptions';
+import { createRetrievalServices } from '../src/sources/createRetrievalServices';
+import { readOptions } from '../src/readOptions';
 import { createBm25Baseline } from './bm25Baseline';
 import { consoleLogger } from './consoleLogger';
 import { readEvalArgs } from './evalArgs';

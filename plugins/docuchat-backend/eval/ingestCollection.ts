@@ -1,6 +1,6 @@
 import { DocumentStore } from '../src/database/DocumentStore';
 import { TenantStore } from '../src/database/TenantStore';
-import { IngestionService } from '../src/service/IngestionService';
+import { IngestionService } from '../src/sources/IngestionService';
 import { CorpusDocument } from './readBeirCollection';
 
 export interface IngestedCollection {

@@ -21,28 +21,23 @@ import {
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { registerDocuchatActions } from './actions/registerDocuchatActions';
 import { AskService } from './ask/AskService';
-import { BillingAccess } from './billing/billingAccess';
 import { createBilling, scheduleBilling } from './billing/createBilling';
-import { createBillingRouter } from './billing/createBillingRouter';
-import { seedDemoBilling } from './billing/seedDemoBilling';
-import { createCaches } from './cache/createCaches';
+import { seedDemoBilling } from './demo/seedDemoBilling';
+import { createCaches } from './createCaches';
 import { createChatModelChain } from './chat/createChatModelChain';
 import { DatabaseConversationStore } from './database/DatabaseConversationStore';
-import { DatabaseInvoiceStore } from './database/DatabaseInvoiceStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { DatabaseTenantStore } from './database/DatabaseTenantStore';
-import { DatabaseUsageLedger } from './database/DatabaseUsageLedger';
+import { DatabaseUsageLedger } from './usage/DatabaseUsageLedger';
 import { createEmbeddingProvider } from './embeddings/createEmbeddingProvider';
 import { PublishingTenantStore } from './events/PublishingTenantStore';
 import { ParserPool } from './ingest/ParserPool';
 import { readParserConfig } from './ingest/readParserConfig';
-import { UsageMeter } from './metering/UsageMeter';
+import { UsageMeter } from './usage/UsageMeter';
 import { DocuchatMetrics } from './metrics/DocuchatMetrics';
-import { createHttpMetricsMiddleware } from './metrics/httpMetricsMiddleware';
-import { createMetricsRouter } from './metrics/createMetricsRouter';
 import { readMetricsConfig } from './metrics/readMetricsConfig';
-import { createRetrievalServices } from './service/createRetrievalServices';
-import { readOptions } from './service/readOptions';
+import { createRetrievalServices } from './sources/createRetrievalServices';
+import { readOptions } from './readOptions';
 import { DatabaseRateWindows } from './limits/DatabaseRateWindows';
 import { readLimitsConfig } from './limits/readLimitsConfig';
 import { TenantLimits } from './limits/TenantLimits';
@@ -51,11 +46,11 @@ import {
   docuchatTenantResourceRef,
   docuchatTenantRules,
 } from './permissions/tenantPermissionRules';
-import { createRouter } from './service/router';
-import { seedDemo } from './service/seedDemo';
-import { TenantAccess } from './service/TenantAccess';
-import { RunningWork } from './service/RunningWork';
-import { scheduleBackgroundWork } from './service/scheduleBackgroundWork';
+import { createRouter } from './http/createRouter';
+import { seedDemo } from './demo/seedDemo';
+import { TenantAccess } from './permissions/TenantAccess';
+import { RunningWork } from './lifecycle/RunningWork';
+import { scheduleBackgroundWork } from './scheduleBackgroundWork';
 import { readPricing } from './usage/readPricing';
 
 /**
@@ -140,13 +135,7 @@ export const docuchatPlugin = createBackendPlugin({
         const limitsConfig = readLimitsConfig(config);
         for (const tenant of options.tenants) await tenants.upsert(tenant);
 
-        // Every request is timed, the metrics scrape included: mount first.
         const metrics = new DocuchatMetrics();
-        httpRouter.use(createHttpMetricsMiddleware(metrics));
-        httpRouter.use(
-          createMetricsRouter({ metrics, access: readMetricsConfig(config) }),
-        );
-
         const embeddings =
           customEmbeddings ?? createEmbeddingProvider(config, logger);
         const ledger = new DatabaseUsageLedger(knex);
@@ -155,8 +144,9 @@ export const docuchatPlugin = createBackendPlugin({
         // Answers streaming and documents ingesting: drained at shutdown.
         const running = new RunningWork();
         // Uploads are parsed in worker threads, never on the event loop the
-        // whole backend shares. Closing waits for the running documents
-        // (drained or released above) before stopping the workers.
+        // whole backend shares. Closing waits for the documents being parsed
+        // (the shutdown drain lets them finish or aborts them) before it
+        // stops the workers.
         const parser = new ParserPool(readParserConfig(config));
         deps.lifecycle.addShutdownHook(() => parser.close());
         const { documents, ingestion, search } = await createRetrievalServices({
@@ -216,34 +206,37 @@ export const docuchatPlugin = createBackendPlugin({
           ask,
           limits,
         });
+        const pricing = readPricing(config);
         const billing = createBilling({
           config,
           knex,
           tenants,
-          pricing: readPricing(config),
+          ledger,
+          pricing,
           logger,
           notifications: deps.notifications,
           gateway: customGateway,
-          counters: metrics.registerBilling(new DatabaseInvoiceStore(knex)),
+          metrics,
         });
         httpRouter.use(
-          await createRouter({
+          createRouter({
             httpAuth,
-            tenants,
             access,
+            auditor: deps.auditor,
+            metrics,
+            metricsAccess: readMetricsConfig(config),
+            tenants,
             documents,
             ingestion,
             search,
             ask,
             conversations,
-            feedbackCounter: metrics,
             ledger,
-            auditor: deps.auditor,
-            pricing: readPricing(config),
+            pricing,
+            limits,
+            billing: { ...billing, timeZone: billing.settings.timeZone },
             maxUploadBytes: options.maxUploadBytes,
             maxBodyBytes: limitsConfig.maxBodyBytes,
-            limits,
-            billingTimeZone: billing.settings.timeZone,
             // Health lists billing only while it runs (docuchat.billing.enabled);
             // the frontend shows it as not available otherwise.
             capabilities: [
@@ -253,16 +246,6 @@ export const docuchatPlugin = createBackendPlugin({
               'usage',
               ...(billing.settings.enabled ? (['billing'] as const) : []),
             ],
-          }),
-        );
-        httpRouter.use(
-          createBillingRouter({
-            access: new BillingAccess(httpAuth, access),
-            store: billing.store,
-            runner: billing.runner,
-            payments: billing.payments,
-            auditor: deps.auditor,
-            logger,
           }),
         );
         deps.lifecycle.addShutdownHook(billing.close);

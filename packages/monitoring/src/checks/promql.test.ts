@@ -6,6 +6,11 @@ import {
 // The check scrapes the real backend plugin: what it exports is the truth.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import docuchatPlugin from '@docuchat/backstage-plugin-docuchat-backend';
+import {
+  PROMETHEUS_BINARY,
+  PrometheusServer,
+  startPrometheusServer,
+} from '@internal/docuchat-test-utils';
 import { existsSync } from 'fs';
 import { join } from 'path';
 import { AddressInfo } from 'net';
@@ -20,11 +25,6 @@ import {
   seriesNamesOfExposition,
 } from './knownMetrics';
 import { dashboardExpressions, metricNamesOf, ruleExpressions } from './promql';
-import {
-  PROMETHEUS_BINARY,
-  RunningPrometheus,
-  startPrometheus,
-} from './prometheusServer';
 
 jest.setTimeout(60_000);
 
@@ -61,7 +61,7 @@ describe('metricNamesOf', () => {
 describeWithPrometheus(
   'the rules and dashboards in a real Prometheus scraping the test backend',
   () => {
-    let prometheus: RunningPrometheus;
+    let prometheus: PrometheusServer;
     let exposition: string;
     const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
@@ -100,10 +100,16 @@ describeWithPrometheus(
       if (!scraped.ok)
         throw new Error(`GET /metrics answered ${scraped.status}`);
       exposition = await scraped.text();
-      prometheus = await startPrometheus({
+      prometheus = await startPrometheusServer({
         ruleFiles: [join(REPOSITORY_ROOT, 'monitoring/prometheus/alerts.yml')],
-        target: `127.0.0.1:${port}`,
-        metricsPath: '/api/docuchat/metrics',
+        scrapeInterval: '1s',
+        jobs: [
+          {
+            jobName: 'docuchat',
+            target: `127.0.0.1:${port}`,
+            metricsPath: '/api/docuchat/metrics',
+          },
+        ],
       });
     });
     afterAll(async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { parse, stringify } from 'yaml';
 import { readFileSync } from 'fs';
-import { PROMTOOL_BINARY } from '../checks/prometheusServer';
+import { PROMTOOL_BINARY } from '@internal/docuchat-test-utils';
 import { REPOSITORY_ROOT } from '../repositoryRoot';
 import { DEFAULT_SETTINGS } from '../settings';
 import { docuchatRuleGroups } from './alerts';

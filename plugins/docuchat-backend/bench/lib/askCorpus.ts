@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DatabaseDocumentStore } from '../../src/database/DatabaseDocumentStore';
 import { StoredChunk } from '../../src/database/DocumentStore';
 import { createFullTextIndex } from '../../src/search/createFullTextIndex';
-import { deterministicEmbedding } from '../../src/testing/openAiTestServer';
+import { deterministicEmbedding } from '@internal/docuchat-test-utils';
 import { createVectorStore } from '../../src/vectors/createVectorStore';
 import { PgVectorStore } from '../../src/vectors/PgVectorStore';
 import { seededRandom } from './random';

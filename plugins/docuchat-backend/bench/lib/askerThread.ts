@@ -11,7 +11,7 @@ import {
   chatCompletionsRoute,
   OpenAiTestServer,
   startOpenAiTestServer,
-} from '../../src/testing/openAiTestServer';
+} from '@internal/docuchat-test-utils';
 import { askConcurrently } from './askClient';
 import type { AskRequest, AskerMessage, ModelTiming } from './askers';
 

@@ -3,7 +3,7 @@
  * method within a run) sees the same vectors.
  */
 
-import { seededRandom } from '../../src/testing/seededRandom';
+import { seededRandom } from '../../src/demo/seededRandom';
 
 export { seededRandom };
 

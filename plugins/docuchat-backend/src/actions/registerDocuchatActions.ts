@@ -5,7 +5,7 @@ import { docuchatChatPermission } from '@docuchat/backstage-plugin-docuchat-comm
 import { AskService } from '../ask/AskService';
 import { TenantLimits } from '../limits/TenantLimits';
 import { HybridSearch } from '../search/HybridSearch';
-import { Caller, TenantAccess } from '../service/TenantAccess';
+import { Caller, TenantAccess } from '../permissions/TenantAccess';
 
 /**
  * `docuchat:search` and `docuchat:ask` in Backstage's actions registry, so

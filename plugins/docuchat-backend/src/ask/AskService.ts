@@ -1,8 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
-  NotFoundError,
   ServiceUnavailableError,
+  toError,
 } from '@backstage/errors';
 import {
   AskEvent,
@@ -15,12 +15,13 @@ import { randomUUID } from 'node:crypto';
 import { ChatUsage } from '@docuchat/backstage-plugin-docuchat-node';
 import { ChatChainAnswer, ChatModelChain } from '../chat/ChatModelChain';
 import { ConversationStore } from '../database/ConversationStore';
-import { UsageEntry } from '../database/UsageLedger';
+import { UsageEntry } from '../usage/UsageLedger';
 import { DocuchatMetrics, RagQueryOutcome } from '../metrics/DocuchatMetrics';
-import { UsageMeter } from '../metering/UsageMeter';
+import { UsageMeter } from '../usage/UsageMeter';
 import { HybridSearch } from '../search/HybridSearch';
-import { RunningWork } from '../service/RunningWork';
+import { RunningWork } from '../lifecycle/RunningWork';
 import { buildPrompt } from './buildPrompt';
+import { ConversationMemory } from './ConversationMemory';
 import { selectSources } from './selectSources';
 
 /** Counters the metrics registry keeps about questions and model calls. */
@@ -29,7 +30,7 @@ export type AskCounters = Pick<
   'countRagQuery' | 'countModelRequest' | 'observeFirstToken'
 >;
 
-/** Complete answers kept per tenant revision (see src/cache/AnswerCache.ts). */
+/** Complete answers kept per tenant revision (see AnswerCache.ts). */
 export interface AskAnswerCache {
   get(key: AnswerKey): Promise<CachedAnswer | undefined>;
   set(key: AnswerKey, answer: CachedAnswer): Promise<void>;
@@ -86,7 +87,7 @@ export class AskService {
   readonly #revision: (tenantId: string) => Promise<string>;
   readonly #settings: AskSettings;
   readonly #logger: LoggerService;
-  readonly #conversations?: ConversationStore;
+  readonly #conversations: ConversationMemory;
   readonly #answers?: AskAnswerCache;
   readonly #counters?: AskCounters;
   readonly #running?: RunningWork;
@@ -111,7 +112,11 @@ export class AskService {
     this.#revision = options.revision;
     this.#settings = options.settings;
     this.#logger = options.logger;
-    this.#conversations = options.conversations;
+    this.#conversations = new ConversationMemory({
+      conversations: options.conversations,
+      logger: options.logger,
+      maxHistoryMessages: options.settings.maxHistoryMessages,
+    });
     this.#answers = options.answers;
     this.#counters = options.counters;
     this.#running = options.running;
@@ -146,11 +151,15 @@ export class AskService {
         `Request ${requestId} was already answered; send a new requestId to ask again`,
       );
     }
-    const history = await this.#history(tenantId, userRef, request);
+    const history = await this.#conversations.history(
+      tenantId,
+      userRef,
+      request,
+    );
     const conversationId =
       input.keepConversation === false
         ? undefined
-        : await this.#conversationFor(tenantId, userRef, request);
+        : await this.#conversations.conversationFor(tenantId, userRef, request);
 
     try {
       return await this.#answer(input, {
@@ -164,7 +173,7 @@ export class AskService {
       // A conversation this question opened has no turn when the answer
       // fails: do not leave it empty in the user's list.
       if (conversationId && userRef && !request.conversationId) {
-        await this.#discardConversation(tenantId, userRef, conversationId);
+        await this.#conversations.discard(tenantId, userRef, conversationId);
       }
       throw error;
     }
@@ -203,7 +212,12 @@ export class AskService {
         usage: [],
       };
       this.#replay(response, emit);
-      await this.#remember(tenantId, userRef, response, request.question);
+      await this.#conversations.remember(
+        tenantId,
+        userRef,
+        response,
+        request.question,
+      );
       this.#count(tenantId, 'cached');
       return response;
     }
@@ -345,7 +359,12 @@ export class AskService {
       cached: false,
     };
     emit({ event: 'done', data: response });
-    await this.#remember(tenantId, userRef, response, request.question);
+    await this.#conversations.remember(
+      tenantId,
+      userRef,
+      response,
+      request.question,
+    );
     // A fallback's answer is not cached: the better model may be back soon.
     if (answerKey && fallbacks.length === 0 && selected.length > 0) {
       await this.#cacheAnswer(answerKey, response);
@@ -354,89 +373,11 @@ export class AskService {
     return response;
   }
 
-  async #history(
-    tenantId: string,
-    userRef: string | undefined,
-    request: AskRequest,
-  ): Promise<ChatTurn[]> {
-    if (!request.conversationId) return request.history ?? [];
-    const turns =
-      userRef &&
-      (await this.#conversations?.recentTurns(
-        { tenantId, userRef },
-        request.conversationId,
-        this.#settings.maxHistoryMessages,
-      ));
-    if (!turns) {
-      throw new NotFoundError(
-        `Conversation ${request.conversationId} not found`,
-      );
-    }
-    return turns;
-  }
-
-  /** The conversation the turn goes to: the one continued, or a new one. */
-  async #conversationFor(
-    tenantId: string,
-    userRef: string | undefined,
-    request: AskRequest,
-  ): Promise<string | undefined> {
-    if (request.conversationId) return request.conversationId;
-    // Clients that keep their own history keep their own conversations.
-    if (!userRef || !this.#conversations || request.history) return undefined;
-    const { id } = await this.#conversations.create(
-      { tenantId, userRef },
-      { title: request.question },
-    );
-    return id;
-  }
-
-  async #remember(
-    tenantId: string,
-    userRef: string | undefined,
-    response: AskResponse,
-    question: string,
-  ) {
-    if (!userRef || !response.conversationId || !this.#conversations) return;
-    try {
-      await this.#conversations.appendTurn(
-        { tenantId, userRef },
-        response.conversationId,
-        {
-          question,
-          answer: response.answer,
-          citations: response.citations,
-          model: response.model,
-          requestId: response.requestId,
-        },
-      );
-    } catch (error) {
-      // The user has the answer; a lost history entry must not undo that.
-      this.#logger.error(
-        `Could not store a turn of conversation ${response.conversationId}: ${error}`,
-      );
-    }
-  }
-
-  async #discardConversation(
-    tenantId: string,
-    userRef: string,
-    conversationId: string,
-  ) {
-    try {
-      await this.#conversations?.delete({ tenantId, userRef }, conversationId);
-    } catch (error) {
-      this.#logger.warn(
-        `Could not remove empty conversation ${conversationId}: ${error}`,
-      );
-    }
-  }
-
   async #cachedAnswer(key: AnswerKey) {
     try {
       return await this.#answers?.get(key);
     } catch (error) {
-      this.#logger.warn(`Answer cache read failed: ${error}`);
+      this.#logger.warn('Answer cache read failed', toError(error));
       return undefined;
     }
   }
@@ -452,7 +393,7 @@ export class AskService {
         fallbacks,
       });
     } catch (error) {
-      this.#logger.warn(`Answer cache write failed: ${error}`);
+      this.#logger.warn('Answer cache write failed', toError(error));
     }
   }
 
@@ -484,7 +425,7 @@ export class AskService {
         try {
           this.#counters?.observeFirstToken(seconds);
         } catch (error) {
-          this.#logger.error(`Could not time a first token: ${error}`);
+          this.#logger.error('Could not time a first token', toError(error));
         }
       }
       onEvent(event);
@@ -495,7 +436,7 @@ export class AskService {
     try {
       this.#counters?.countModelRequest(model, 'chat', outcome);
     } catch (error) {
-      this.#logger.error(`Could not count a model request: ${error}`);
+      this.#logger.error('Could not count a model request', toError(error));
     }
   }
 
@@ -503,7 +444,7 @@ export class AskService {
     try {
       this.#counters?.countRagQuery(tenantId, outcome);
     } catch (error) {
-      this.#logger.error(`Could not count a question: ${error}`);
+      this.#logger.error('Could not count a question', toError(error));
     }
   }
 }

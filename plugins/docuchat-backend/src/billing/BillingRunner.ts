@@ -7,7 +7,8 @@ import {
 } from '@docuchat/backstage-plugin-docuchat-common';
 import { PaymentGateway } from '@docuchat/backstage-plugin-docuchat-node';
 import { randomUUID } from 'node:crypto';
-import { InvoiceStore, IssuedInvoices } from '../database/InvoiceStore';
+import { BillingRunStore } from '../database/BillingRunStore';
+import { InvoiceStore } from '../database/InvoiceStore';
 import { TenantStore } from '../database/TenantStore';
 import { UsagePricing } from '../usage/UsagePricing';
 import {
@@ -16,7 +17,8 @@ import {
   billingDaysBetween,
   latestClosedDay,
   nextBillingDay,
-} from './billingDays';
+} from '../usage/billingDays';
+import { InvoiceIssuer, IssuedInvoices } from './InvoiceIssuer';
 import { InvoiceNotifier } from './InvoiceNotifier';
 import { PaymentService } from './PaymentService';
 
@@ -32,7 +34,9 @@ export interface BillingRunCounters {
 }
 
 export interface BillingRunnerOptions {
-  store: InvoiceStore;
+  invoices: InvoiceStore;
+  runs: BillingRunStore;
+  issuer: InvoiceIssuer;
   tenants: TenantStore;
   pricing: UsagePricing;
   gateway: PaymentGateway;
@@ -51,7 +55,7 @@ export interface BillingRunnerOptions {
 /**
  * One billing run: expire old unpaid invoices, re-issue voided periods,
  * bill each day in order (one transaction per day, see
- * DatabaseInvoiceStore.billDay), then finish what earlier runs left: payment
+ * InvoiceIssuer.billDay), then finish what earlier runs left: payment
  * links, verifications that timed out, emails. Every step after billing
  * picks its work from the database, so a run killed at any point is
  * finished by the next one without doing anything twice.
@@ -65,12 +69,12 @@ export class BillingRunner {
 
   /** The days a scheduled run bills: every closed day not billed yet. */
   async dueDays(): Promise<string[]> {
-    const { store, timeZone, settleDelayMs } = this.options;
+    const { runs, timeZone, settleDelayMs } = this.options;
     const latest = latestClosedDay(this.now(), timeZone, settleDelayMs);
     const first =
       this.options.startDate ??
-      billingDayOf(await store.installedAt(), timeZone);
-    const last = await store.lastBilledDay();
+      billingDayOf(await runs.installedAt(), timeZone);
+    const last = await runs.lastBilledDay();
     const from = last && last >= first ? nextBillingDay(last) : first;
     return from <= latest ? billingDaysBetween(from, latest) : [];
   }
@@ -104,12 +108,12 @@ export class BillingRunner {
     timings?: Record<string, number>;
   }): Promise<BillingRun> {
     const timings = request.timings ?? {};
-    const { store, logger } = this.options;
+    const { invoices, runs, issuer, logger } = this.options;
     const days = request.days ?? (await this.dueDays());
     const id = randomUUID();
     const startedAt = this.now();
     const today = billingDayOf(startedAt, this.options.timeZone);
-    await store.startRun({
+    await runs.startRun({
       id,
       trigger: request.trigger,
       requestedBy: request.requestedBy,
@@ -134,7 +138,7 @@ export class BillingRunner {
     let failed = false;
     const billed: string[] = [];
     try {
-      await store.expireUnpaid(
+      await invoices.expireUnpaid(
         new Date(this.now().getTime() - this.options.expireAfterMs),
         this.now(),
       );
@@ -145,9 +149,9 @@ export class BillingRunner {
         settleDelayMs: this.options.settleDelayMs,
         timeZone: this.options.timeZone,
       };
-      count(await store.reissueVoided({ ...common, now: this.now() }));
+      count(await issuer.reissueVoided({ ...common, now: this.now() }));
       for (const day of days) {
-        const issued = await store.billDay({
+        const issued = await issuer.billDay({
           ...common,
           day,
           ...billingDayRange(day, this.options.timeZone),
@@ -186,12 +190,12 @@ export class BillingRunner {
       errors,
       drift,
     };
-    await store.finishRun(id, result);
+    await runs.finishRun(id, result);
     this.options.counters?.countBillingRun(outcome);
     this.options.counters?.countBilledRials(totals.billedRials);
     logger.info(
       `Billing run ${id} ${outcome}: ${totals.daysBilled} days, ${totals.invoicesIssued} invoices issued, ${totals.invoicesCarried} carried, ${totals.billedRials} Rials, ${payments.linksCreated} links, ${payments.emailsSent} emails`,
     );
-    return (await store.getRun(id))!;
+    return (await runs.getRun(id))!;
   }
 }

@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { toError } from '@backstage/errors';
 import { InvoiceStatus } from '@docuchat/backstage-plugin-docuchat-common';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { TenantStore } from '../database/TenantStore';
@@ -48,7 +49,8 @@ export class InvoiceNotifier {
       });
     } catch (error) {
       this.options.logger.warn(
-        `Could not notify the owner of tenant ${tenantId} about invoice ${invoiceId}: ${error}`,
+        `Could not notify the owner of tenant ${tenantId} about invoice ${invoiceId}`,
+        toError(error),
       );
     }
   }

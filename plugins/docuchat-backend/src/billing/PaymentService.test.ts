@@ -1,16 +1,17 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { migratedDatabaseWithTenants } from '../database/__testUtils__/testDatabases';
-import { startSmtpTestServer, SmtpTestServer } from '../testing/smtpTestServer';
 import {
+  startSmtpTestServer,
+  SmtpTestServer,
   startZibalTestServer,
   ZibalTestServer,
-} from '../testing/zibalTestServer';
+} from '@internal/docuchat-test-utils';
 import {
   closedDay,
   createBillingStack,
   TEHRAN,
 } from './__testUtils__/billingStack';
-import { billingDayRange } from './billingDays';
+import { billingDayRange } from '../usage/billingDays';
 
 jest.setTimeout(60_000);
 

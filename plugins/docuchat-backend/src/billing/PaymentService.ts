@@ -1,8 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, toError } from '@backstage/errors';
 import { Invoice } from '@docuchat/backstage-plugin-docuchat-common';
 import { PaymentGateway } from '@docuchat/backstage-plugin-docuchat-node';
-import { InvoiceStore, InvoiceWork } from '../database/InvoiceStore';
+import {
+  InvoiceOutboxStore,
+  InvoiceWork,
+} from '../database/InvoiceOutboxStore';
+import { InvoiceStore } from '../database/InvoiceStore';
 import { TenantStore } from '../database/TenantStore';
 import { renderInvoiceEmail } from './invoiceEmail';
 import { InvoiceNotifier } from './InvoiceNotifier';
@@ -18,7 +22,8 @@ export interface InvoiceEmailSender {
 }
 
 export interface PaymentServiceOptions {
-  store: InvoiceStore;
+  invoices: InvoiceStore;
+  outbox: InvoiceOutboxStore;
   tenants: TenantStore;
   gateway: PaymentGateway;
   mailer: InvoiceEmailSender;
@@ -92,7 +97,7 @@ export class PaymentService {
   }
 
   private async createLinks(errors: string[], invoiceId?: string) {
-    const claimed = await this.options.store.claimForLinks({
+    const claimed = await this.options.outbox.claimForLinks({
       now: this.now(),
       linkTtlMs: this.options.linkTtlMs,
       leaseMs: LEASE_MS,
@@ -112,7 +117,7 @@ export class PaymentService {
   }
 
   private async requestLink(invoice: InvoiceWork, failures: string[]) {
-    const { store, gateway, tenants, logger } = this.options;
+    const { outbox, gateway, tenants, logger } = this.options;
     try {
       const tenant = await tenants.get(invoice.tenantId);
       const link = await gateway.request({
@@ -122,13 +127,13 @@ export class PaymentService {
         mobile: tenant?.mobile,
         description: `DocuChat ${invoice.tenantId} ${invoice.period}`,
       });
-      await store.recordLink(invoice.id, link, this.now());
+      await outbox.recordLink(invoice.id, link, this.now());
       return true;
     } catch (error) {
       const message = (error as Error).message;
       failures.push(`${invoice.id}: ${message}`);
       logger.warn(`No payment link for invoice ${invoice.id}: ${message}`);
-      await store.recordLinkFailure(invoice.id, message);
+      await outbox.recordLinkFailure(invoice.id, message);
       return false;
     }
   }
@@ -142,7 +147,7 @@ export class PaymentService {
     }
     const errors: string[] = [];
     await this.createLinks(errors, invoice.id);
-    const current = (await this.options.store.get(invoice.id))!;
+    const current = (await this.options.invoices.get(invoice.id))!;
     if (!current.payment.url || current.status !== 'issued') {
       throw new ConflictError(
         `No payment link for invoice ${invoice.id} yet: ${
@@ -154,8 +159,8 @@ export class PaymentService {
   }
 
   private async sendEmails(errors: string[]) {
-    const { store, tenants, mailer, logger } = this.options;
-    const claimed = await store.claimForEmail({
+    const { outbox, tenants, mailer, logger } = this.options;
+    const claimed = await outbox.claimForEmail({
       now: this.now(),
       leaseMs: LEASE_MS,
     });
@@ -178,13 +183,13 @@ export class PaymentService {
           ),
           domain,
         );
-        await store.recordEmailSent(invoice.id, this.now());
+        await outbox.recordEmailSent(invoice.id, this.now());
         sent++;
       } catch (error) {
         const message = (error as Error).message;
         failures.push(`${invoice.id}: ${message}`);
         logger.warn(`Invoice email ${invoice.id} not sent: ${message}`);
-        await store.recordEmailFailure(invoice.id, message);
+        await outbox.recordEmailFailure(invoice.id, message);
       }
     });
     if (failures.length > 0) {
@@ -199,7 +204,7 @@ export class PaymentService {
     for (const {
       id,
       trackId,
-    } of await this.options.store.unverifiedPayments()) {
+    } of await this.options.outbox.unverifiedPayments()) {
       const outcome = await this.verify(id, trackId);
       if (outcome === 'error') errors.push(`verify ${id}: still failing`);
     }
@@ -211,7 +216,7 @@ export class PaymentService {
    * 201) decides. Returns where to send the payer.
    */
   async handleCallback(query: Record<string, unknown>) {
-    const { gateway, store, logger } = this.options;
+    const { gateway, invoices, logger } = this.options;
     const callback = gateway.parseCallback(query);
     if (!callback) {
       logger.warn(
@@ -224,7 +229,7 @@ export class PaymentService {
         redirect: `${this.options.portalUrl}/docuchat`,
       };
     }
-    const invoice = await store.findByTrackId(callback.trackId);
+    const invoice = await invoices.findByTrackId(callback.trackId);
     if (!invoice) {
       logger.warn(
         `Payment callback for unknown trackId ${callback.trackId} ignored`,
@@ -255,14 +260,14 @@ export class PaymentService {
 
   /** Verifies one payment under the invoice's verification lock. */
   async verify(invoiceId: string, trackId: string): Promise<CallbackOutcome> {
-    const { gateway, store, logger } = this.options;
-    if (!(await store.claimVerification(invoiceId, this.now(), LEASE_MS))) {
+    const { gateway, invoices, outbox, logger } = this.options;
+    if (!(await outbox.claimVerification(invoiceId, this.now(), LEASE_MS))) {
       logger.info(`Invoice ${invoiceId} is being verified elsewhere`);
       return 'busy';
     }
     let error: string | undefined;
     try {
-      const invoice = await store.get(invoiceId);
+      const invoice = await invoices.get(invoiceId);
       if (!invoice || invoice.payment.trackId !== trackId) return 'rejected';
       if (invoice.status === 'paid') return 'already_paid';
       if (!['issued', 'failed'].includes(invoice.status)) {
@@ -283,7 +288,7 @@ export class PaymentService {
           error = `amount mismatch: gateway ${result.amountRials}, invoice ${invoice.amountRials}`;
           return 'rejected';
         }
-        const paid = await store.markPaid(invoiceId, {
+        const paid = await outbox.markPaid(invoiceId, {
           trackId,
           paidAt: result.paidAt ? new Date(result.paidAt) : this.now(),
           refNumber: result.refNumber,
@@ -297,7 +302,7 @@ export class PaymentService {
         return 'already_paid';
       }
       if (result.state === 'failed') {
-        await store.markPaymentFailed(
+        await outbox.markPaymentFailed(
           invoiceId,
           trackId,
           `payment failed: ${result.detail}`,
@@ -311,10 +316,10 @@ export class PaymentService {
     } catch (e) {
       // Timeouts and outages: nothing is marked; the next run verifies again.
       error = `verify failed: ${(e as Error).message}`;
-      logger.warn(`Invoice ${invoiceId}: ${error}`);
+      logger.warn(`Invoice ${invoiceId}: verify failed`, toError(e));
       return 'error';
     } finally {
-      await store.releaseVerification(invoiceId, error);
+      await outbox.releaseVerification(invoiceId, error);
     }
   }
 }

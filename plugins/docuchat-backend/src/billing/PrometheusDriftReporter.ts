@@ -2,10 +2,9 @@ import {
   BillingDriftEntry,
   BillingDriftReport,
 } from '@docuchat/backstage-plugin-docuchat-common';
-import { Knex } from 'knex';
-import { dialectOf, toDbTime } from '../database/dialect';
+import { billingDayRange } from '../usage/billingDays';
+import { UsageLedger } from '../usage/UsageLedger';
 import { DriftReporter } from './BillingRunner';
-import { billingDayRange } from './billingDays';
 
 /** How far before a day's start a sample still serves as the baseline. */
 const BASELINE_LOOKBACK_SECONDS = 600;
@@ -45,7 +44,7 @@ export class PrometheusDriftReporter implements DriftReporter {
     private readonly options: {
       url: string;
       timeoutMs: number;
-      knex: Knex;
+      ledger: UsageLedger;
       timeZone: string;
     },
   ) {}
@@ -84,19 +83,17 @@ export class PrometheusDriftReporter implements DriftReporter {
     return { prometheus: 'ok', entries };
   }
 
-  private async ledgerTokens(start: Date, end: Date) {
-    const { knex } = this.options;
-    const dialect = dialectOf(knex, 'Reconciliation');
-    const rows = await knex('docuchat_usage')
-      .select('tenant_id')
-      .sum({ tokens: knex.raw('prompt_tokens + completion_tokens') })
-      .where('status', 'settled')
-      .where('occurred_at', '>=', toDbTime(dialect, start))
-      .where('occurred_at', '<', toDbTime(dialect, end))
-      .groupBy('tenant_id');
-    return new Map(
-      rows.map((row: any) => [row.tenant_id as string, Number(row.tokens)]),
-    );
+  private async ledgerTokens(from: Date, to: Date) {
+    const byTenant = new Map<string, number>();
+    for (const sums of await this.options.ledger.settledSums({ from, to })) {
+      byTenant.set(
+        sums.tenantId,
+        (byTenant.get(sums.tenantId) ?? 0) +
+          sums.promptTokens +
+          sums.completionTokens,
+      );
+    }
+    return byTenant;
   }
 
   private async prometheusTokens(start: Date, end: Date) {

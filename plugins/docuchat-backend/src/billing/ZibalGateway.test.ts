@@ -1,7 +1,7 @@
 import {
   startZibalTestServer,
   ZibalTestServer,
-} from '../testing/zibalTestServer';
+} from '@internal/docuchat-test-utils';
 import { ZibalGateway } from './ZibalGateway';
 
 describe('ZibalGateway against the local Zibal server', () => {

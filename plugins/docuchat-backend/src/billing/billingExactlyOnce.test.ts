@@ -5,17 +5,18 @@ import {
   databaseIds,
   migratedDatabaseWithTenants,
 } from '../database/__testUtils__/testDatabases';
-import { startSmtpTestServer, SmtpTestServer } from '../testing/smtpTestServer';
 import {
+  startSmtpTestServer,
+  SmtpTestServer,
   startZibalTestServer,
   ZibalTestServer,
-} from '../testing/zibalTestServer';
+} from '@internal/docuchat-test-utils';
 import {
   closedDay,
   createBillingStack,
   TEHRAN,
 } from './__testUtils__/billingStack';
-import { billingDayRange, nextBillingDay } from './billingDays';
+import { billingDayRange, nextBillingDay } from '../usage/billingDays';
 
 jest.setTimeout(120_000);
 
@@ -221,7 +222,7 @@ describe('billing exactly once', () => {
       await use(stack, 'acme', new Date(start.getTime() + 1000), 50_000, 0);
       await use(stack, 'globex', new Date(start.getTime() + 2000), 20_000, 0);
       // The run's first step alone, as a run killed right after it left it.
-      await stack.store.billDay({
+      await stack.issuer.billDay({
         day,
         start,
         end,

@@ -1,11 +1,12 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { migratedDatabaseWithTenants } from '../database/__testUtils__/testDatabases';
-import { seededRandom } from '../testing/seededRandom';
-import { startSmtpTestServer, SmtpTestServer } from '../testing/smtpTestServer';
+import { seededRandom } from '../demo/seededRandom';
 import {
+  startSmtpTestServer,
+  SmtpTestServer,
   startZibalTestServer,
   ZibalTestServer,
-} from '../testing/zibalTestServer';
+} from '@internal/docuchat-test-utils';
 import { UsagePricing } from '../usage/UsagePricing';
 import {
   closedDay,
@@ -16,7 +17,7 @@ import {
   billingDayOf,
   billingDayRange,
   billingDaysBetween,
-} from './billingDays';
+} from '../usage/billingDays';
 
 jest.setTimeout(120_000);
 

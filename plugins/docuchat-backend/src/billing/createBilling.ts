@@ -3,10 +3,17 @@ import { Config } from '@backstage/config';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { PaymentGateway } from '@docuchat/backstage-plugin-docuchat-node';
 import { Knex } from 'knex';
+import { BillingRunStore } from '../database/BillingRunStore';
+import { DatabaseBillingRunStore } from '../database/DatabaseBillingRunStore';
+import { DatabaseInvoiceOutboxStore } from '../database/DatabaseInvoiceOutboxStore';
 import { DatabaseInvoiceStore } from '../database/DatabaseInvoiceStore';
+import { BillingState } from '../metrics/billingMetrics';
+import { InvoiceStore } from '../database/InvoiceStore';
 import { TenantStore } from '../database/TenantStore';
+import { UsageLedger } from '../usage/UsageLedger';
 import { UsagePricing } from '../usage/UsagePricing';
 import { BillingRunCounters, BillingRunner } from './BillingRunner';
+import { InvoiceIssuer } from './InvoiceIssuer';
 import { InvoiceMailer } from './InvoiceMailer';
 import { InvoiceNotifier } from './InvoiceNotifier';
 import { LoggingMailer } from './LoggingMailer';
@@ -15,20 +22,35 @@ import { PrometheusDriftReporter } from './PrometheusDriftReporter';
 import { readBillingConfig } from './readBillingConfig';
 import { ZibalGateway } from './ZibalGateway';
 
-/** Billing as the plugin runs it: store, gateway, mailer, runner. */
+/** What billing's gauges read at scrape time. */
+export function billingState(
+  invoices: InvoiceStore,
+  runs: BillingRunStore,
+): BillingState {
+  return {
+    countByStatus: () => invoices.countByStatus(),
+    lastSuccessfulRunAt: () => runs.lastSuccessfulRunAt(),
+    latestDrift: () => runs.latestDrift(),
+  };
+}
+
+/** Billing as the plugin runs it: stores, gateway, mailer, runner. */
 export function createBilling(options: {
   config: Config;
   knex: Knex;
   tenants: TenantStore;
+  ledger: UsageLedger;
   pricing: UsagePricing;
   logger: LoggerService;
   notifications?: NotificationService;
   gateway?: PaymentGateway;
-  counters?: BillingRunCounters;
+  /** Billing's counters and gauges (DocuchatMetrics). */
+  metrics?: { registerBilling(state: BillingState): BillingRunCounters };
 }) {
   const settings = readBillingConfig(options.config);
-  const { knex, tenants, pricing, logger } = options;
-  const store = new DatabaseInvoiceStore(knex);
+  const { knex, tenants, ledger, pricing, logger } = options;
+  const invoices = new DatabaseInvoiceStore(knex);
+  const runs = new DatabaseBillingRunStore(knex);
   const gateway =
     options.gateway ??
     new ZibalGateway({
@@ -45,7 +67,8 @@ export function createBilling(options: {
     logger,
   });
   const payments = new PaymentService({
-    store,
+    invoices,
+    outbox: new DatabaseInvoiceOutboxStore(knex),
     tenants,
     gateway,
     mailer,
@@ -56,7 +79,9 @@ export function createBilling(options: {
     linkTtlMs: settings.linkTtlMs,
   });
   const runner = new BillingRunner({
-    store,
+    invoices,
+    runs,
+    issuer: new InvoiceIssuer({ ledger, invoices, runs }),
     tenants,
     pricing,
     gateway,
@@ -67,11 +92,11 @@ export function createBilling(options: {
     settleDelayMs: settings.settleDelayMs,
     startDate: settings.startDate,
     expireAfterMs: settings.expireAfterMs,
-    counters: options.counters,
+    counters: options.metrics?.registerBilling(billingState(invoices, runs)),
     drift: settings.prometheus
       ? new PrometheusDriftReporter({
           ...settings.prometheus,
-          knex,
+          ledger,
           timeZone: settings.timeZone,
         })
       : undefined,
@@ -80,7 +105,7 @@ export function createBilling(options: {
   const close = () => {
     if (mailer instanceof InvoiceMailer) mailer.close();
   };
-  return { settings, store, gateway, payments, runner, close };
+  return { settings, invoices, runs, gateway, payments, runner, close };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { InvoiceWork } from '../database/InvoiceStore';
+import { InvoiceWork } from '../database/InvoiceOutboxStore';
 import { rialsToTomans } from '../usage/UsagePricing';
 
 /** An invoice email: both languages in one message, Persian first. */

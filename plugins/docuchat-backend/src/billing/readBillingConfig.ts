@@ -1,6 +1,7 @@
 import { Config } from '@backstage/config';
 import { isBillingDay } from '@docuchat/backstage-plugin-docuchat-common';
-import { requireTimeZone } from './billingDays';
+import { readNumber } from '../config/readNumber';
+import { readBillingTimeZone } from '../usage/billingDays';
 import { SmtpSettings } from './InvoiceMailer';
 
 const DAY_MS = 86_400_000;
@@ -26,23 +27,11 @@ export interface BillingConfig {
 }
 
 function positive(config: Config | undefined, key: string, fallback: number) {
-  const value = config?.getOptionalNumber(key) ?? fallback;
-  if (!(value >= 0) || !Number.isFinite(value)) {
-    throw new Error(
-      `docuchat.billing.${key} must be a number ≥ 0, got ${value}`,
-    );
-  }
-  return value;
-}
-
-/**
- * `docuchat.billing.timezone`: the zone of billing days, which usage charts
- * also use for their days.
- */
-export function readBillingTimeZone(config: Config): string {
-  return requireTimeZone(
-    config.getOptionalString('docuchat.billing.timezone') ?? 'Asia/Tehran',
-  );
+  return readNumber(config, key, {
+    where: 'docuchat.billing',
+    fallback,
+    min: 0,
+  });
 }
 
 /** Reads `docuchat.billing`; invalid values stop the backend at start-up. */

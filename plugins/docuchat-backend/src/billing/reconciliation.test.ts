@@ -5,19 +5,20 @@ import { migratedDatabaseWithTenants } from '../database/__testUtils__/testDatab
 import {
   PROMETHEUS_BINARY,
   startPrometheusServer,
-} from '../metrics/__testUtils__/prometheusServer';
-import { registerBillingMetrics } from '../metrics/billingMetrics';
-import { startSmtpTestServer, SmtpTestServer } from '../testing/smtpTestServer';
-import {
+  startSmtpTestServer,
+  SmtpTestServer,
   startZibalTestServer,
   ZibalTestServer,
-} from '../testing/zibalTestServer';
+} from '@internal/docuchat-test-utils';
+import { registerBillingMetrics } from '../metrics/billingMetrics';
 import {
   closedDay,
   createBillingStack,
   TEHRAN,
 } from './__testUtils__/billingStack';
-import { billingDayRange } from './billingDays';
+import { billingDayRange } from '../usage/billingDays';
+import { billingState } from './createBilling';
+import { DatabaseUsageLedger } from '../usage/DatabaseUsageLedger';
 import {
   counterIncrease,
   PrometheusDriftReporter,
@@ -145,7 +146,7 @@ describe('reconciliation with Prometheus', () => {
         const reporter = new PrometheusDriftReporter({
           url: prometheus.baseURL,
           timeoutMs: 5000,
-          knex,
+          ledger: new DatabaseUsageLedger(knex),
           timeZone: TEHRAN,
         });
         const billing = createBillingStack(knex, {
@@ -181,7 +182,10 @@ describe('reconciliation with Prometheus', () => {
         });
         // The gauge reads the latest report from the database.
         const registry = new Registry();
-        registerBillingMetrics(registry, billing.store);
+        registerBillingMetrics(
+          registry,
+          billingState(billing.store, billing.runs),
+        );
         const text = await registry.metrics();
         expect(text).toContain(
           'docuchat_billing_drift_tokens{tenant="globex"} 555',
@@ -211,7 +215,7 @@ describe('reconciliation with Prometheus', () => {
     const reporter = new PrometheusDriftReporter({
       url: 'http://127.0.0.1:9',
       timeoutMs: 1000,
-      knex,
+      ledger: new DatabaseUsageLedger(knex),
       timeZone: TEHRAN,
     });
     const stack = createBillingStack(knex, {

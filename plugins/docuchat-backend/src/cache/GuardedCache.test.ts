@@ -55,8 +55,12 @@ describe('GuardedCache', () => {
         expect(hung.result).toBeUndefined();
         expect(hung.ms).toBeGreaterThanOrEqual(90);
         expect(hung.ms).toBeLessThan(500);
+        // The error itself is the log entry's error, with its stack.
         expect(logger.warn).toHaveBeenCalledWith(
-          expect.stringContaining('no answer within 100 ms'),
+          expect.stringContaining('answering without the cache'),
+          expect.objectContaining({
+            message: expect.stringContaining('no answer within 100 ms'),
+          }),
         );
 
         // Skipped: no second wait for the time limit.
@@ -96,6 +100,7 @@ describe('GuardedCache', () => {
     expect(logger.warn).toHaveBeenCalledTimes(1);
     expect(logger.warn).toHaveBeenLastCalledWith(
       expect.stringContaining('(1 failure(s) since the last warning)'),
+      expect.any(Error),
     );
 
     await sleep(450);
@@ -103,6 +108,7 @@ describe('GuardedCache', () => {
     expect(logger.warn).toHaveBeenCalledTimes(2);
     expect(logger.warn).toHaveBeenLastCalledWith(
       expect.stringContaining('(3 failure(s) since the last warning)'),
+      expect.any(Error),
     );
   });
 });

@@ -1,4 +1,5 @@
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
+import { toError } from '@backstage/errors';
 
 /** What the cache service stores: JSON values. */
 export type CacheValue = Parameters<CacheService['set']>[1];
@@ -94,9 +95,10 @@ export class GuardedCache {
     this.#logger.warn(
       `DocuChat cache ${operation} failed (${
         this.#unreportedFailures
-      } failure(s) since the last warning): ${error}; answering without the cache, next try in ${
+      } failure(s) since the last warning); answering without the cache, next try in ${
         this.#retryAfterMs
       } ms`,
+      toError(error),
     );
     this.#lastWarningAt = now;
     this.#unreportedFailures = 0;

@@ -1,8 +1,8 @@
 import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
-import { AnswerCache } from './AnswerCache';
-import { createCaches } from './createCaches';
-import { QueryEmbeddingCache } from './QueryEmbeddingCache';
+import { AnswerCache } from '../ask/AnswerCache';
+import { createCaches } from '../createCaches';
+import { QueryEmbeddingCache } from '../search/QueryEmbeddingCache';
 import { readCacheConfig } from './readCacheConfig';
 
 function config(cache?: object) {

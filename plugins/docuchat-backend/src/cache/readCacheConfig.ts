@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { readNumber } from '../config/readNumber';
 
 /** An hour: long enough to absorb repeated questions, short enough that a
  * better model or prompt shows up the same day. */
@@ -35,12 +36,11 @@ export function readCacheConfig(config: Config): CacheSettings {
 }
 
 function ttlSeconds(config: Config, key: string, fallback: number): number {
-  const value = config.getOptionalNumber(key);
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(
-      `${key} must be a whole number of seconds (0 disables the cache), got ${value}`,
-    );
-  }
-  return value;
+  return readNumber(config, key, {
+    fallback,
+    integer: true,
+    unit: 'seconds',
+    min: 0,
+    note: '0 disables the cache',
+  });
 }

@@ -9,7 +9,7 @@ import {
   behaviours,
   OpenAiTestServer,
   startOpenAiTestServer,
-} from '../testing/openAiTestServer';
+} from '@internal/docuchat-test-utils';
 import {
   ChatChainRequest,
   ChatModelChain,

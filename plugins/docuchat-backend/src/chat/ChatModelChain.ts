@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { toError } from '@backstage/errors';
 import {
   ChatMessage,
   ChatModel,
@@ -180,7 +181,10 @@ export class ChatModelChain {
       this.#recorder.record(from, to, error.reason);
     } catch (recordError) {
       // Metrics must not cost the user the answer.
-      this.#logger.error(`Could not record a chat fallback: ${recordError}`);
+      this.#logger.error(
+        'Could not record a chat fallback',
+        toError(recordError),
+      );
     }
     return { from, to, reason: error.reason, message: error.message };
   }

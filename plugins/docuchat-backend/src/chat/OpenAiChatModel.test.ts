@@ -11,7 +11,7 @@ import {
   OpenAiTestServer,
   splitIntoDeltas,
   startOpenAiTestServer,
-} from '../testing/openAiTestServer';
+} from '@internal/docuchat-test-utils';
 import { countTokens } from '../ingest/tokens';
 import { countPromptTokens } from './chatTokens';
 import { OpenAiChatModel, OpenAiChatModelOptions } from './OpenAiChatModel';

@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { readNumber } from '../config/readNumber';
 import { OpenAiChatModelOptions } from './OpenAiChatModel';
 
 /** The model used when an OpenAI key is set and no chat models are listed. */
@@ -40,9 +41,5 @@ export function readChatConfig(
 }
 
 function positiveInteger(config: Config, key: string, where: string) {
-  const value = config.getOptionalNumber(key);
-  if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-    throw new Error(`${where}.${key} must be a positive integer, got ${value}`);
-  }
-  return value;
+  return readNumber(config, key, { where, integer: true, min: 1 });
 }

@@ -1,4 +1,4 @@
-import { ENGLISH_STOP_WORDS } from '../search/englishStopWords';
+import { ENGLISH_STOP_WORDS } from '../ingest/englishStopWords';
 
 /**
  * A sentence ends at `.`, `!`, `?`, the Persian/Arabic question mark `؟`,

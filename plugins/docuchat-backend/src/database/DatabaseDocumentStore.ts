@@ -11,7 +11,7 @@ import {
   NewDocument,
   StoredChunk,
 } from './DocumentStore';
-import { fullTextHeading } from '../search/fullTextHeading';
+import { fullTextHeading } from './fullTextHeading';
 import { toIsoString } from './timestamps';
 import { Dialect, dialectOf, toDbTime } from './dialect';
 

@@ -11,8 +11,7 @@ import {
   UpdateTenantRequest,
 } from '@docuchat/backstage-plugin-docuchat-common';
 import { Knex } from 'knex';
-import { TenantFilter } from '../permissions/tenantPermissionRules';
-import { TenantStore } from './TenantStore';
+import { TenantFilter, TenantStore } from './TenantStore';
 import { toIsoString } from './timestamps';
 
 const TABLE = 'docuchat_tenants';

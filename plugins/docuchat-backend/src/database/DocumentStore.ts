@@ -1,6 +1,8 @@
-import { DocumentSummary } from '@docuchat/backstage-plugin-docuchat-common';
+import {
+  ChunkBlock,
+  DocumentSummary,
+} from '@docuchat/backstage-plugin-docuchat-common';
 import { Knex } from 'knex';
-import { ChunkBlock } from '../ingest/types';
 
 /** A new upload, before ingestion. */
 export interface NewDocument {

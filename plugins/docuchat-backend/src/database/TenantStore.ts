@@ -4,7 +4,15 @@ import {
   Tenant,
   UpdateTenantRequest,
 } from '@docuchat/backstage-plugin-docuchat-common';
-import { TenantFilter } from '../permissions/tenantPermissionRules';
+
+/**
+ * A database filter on tenants, what the permission rules' `toQuery`
+ * produce: the tenant's `property` is one of `values` (none: no tenant
+ * matches).
+ *
+ * @public
+ */
+export type TenantFilter = { property: 'ownerRef' | 'id'; values: string[] };
 
 /** Tenants: who owns documents, usage and invoices. */
 export interface TenantStore {

@@ -26,6 +26,15 @@ export function toDbTime(dialect: Dialect, date: Date): Date | number {
   return dialect === 'pg' ? date : date.getTime();
 }
 
+/** {@link toDbTime} for the dialect of `db` (see {@link dialectOf}). */
+export function dbTimeWriter(
+  db: Knex,
+  store: string,
+): (date: Date) => Date | number {
+  const dialect = dialectOf(db, store);
+  return date => toDbTime(dialect, date);
+}
+
 /** ISO 8601 of a timestamp written by {@link toDbTime} (or by SQLite). */
 export function fromDbTime(value: DbTime): string {
   return typeof value === 'number'

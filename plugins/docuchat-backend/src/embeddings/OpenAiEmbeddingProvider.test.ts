@@ -7,7 +7,7 @@ import {
   OpenAiTestServer,
   sendJson,
   startOpenAiTestServer,
-} from '../testing/openAiTestServer';
+} from '@internal/docuchat-test-utils';
 import {
   OpenAiEmbeddingProvider,
   OpenAiEmbeddingProviderOptions,

@@ -3,7 +3,7 @@ import { ConfigReader } from '@backstage/config';
 import {
   OpenAiTestServer,
   startOpenAiTestServer,
-} from '../testing/openAiTestServer';
+} from '@internal/docuchat-test-utils';
 import { createEmbeddingProvider } from './createEmbeddingProvider';
 import { LocalEmbeddingProvider } from './LocalEmbeddingProvider';
 import { OpenAiEmbeddingProvider } from './OpenAiEmbeddingProvider';

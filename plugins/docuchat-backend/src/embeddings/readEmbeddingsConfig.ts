@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { readNumber } from '../config/readNumber';
 
 /** `docuchat.embeddings` and the `docuchat.openai` connection, validated. */
 export type EmbeddingsConfig =
@@ -44,15 +45,11 @@ export function readEmbeddingsConfig(config: Config): EmbeddingsConfig {
           '(for a server without authentication, set any non-empty key)',
       );
     }
-    const maxRetries = embeddings?.getOptionalNumber('maxRetries');
-    if (
-      maxRetries !== undefined &&
-      (!Number.isInteger(maxRetries) || maxRetries < 0)
-    ) {
-      throw new Error(
-        `docuchat.embeddings.maxRetries must be a non-negative integer, got ${maxRetries}`,
-      );
-    }
+    const maxRetries = readNumber(embeddings, 'maxRetries', {
+      where: 'docuchat.embeddings',
+      integer: true,
+      min: 0,
+    });
     return {
       provider,
       apiKey,
@@ -94,11 +91,9 @@ export function readEmbeddingsConfig(config: Config): EmbeddingsConfig {
 }
 
 function positiveInteger(config: Config | undefined, key: string) {
-  const value = config?.getOptionalNumber(key);
-  if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-    throw new Error(
-      `docuchat.embeddings.${key} must be a positive integer, got ${value}`,
-    );
-  }
-  return value;
+  return readNumber(config, key, {
+    where: 'docuchat.embeddings',
+    integer: true,
+    min: 1,
+  });
 }

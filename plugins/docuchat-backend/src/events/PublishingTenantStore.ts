@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { toError } from '@backstage/errors';
 import { EventsService } from '@backstage/plugin-events-node';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import {
@@ -7,8 +8,7 @@ import {
   TenantChangedEvent,
   UpdateTenantRequest,
 } from '@docuchat/backstage-plugin-docuchat-common';
-import { TenantStore } from '../database/TenantStore';
-import { TenantFilter } from '../permissions/tenantPermissionRules';
+import { TenantFilter, TenantStore } from '../database/TenantStore';
 
 /**
  * A TenantStore that announces created and updated tenants on the events
@@ -59,7 +59,8 @@ export class PublishingTenantStore implements TenantStore {
       });
     } catch (error) {
       this.logger.warn(
-        `Could not announce tenant ${event.tenant.id} (${event.action}): ${error}`,
+        `Could not announce tenant ${event.tenant.id} (${event.action})`,
+        toError(error),
       );
     }
   }

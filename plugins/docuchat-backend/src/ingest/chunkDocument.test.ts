@@ -1,9 +1,9 @@
 import { InputError } from '@backstage/errors';
 import { chunkDocument } from './chunkDocument';
-import { expectChunkInvariants } from './chunkInvariants';
+import { expectChunkInvariants } from './__testUtils__/chunkInvariants';
 import { markdownToDocument, parseMarkdown } from './parseMarkdown';
 import { parsePlainText } from './parsePlainText';
-import { fixture } from './testHelpers';
+import { fixture } from './__testUtils__/testHelpers';
 import { countTokens } from './tokens';
 import { ParsedDocument } from './types';
 

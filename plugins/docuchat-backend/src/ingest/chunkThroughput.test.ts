@@ -1,5 +1,5 @@
 import { chunkDocument } from './chunkDocument';
-import { expectChunkInvariants } from './chunkInvariants';
+import { expectChunkInvariants } from './__testUtils__/chunkInvariants';
 import { markdownToDocument } from './parseMarkdown';
 
 /** Deterministic pseudo-random numbers (mulberry32), so runs are comparable. */

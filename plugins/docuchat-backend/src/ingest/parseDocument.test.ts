@@ -1,7 +1,7 @@
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { UnreadableDocumentError, UnsupportedMediaTypeError } from './errors';
 import { parseDocument } from './parseDocument';
-import { fixture, outline } from './testHelpers';
+import { fixture, outline } from './__testUtils__/testHelpers';
 
 const DOCX =
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document';

@@ -11,7 +11,7 @@ import {
 } from 'docx';
 import { UnreadableDocumentError } from './errors';
 import { parseDocx } from './parseDocx';
-import { expectConsistentOffsets, outline } from './testHelpers';
+import { expectConsistentOffsets, outline } from './__testUtils__/testHelpers';
 
 const PERSIAN = 'سلام دنیا، این یک متن فارسی است که می\u200cخواهیم حفظ شود.';
 

@@ -1,6 +1,10 @@
 import { UnreadableDocumentError } from './errors';
 import { htmlToDocument, parseHtml } from './parseHtml';
-import { expectConsistentOffsets, fixture, outline } from './testHelpers';
+import {
+  expectConsistentOffsets,
+  fixture,
+  outline,
+} from './__testUtils__/testHelpers';
 
 describe('parseHtml', () => {
   it('turns headings, paragraphs, lists, pre/code and tables into blocks', () => {

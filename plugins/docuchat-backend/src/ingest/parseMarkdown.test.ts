@@ -1,5 +1,9 @@
 import { markdownToDocument, parseMarkdown } from './parseMarkdown';
-import { expectConsistentOffsets, fixture, outline } from './testHelpers';
+import {
+  expectConsistentOffsets,
+  fixture,
+  outline,
+} from './__testUtils__/testHelpers';
 
 describe('parseMarkdown', () => {
   it('keeps headings, paragraphs, lists, fenced code and tables as blocks', () => {

@@ -1,7 +1,7 @@
 import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
 import { UnreadableDocumentError } from './errors';
 import { parsePdf } from './parsePdf';
-import { expectConsistentOffsets, outline } from './testHelpers';
+import { expectConsistentOffsets, outline } from './__testUtils__/testHelpers';
 
 type Line = { text: string; y: number; size: number };
 

@@ -1,6 +1,10 @@
 import { UnreadableDocumentError } from './errors';
 import { parsePlainText, plainTextToDocument } from './parsePlainText';
-import { expectConsistentOffsets, fixture, outline } from './testHelpers';
+import {
+  expectConsistentOffsets,
+  fixture,
+  outline,
+} from './__testUtils__/testHelpers';
 
 describe('parsePlainText', () => {
   it('splits paragraphs on blank lines and guesses no headings', () => {

@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { readNumber } from '../config/readNumber';
 import { DEFAULT_PARSE_LIMITS } from './parseLimits';
 import { DEFAULT_PARSER_POOL, ParserPoolOptions } from './ParserPool';
 
@@ -11,32 +12,22 @@ const MB = 1024 * 1024;
 export function readParserConfig(config: Config): ParserPoolOptions {
   const ingestion = config.getOptionalConfig('docuchat.ingestion');
   const limits = ingestion?.getOptionalConfig('limits');
-  const integer = (
-    scope: Config | undefined,
-    prefix: string,
-    key: string,
-    fallback: number,
-    min: number,
-  ) => {
-    const value = scope?.getOptionalNumber(key) ?? fallback;
-    if (!Number.isSafeInteger(value) || value < min) {
-      throw new Error(
-        `${prefix}.${key} must be an integer of at least ${min}, got ${value}`,
-      );
-    }
-    return value;
-  };
   const limit = (key: string, fallback: number, min = 1) =>
-    integer(limits, 'docuchat.ingestion.limits', key, fallback, min);
+    readNumber(limits, key, {
+      where: 'docuchat.ingestion.limits',
+      integer: true,
+      min,
+      fallback,
+    });
 
   return {
-    workers: integer(
-      ingestion,
-      'docuchat.ingestion',
-      'parserWorkers',
-      DEFAULT_PARSER_POOL.workers,
-      1,
-    ),
+    workers: readNumber(ingestion, 'parserWorkers', {
+      where: 'docuchat.ingestion',
+      integer: true,
+      min: 1,
+      max: 64,
+      fallback: DEFAULT_PARSER_POOL.workers,
+    }),
     heapMegabytes: limit(
       'parserHeapMegabytes',
       DEFAULT_PARSER_POOL.heapMegabytes,

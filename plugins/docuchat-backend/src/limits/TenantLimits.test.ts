@@ -1,5 +1,5 @@
 import { Tenant } from '@docuchat/backstage-plugin-docuchat-common';
-import { DatabaseUsageLedger } from '../database/DatabaseUsageLedger';
+import { DatabaseUsageLedger } from '../usage/DatabaseUsageLedger';
 import { migratedDatabaseWithTenants } from '../database/__testUtils__/testDatabases';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { DatabaseRateWindows } from './DatabaseRateWindows';

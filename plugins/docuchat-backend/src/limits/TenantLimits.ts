@@ -1,6 +1,6 @@
 import { Tenant } from '@docuchat/backstage-plugin-docuchat-common';
-import { UsageLedger } from '../database/UsageLedger';
-import { billingDayOf, billingDayRange } from '../billing/billingDays';
+import { UsageLedger } from '../usage/UsageLedger';
+import { billingDayOf, billingDayRange } from '../usage/billingDays';
 import { DatabaseRateWindows } from './DatabaseRateWindows';
 import { LimitExceededError } from './LimitExceededError';
 import { LimitsConfig } from './readLimitsConfig';

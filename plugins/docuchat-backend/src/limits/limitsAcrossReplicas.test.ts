@@ -1,18 +1,18 @@
 import { Knex } from 'knex';
 import request from 'supertest';
 import { createEveryTestDatabase } from '../database/__testUtils__/testDatabases';
-import { DatabaseUsageLedger } from '../database/DatabaseUsageLedger';
+import { DatabaseUsageLedger } from '../usage/DatabaseUsageLedger';
 import {
   ALICE,
   as,
   BOB,
   startDocuchatTestBackend,
-} from '../service/__testUtils__/docuchatTestBackend';
+} from '../__testUtils__/docuchatTestBackend';
 import {
   OpenAiTestServer,
   startOpenAiTestServer,
-} from '../testing/openAiTestServer';
-import { billingDayOf, billingDayRange } from '../billing/billingDays';
+} from '@internal/docuchat-test-utils';
+import { billingDayOf, billingDayRange } from '../usage/billingDays';
 
 jest.setTimeout(60_000);
 

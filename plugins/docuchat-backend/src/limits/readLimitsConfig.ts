@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
-import { readBillingTimeZone } from '../billing/readBillingConfig';
+import { readNumber } from '../config/readNumber';
+import { readBillingTimeZone } from '../usage/billingDays';
 
 /** `docuchat.limits` and the billing time zone, validated. */
 export interface LimitsConfig {
@@ -35,11 +36,9 @@ function integerAtLeast(
   key: string,
   min: number,
 ): number | undefined {
-  const value = config?.getOptionalNumber(key);
-  if (value !== undefined && (!Number.isInteger(value) || value < min)) {
-    throw new Error(
-      `docuchat.limits.${key} must be an integer of at least ${min}, got ${value}`,
-    );
-  }
-  return value;
+  return readNumber(config, key, {
+    where: 'docuchat.limits',
+    integer: true,
+    min,
+  });
 }

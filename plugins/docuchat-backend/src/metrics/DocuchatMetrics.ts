@@ -6,7 +6,6 @@ import {
   Histogram,
   Registry,
 } from 'prom-client';
-import { FallbackRecorder } from '../chat/FallbackRecorder';
 import { TextCounter } from './TextCounter';
 import { BillingState, registerBillingMetrics } from './billingMetrics';
 
@@ -113,7 +112,7 @@ const MISNAMED_DEFAULT_GAUGES = [
  * tenant id from a URL) grows the registry, and the cost of every scrape,
  * without limit.
  */
-export class DocuchatMetrics implements FallbackRecorder {
+export class DocuchatMetrics {
   readonly #registry: Registry;
   readonly #tokens: TextCounter<'tenant' | 'direction' | 'model'>;
   readonly #fallbacks: Counter<'from_model' | 'to_model' | 'reason'>;
@@ -269,7 +268,10 @@ export class DocuchatMetrics implements FallbackRecorder {
     this.#answerFeedback.inc({ tenant: tenantId, rating });
   }
 
-  /** {@inheritDoc FallbackRecorder.record} */
+  /**
+   * Counts one step down the chat model chain (`ml_fallback_total`): the
+   * chain's `FallbackRecorder`.
+   */
   record(from: string, to: string, reason: ChatModelFailureReason): void {
     this.#fallbacks.inc({ from_model: from, to_model: to, reason });
   }

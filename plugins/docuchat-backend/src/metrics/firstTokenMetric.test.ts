@@ -5,12 +5,12 @@ import {
   as,
   startDocuchatTestBackend,
   waitUntilReady,
-} from '../service/__testUtils__/docuchatTestBackend';
+} from '../__testUtils__/docuchatTestBackend';
 import {
   chatCompletionsRoute,
   OpenAiTestServer,
   startOpenAiTestServer,
-} from '../testing/openAiTestServer';
+} from '@internal/docuchat-test-utils';
 import { valueOf } from './__testUtils__/samples';
 
 jest.setTimeout(60_000);

@@ -13,19 +13,17 @@ import {
   BOB,
   startDocuchatTestBackend,
   waitUntilReady,
-} from '../service/__testUtils__/docuchatTestBackend';
+} from '../__testUtils__/docuchatTestBackend';
 import {
   chatCompletionsRoute,
   OpenAiTestServer,
   startOpenAiTestServer,
-} from '../testing/openAiTestServer';
-import {
   PROMETHEUS_BINARY,
   PrometheusServer,
   QueryResult,
   ScrapeJob,
   startPrometheusServer,
-} from './__testUtils__/prometheusServer';
+} from '@internal/docuchat-test-utils';
 
 const databaseIds: TestDatabaseId[] = ['POSTGRES_17', 'SQLITE_3'];
 const METRICS_TOKEN = 'scrape-token-6f1c0d7e9a2b4c58';

@@ -3,8 +3,8 @@ import { existsSync } from 'fs';
 import express from 'express';
 import Router from 'express-promise-router';
 import request from 'supertest';
-import { createHttpMetricsMiddleware } from './httpMetricsMiddleware';
-import { createMetricsRouter } from './createMetricsRouter';
+import { createHttpMetricsMiddleware } from '../http/httpMetricsMiddleware';
+import { createMetricsRouter } from '../http/createMetricsRouter';
 import { DocuchatMetrics } from './DocuchatMetrics';
 import { samplesOf } from './__testUtils__/samples';
 

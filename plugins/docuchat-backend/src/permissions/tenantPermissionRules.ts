@@ -8,14 +8,9 @@ import {
   Tenant,
 } from '@docuchat/backstage-plugin-docuchat-common';
 import { z } from 'zod';
+import { TenantFilter } from '../database/TenantStore';
 
-/**
- * A database filter on tenants, what the rules' `toQuery` produce: the
- * tenant's `property` is one of `values` (none: no tenant matches).
- *
- * @public
- */
-export type TenantFilter = { property: 'ownerRef' | 'id'; values: string[] };
+export type { TenantFilter };
 
 /**
  * Tenants as a permission resource: the resource ref is the tenant id.

@@ -1,7 +1,7 @@
 import { TestDatabaseId } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { createFullTextIndex } from './createFullTextIndex';
-import { fullTextHeading } from './fullTextHeading';
+import { fullTextHeading } from '../database/fullTextHeading';
 import { addDocument } from './__testUtils__/addDocument';
 import {
   HEADINGS_MIGRATION,

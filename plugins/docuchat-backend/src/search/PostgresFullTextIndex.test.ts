@@ -5,7 +5,7 @@ import {
   createEveryTestDatabase,
   migratedDatabaseWithTenants,
 } from '../database/__testUtils__/testDatabases';
-import { seededRandom } from '../testing/seededRandom';
+import { seededRandom } from '../demo/seededRandom';
 import { PostgresFullTextIndex } from './PostgresFullTextIndex';
 import { addDocument } from './__testUtils__/addDocument';
 import { recount, statistics } from './__testUtils__/ftsStatistics';

@@ -1,8 +1,8 @@
 import { EmbeddingProvider } from '@docuchat/backstage-plugin-docuchat-node';
 import { randomUUID } from 'node:crypto';
-import { UsageEntry } from '../database/UsageLedger';
+import { UsageEntry } from '../usage/UsageLedger';
 import { countTokens } from '../ingest/tokens';
-import { embeddingCounts, UsageMeter } from '../metering/UsageMeter';
+import { embeddingCounts, UsageMeter } from '../usage/UsageMeter';
 
 /** Where query vectors are kept between questions (see src/cache). */
 export interface QueryVectorCache {

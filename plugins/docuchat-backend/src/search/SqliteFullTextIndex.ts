@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { ENGLISH_STOP_WORDS } from './englishStopWords';
+import { ENGLISH_STOP_WORDS } from '../ingest/englishStopWords';
 import { FullTextHit, FullTextIndex } from './FullTextIndex';
 
 const TABLE = 'docuchat_chunks_fts';

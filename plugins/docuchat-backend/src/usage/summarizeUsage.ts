@@ -3,7 +3,7 @@ import {
   TenantUsageSummary,
   UsageGrandTotal,
 } from '@docuchat/backstage-plugin-docuchat-common';
-import { TenantModelUsage } from '../database/UsageLedger';
+import { TenantModelUsage } from './UsageLedger';
 import { rialsToTomans, UsagePricing } from './UsagePricing';
 
 /** One model's ledger sums as a priced line. */

@@ -5,7 +5,7 @@ import {
   UsageBucket,
   UsageQuery,
 } from '@docuchat/backstage-plugin-docuchat-common';
-import { UsageLedger } from '../database/UsageLedger';
+import { UsageLedger } from './UsageLedger';
 
 /**
  * A tenant's usage series bucketed by the days (or hours) of a time zone: one

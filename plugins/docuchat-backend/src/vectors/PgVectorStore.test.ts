@@ -10,9 +10,9 @@ import {
   ensureTenant,
   randomVector,
   randomVectors,
-  seededRandom,
   writeDocument,
 } from './__testUtils__/vectorFixtures';
+import { seededRandom } from '../demo/seededRandom';
 
 /**
  * What only the pgvector store does: binary COPY on the transaction's own

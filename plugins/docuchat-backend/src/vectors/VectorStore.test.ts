@@ -11,9 +11,9 @@ import {
   randomVector,
   randomVectors,
   recall,
-  seededRandom,
   writeDocument,
 } from './__testUtils__/vectorFixtures';
+import { seededRandom } from '../demo/seededRandom';
 import { createEveryTestDatabase } from '../database/__testUtils__/testDatabases';
 
 /**

@@ -61,7 +61,10 @@ describe('createVectorStore', () => {
     );
     expect(refused.kind).toBe('exact');
     expect(logger.warn).toHaveBeenCalledWith(
-      expect.stringContaining('permission denied'),
+      expect.stringContaining('ask a database superuser'),
+      expect.objectContaining({
+        message: expect.stringContaining('permission denied'),
+      }),
     );
   });
 

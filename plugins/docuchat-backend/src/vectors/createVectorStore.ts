@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { toError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { ExactVectorStore } from './ExactVectorStore';
 import { ensureVectorExtension } from './pgvectorSchema';
@@ -74,9 +75,8 @@ export async function createVectorStore(
       await ensureVectorExtension(knex);
     } catch (error) {
       logger.warn(
-        `DocuChat vectors: could not install pgvector ${version}: ${
-          (error as Error).message
-        }; ask a database superuser to run CREATE EXTENSION vector`,
+        `DocuChat vectors: could not install pgvector ${version}; ask a database superuser to run CREATE EXTENSION vector`,
+        toError(error),
       );
       return exact('pgvector could not be installed');
     }

@@ -1,7 +1,8 @@
 import { rankByCosine, unitQuery } from './exactRanking';
 import { unitVector } from './float32Blob';
 import { TopK } from './topK';
-import { cosine, seededRandom } from './__testUtils__/vectorFixtures';
+import { cosine } from './__testUtils__/vectorFixtures';
+import { seededRandom } from '../demo/seededRandom';
 
 describe('TopK', () => {
   it('keeps the k best of many, best first', () => {

@@ -2,44 +2,32 @@ import { createFrontendModule } from '@backstage/frontend-plugin-api';
 import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { MarkdownContent } from '@backstage/core-components';
 
+/**
+ * The home page's first card: what this portal is for and where each part
+ * of DocuChat lives. The rest of the page (search, starred entities, the
+ * toolkit, clocks) is laid out in app-config.yaml under `page:home`.
+ */
 const content = `
-## Welcome to Backstage! 👋
+Ask questions of your organisation's documents and get answers that cite
+their sources. Every tenant has its own documents, conversations, token
+usage and invoices.
 
-Backstage is your developer portal — a single place to manage all your
-software, services, and documentation.
-
-### Quick Start
-
-- **Explore the catalog** — Browse all your organization's software in
-  the [Software Catalog](/catalog)
-- **Create something new** — Use a [Software Template](/create) to
-  scaffold a new project in minutes
-- **Read the docs** — Find technical documentation for any service
-  right from its catalog page
-
-### Helpful Links
-
-- [Backstage Documentation](https://backstage.io/docs)
-- [Customizing Your Homepage](https://backstage.io/docs/getting-started/homepage)
-- [Adding Plugins](https://backstage.io/docs/plugins)
-- [Contributing](https://github.com/backstage/backstage/blob/master/CONTRIBUTING.md)
-
-### How to Edit This Card
-
-This widget is defined in \`packages/app/src/modules/home/homeModule.tsx\`.
-You can update the markdown content there to welcome your team with
-your own links and getting started tips.
-
-To remove this card entirely, delete the getting started widget and
-remove it from the home module's extensions array in this file.
+- **[Chat with documents](/docuchat)**: pick a tenant, ask, upload
+  Markdown, HTML, PDF, Word or text files.
+- **[Tenants and environments](/?filters%5Bkind%5D=resource)**: in the
+  catalog; a tenant's page shows its token usage and invoices.
+- **[Runbooks](/create)**: rotate secrets, scale the GPU pool, back up or
+  restore the database, create a tenant.
+- **[Operations](/docuchat/admin)**: usage and invoices of every tenant,
+  billing runs (operators).
 `;
 
-const gettingStartedWidget = HomePageWidgetBlueprint.make({
-  name: 'getting-started',
+const docuchatWidget = HomePageWidgetBlueprint.make({
+  name: 'docuchat',
   params: {
-    name: 'GettingStarted',
-    title: 'Getting Started',
-    description: 'Tips and links to help you get started with Backstage',
+    name: 'DocuChat',
+    title: 'DocuChat',
+    description: 'What the portal is for, and where each part of it lives',
     components: async () => ({
       Content: () => <MarkdownContent content={content} />,
     }),
@@ -48,5 +36,5 @@ const gettingStartedWidget = HomePageWidgetBlueprint.make({
 
 export const homeModule = createFrontendModule({
   pluginId: 'home',
-  extensions: [gettingStartedWidget],
+  extensions: [docuchatWidget],
 });

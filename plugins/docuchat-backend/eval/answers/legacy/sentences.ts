@@ -1,5 +1,5 @@
 // Frozen copy of src/chat/sentences.ts at commit e8e1c78, for legacyAnswer.ts.
-import { ENGLISH_STOP_WORDS } from '../../../src/search/englishStopWords';
+import { ENGLISH_STOP_WORDS } from '../../../src/ingest/englishStopWords';
 
 /**
  * A sentence ends at `.`, `!`, `?`, the Persian/Arabic question mark `؟`,

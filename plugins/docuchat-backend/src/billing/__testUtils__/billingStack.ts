@@ -1,16 +1,19 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
+import { DatabaseBillingRunStore } from '../../database/DatabaseBillingRunStore';
+import { DatabaseInvoiceOutboxStore } from '../../database/DatabaseInvoiceOutboxStore';
 import { DatabaseInvoiceStore } from '../../database/DatabaseInvoiceStore';
 import { DatabaseTenantStore } from '../../database/DatabaseTenantStore';
-import { DatabaseUsageLedger } from '../../database/DatabaseUsageLedger';
+import { DatabaseUsageLedger } from '../../usage/DatabaseUsageLedger';
 import { UsagePricing } from '../../usage/UsagePricing';
 import { BillingRunner, DriftReporter } from '../BillingRunner';
+import { InvoiceIssuer } from '../InvoiceIssuer';
 import { InvoiceMailer } from '../InvoiceMailer';
 import { InvoiceNotifier } from '../InvoiceNotifier';
 import { PaymentService } from '../PaymentService';
 import { ZibalGateway } from '../ZibalGateway';
-import { billingDayOf, previousBillingDay } from '../billingDays';
+import { billingDayOf, previousBillingDay } from '../../usage/billingDays';
 
 export const TEHRAN = 'Asia/Tehran';
 
@@ -40,8 +43,10 @@ export function createBillingStack(
 ) {
   const logger = options.logger ?? mockServices.logger.mock();
   const store = new DatabaseInvoiceStore(knex);
+  const runs = new DatabaseBillingRunStore(knex);
   const tenants = new DatabaseTenantStore(knex);
   const ledger = new DatabaseUsageLedger(knex);
+  const issuer = new InvoiceIssuer({ ledger, invoices: store, runs });
   const pricing = options.pricing ?? new UsagePricing();
   const gateway = new ZibalGateway({
     baseUrl: options.zibalUrl,
@@ -55,7 +60,8 @@ export function createBillingStack(
   });
   const notifier = new InvoiceNotifier({ tenants, logger });
   const payments = new PaymentService({
-    store,
+    invoices: store,
+    outbox: new DatabaseInvoiceOutboxStore(knex),
     tenants,
     gateway,
     mailer,
@@ -67,7 +73,9 @@ export function createBillingStack(
     now: options.now,
   });
   const runner = new BillingRunner({
-    store,
+    invoices: store,
+    runs,
+    issuer,
     tenants,
     pricing,
     gateway,
@@ -82,7 +90,10 @@ export function createBillingStack(
     now: options.now,
   });
   return {
+    /** The invoice store. */
     store,
+    runs,
+    issuer,
     tenants,
     ledger,
     pricing,

@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { FullTextIndex } from '../FullTextIndex';
-import { fullTextHeading } from '../fullTextHeading';
+import { fullTextHeading } from '../../database/fullTextHeading';
 
 const TITLE = 'notes.md';
 

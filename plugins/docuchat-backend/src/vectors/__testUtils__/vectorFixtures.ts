@@ -2,8 +2,6 @@ import { Knex } from 'knex';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ChunkVector, VectorHit, VectorStore } from '../types';
 
-export { seededRandom } from '../../testing/seededRandom';
-
 /**
  * A random vector: uniform in [-1, 1)^d, or, with `around`, that vector
  * plus noise of about `spread` per component (a cluster).

@@ -1,0 +1,156 @@
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  DocuchatCapability,
+  HealthResponse,
+} from '@docuchat/backstage-plugin-docuchat-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { AskService } from '../ask/AskService';
+import { BillingRunner } from '../billing/BillingRunner';
+import { PaymentService } from '../billing/PaymentService';
+import { BillingRunStore } from '../database/BillingRunStore';
+import { ConversationStore } from '../database/ConversationStore';
+import { DocumentStore } from '../database/DocumentStore';
+import { InvoiceStore } from '../database/InvoiceStore';
+import { TenantStore } from '../database/TenantStore';
+import { BodyTooLargeError } from '../limits/BodyTooLargeError';
+import { LimitExceededError } from '../limits/LimitExceededError';
+import { TenantLimits } from '../limits/TenantLimits';
+import { DocuchatMetrics } from '../metrics/DocuchatMetrics';
+import { MetricsAccess } from '../metrics/readMetricsConfig';
+import { TenantAccess } from '../permissions/TenantAccess';
+import { HybridSearch } from '../search/HybridSearch';
+import { IngestionService } from '../sources/IngestionService';
+import { UsageLedger } from '../usage/UsageLedger';
+import { UsagePricing } from '../usage/UsagePricing';
+import { Callers } from './Callers';
+import { createAskRouter } from './createAskRouter';
+import { createBillingRouter } from './createBillingRouter';
+import { createConversationsRouter } from './createConversationsRouter';
+import { createDocumentsRouter } from './createDocumentsRouter';
+import { createMetricsRouter } from './createMetricsRouter';
+import { createTenantsRouter } from './createTenantsRouter';
+import { createUsageRouter } from './createUsageRouter';
+import { createHttpMetricsMiddleware } from './httpMetricsMiddleware';
+
+/** Everything the DocuChat API serves, as plugin.ts wires it. */
+export interface RouterOptions {
+  httpAuth: HttpAuthService;
+  access: TenantAccess;
+  /** Tenant, document and billing changes are audit events. */
+  auditor: AuditorService;
+  metrics: DocuchatMetrics;
+  /** Who may scrape `GET /metrics` (`docuchat.metrics`). */
+  metricsAccess: MetricsAccess;
+  tenants: TenantStore;
+  documents: DocumentStore;
+  ingestion: IngestionService;
+  search: HybridSearch;
+  ask: AskService;
+  conversations: ConversationStore;
+  ledger: UsageLedger;
+  pricing: UsagePricing;
+  limits: TenantLimits;
+  billing: {
+    invoices: InvoiceStore;
+    runs: BillingRunStore;
+    runner: BillingRunner;
+    payments: PaymentService;
+    /** The days of usage series unless a query names a zone. */
+    timeZone: string;
+  };
+  maxUploadBytes: number;
+  /** Largest JSON body of every route but document uploads. */
+  maxBodyBytes: number;
+  /** What `GET /health` lists. */
+  capabilities: DocuchatCapability[];
+}
+
+/**
+ * The DocuChat API under /api/docuchat: every route is mounted here, in
+ * this order: request timing (the metrics scrape included), the scrape,
+ * body parsing, the routers of each concern, and the error hooks.
+ */
+export function createRouter(options: RouterOptions): express.Router {
+  const { auditor, limits, maxUploadBytes, maxBodyBytes } = options;
+  const callers = new Callers(options.httpAuth, options.access);
+  const router = Router();
+
+  router.use(createHttpMetricsMiddleware(options.metrics));
+  router.use(
+    createMetricsRouter({
+      metrics: options.metrics,
+      access: options.metricsAccess,
+    }),
+  );
+
+  // JSON uploads carry a whole document; every other body is small.
+  // body-parser answers 413 above the limit (see the error hook below).
+  const uploadJson = express.json({ limit: maxUploadBytes + 64 * 1024 });
+  const smallJson = express.json({ limit: maxBodyBytes });
+  router.use((req, res, next) =>
+    req.method === 'POST' && /^\/tenants\/[^/]+\/documents\/?$/.test(req.path)
+      ? uploadJson(req, res, next)
+      : smallJson(req, res, next),
+  );
+
+  router.get('/health', (_req, res) => {
+    const body: HealthResponse = {
+      status: 'ok',
+      capabilities: options.capabilities,
+    };
+    res.json(body);
+  });
+  router.use(
+    createTenantsRouter({ callers, tenants: options.tenants, auditor }),
+  );
+  router.use(
+    createDocumentsRouter({
+      callers,
+      documents: options.documents,
+      ingestion: options.ingestion,
+      limits,
+      auditor,
+      maxUploadBytes,
+    }),
+  );
+  router.use(
+    createAskRouter({
+      callers,
+      search: options.search,
+      ask: options.ask,
+      limits,
+    }),
+  );
+  router.use(
+    createConversationsRouter({
+      callers,
+      conversations: options.conversations,
+      feedbackCounter: options.metrics,
+    }),
+  );
+  router.use(
+    createUsageRouter({
+      callers,
+      ledger: options.ledger,
+      pricing: options.pricing,
+      timeZone: options.billing.timeZone,
+    }),
+  );
+  router.use(createBillingRouter({ callers, auditor, ...options.billing }));
+
+  // Backstage's error handler writes the body but no headers.
+  const errorHooks: express.ErrorRequestHandler = (error, _req, res, next) => {
+    if (error instanceof LimitExceededError) {
+      res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    } else if (error?.type === 'entity.too.large') {
+      // body-parser's own message says nothing about the limit.
+      next(new BodyTooLargeError(error.limit));
+      return;
+    }
+    next(error);
+  };
+  router.use(errorHooks);
+
+  return router;
+}

@@ -1,0 +1,232 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError, toError } from '@backstage/errors';
+import {
+  UsageEntry,
+  UsageLedger,
+  UsageRecord,
+  UsageSettlement,
+} from './UsageLedger';
+import { DocuchatMetrics } from '../metrics/DocuchatMetrics';
+
+/**
+ * Live counters fed from the same call that writes the ledger row, so the
+ * metrics and the invoices cannot drift except by restarts.
+ */
+export type UsageCounters = Pick<
+  DocuchatMetrics,
+  'countTokens' | 'countModelRequest'
+>;
+
+const WRITE_ATTEMPTS = 4;
+
+/**
+ * The one way a model call is metered: the ledger row (the billing truth)
+ * and then the token counters. Called once the model was called, on every
+ * path (answer complete, cut, aborted), so it must not give up easily: a
+ * failed write is retried, and if the database stays away the entry is
+ * logged whole so it can be replayed, never silently dropped.
+ */
+export class UsageMeter {
+  readonly #ledger: UsageLedger;
+  readonly #counters?: UsageCounters;
+  readonly #logger: LoggerService;
+  readonly #retryDelayMs: number;
+
+  constructor(options: {
+    ledger: UsageLedger;
+    counters?: UsageCounters;
+    logger: LoggerService;
+    /** First retry delay, doubled each time. Default 100 ms. */
+    retryDelayMs?: number;
+  }) {
+    this.#ledger = options.ledger;
+    this.#counters = options.counters;
+    this.#logger = options.logger;
+    this.#retryDelayMs = options.retryDelayMs ?? 100;
+  }
+
+  /** The ledger row under this id, if recorded (for idempotency checks). */
+  async isRecorded(requestId: string): Promise<boolean> {
+    return (await this.#ledger.get(requestId)) !== undefined;
+  }
+
+  /**
+   * Records the call; true when this call wrote the row, false when the
+   * request id was recorded before (counters then stay as they are).
+   * Rejects only when every write attempt failed.
+   */
+  async record(entry: UsageEntry): Promise<boolean> {
+    const wrote = await this.#write(entry, () => this.#ledger.record(entry));
+    if (wrote) this.#count(entry);
+    return wrote;
+  }
+
+  /**
+   * Writes the pending row of a model call that is about to start, with the
+   * locally counted prompt: if this process dies during the call, the sweep
+   * settles that row as estimated, so the call is never lost. Counters move
+   * only when the row settles. Rejects when the row cannot be written (then
+   * do not call the model).
+   */
+  async begin(entry: UsageEntry): Promise<boolean> {
+    return this.#write(entry, () => this.#ledger.begin(entry));
+  }
+
+  /**
+   * Settles the pending row of `entry.requestId` with the call's final
+   * counts and counts its tokens; false (nothing counted) when it was
+   * settled before, e.g. by the sweep.
+   */
+  async settle(entry: UsageEntry & UsageSettlement): Promise<boolean> {
+    const settlement: UsageSettlement = {
+      promptTokens: entry.promptTokens,
+      completionTokens: entry.completionTokens,
+      estimated: entry.estimated,
+    };
+    const settled = await this.#write(entry, () =>
+      this.#ledger.settle(entry.requestId, settlement),
+    );
+    if (settled) this.#count(entry);
+    return settled;
+  }
+
+  /**
+   * Runs one model call that either answers with its counts or fails (an
+   * embedding) between its pending row and the settlement. `entry` carries
+   * the locally counted tokens: if this process dies during the call, the
+   * sweep bills them as estimated. A refused call settles at zero (the
+   * provider bills nothing); an aborted one at the estimate, as the
+   * provider may have read the input already.
+   */
+  async metered<T>(
+    entry: UsageEntry,
+    call: () => Promise<T>,
+    counts: (result: T) => UsageSettlement,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    if (!(await this.begin(entry))) {
+      throw new ConflictError(`Usage ${entry.requestId} was recorded before`);
+    }
+    let result: T;
+    try {
+      result = await call();
+    } catch (error) {
+      const settlement: UsageSettlement = signal?.aborted
+        ? {
+            promptTokens: entry.promptTokens,
+            completionTokens: entry.completionTokens,
+            estimated: true,
+          }
+        : { promptTokens: 0, completionTokens: 0, estimated: false };
+      const settled = await this.#write(entry, () =>
+        this.#ledger.settle(entry.requestId, settlement),
+      );
+      // Tokens only: the caller counts the failed request itself.
+      if (settled) this.#count({ ...entry, ...settlement }, false);
+      throw error;
+    }
+    await this.settle({ ...entry, ...counts(result) });
+    return result;
+  }
+
+  /**
+   * The sweep: settles, as estimated, the rows whose call started before
+   * `startedBefore` and is still pending (its replica died), and counts
+   * their tokens. Returns the rows it settled.
+   */
+  async settleAbandoned(startedBefore: Date): Promise<UsageRecord[]> {
+    const settled = await this.#ledger.settleAbandoned(startedBefore);
+    for (const record of settled) this.#count(record);
+    if (settled.length > 0) {
+      this.#logger.warn(
+        `Settled ${
+          settled.length
+        } usage rows left pending by a stopped replica, as estimated: ${settled
+          .map(r => r.requestId)
+          .join(', ')}`,
+      );
+    }
+    return settled;
+  }
+
+  /** Retries a ledger write; logs the entry whole if it never succeeds. */
+  async #write<T>(entry: UsageEntry, write: () => Promise<T>): Promise<T> {
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        // Bad entries (InputError, NotFoundError) will not get better.
+        if (isPermanent(error)) throw error;
+        lastError = error;
+        if (attempt < WRITE_ATTEMPTS) {
+          await sleep(this.#retryDelayMs * 2 ** (attempt - 1));
+        }
+      }
+    }
+    this.#logger.error(
+      `Usage ledger write failed ${WRITE_ATTEMPTS} times; entry to replay: ${JSON.stringify(
+        entry,
+      )}`,
+      lastError instanceof Error ? lastError : undefined,
+    );
+    throw lastError;
+  }
+
+  /**
+   * Counts an embedding call that failed (after the provider's own
+   * retries): there is no usage to record, but operators watch the error
+   * rate. Calls the caller aborted are not failures and are not counted.
+   */
+  countFailedEmbedding(model: string, signal?: AbortSignal): void {
+    if (signal?.aborted) return;
+    try {
+      this.#counters?.countModelRequest(model, 'embedding', 'error');
+    } catch (error) {
+      this.#logger.error(
+        'Could not count a failed embedding call',
+        toError(error),
+      );
+    }
+  }
+
+  #count(
+    entry: Pick<
+      UsageEntry,
+      'tenantId' | 'model' | 'operation' | 'promptTokens' | 'completionTokens'
+    >,
+    succeeded = true,
+  ) {
+    try {
+      this.#counters?.countTokens(entry);
+      // A recorded embedding call succeeded; chat outcomes (fallback, cut)
+      // are known only to the ask service, which counts them.
+      if (succeeded && entry.operation === 'embedding') {
+        this.#counters?.countModelRequest(entry.model, 'embedding', 'success');
+      }
+    } catch (error) {
+      // A metrics bug must not turn a recorded call into a failed request.
+      this.#logger.error('Could not count tokens', toError(error));
+    }
+  }
+}
+
+function isPermanent(error: unknown) {
+  const name = (error as Error | undefined)?.name;
+  return name === 'InputError' || name === 'NotFoundError';
+}
+
+function sleep(ms: number) {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+/** An embedding call's counts as the provider reported them. */
+export function embeddingCounts(result: {
+  promptTokens: number;
+}): UsageSettlement {
+  return {
+    promptTokens: result.promptTokens,
+    completionTokens: 0,
+    estimated: false,
+  };
+}

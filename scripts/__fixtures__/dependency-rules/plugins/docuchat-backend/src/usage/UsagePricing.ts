@@ -1,0 +1,4 @@
+/** Prices: above the bottom, in usage/. */
+export interface UsagePricing {
+  priceOf(model: string): number;
+}
