@@ -461,3 +461,85 @@ test("the operators' overview shows usage, invoices and billing runs", async () 
   await shot('12-operators-overview');
   await page.close();
 });
+
+test('a TechDocs source added on the Tenants tab syncs, answers cite its pages, and the portal search finds tenant documents', async () => {
+  const { page, shot } = await guestPage(
+    '/docuchat/tenants/demo-globex/manage',
+    1300,
+  );
+  const sources = page.getByRole('list', { name: 'Sources' });
+  // The DocuChat system's TechDocs: this repository's Persian guides.
+  await page
+    .getByRole('textbox', { name: /Catalog filter/ })
+    .fill('kind=system,metadata.name=docuchat');
+  await page.getByRole('button', { name: 'Add source' }).click();
+  const source = sources.getByRole('listitem').filter({ hasText: 'TechDocs' });
+  await source.getByText(/\d+ added · 0 changed/).waitFor({ timeout: 180_000 });
+  assert.match(await source.innerText(), /OK/);
+  // The "source added" notice goes by itself.
+  await page
+    .getByText('Source added; its first sync is running')
+    .waitFor({ state: 'hidden', timeout: 30_000 });
+  await shot('14-source-synced');
+
+  // Its pages are read-only documents linking to their TechDocs page.
+  await page.getByRole('tab', { name: 'Documents' }).click();
+  const runbook = page.getByRole('row', { name: /تأخیر/ });
+  await runbook.getByText('ready').waitFor({ timeout: 180_000 });
+  assert.equal(
+    await runbook.getByRole('link').first().getAttribute('href'),
+    '/docs/default/system/docuchat/runbooks/latency/',
+  );
+  assert.equal(await runbook.getByRole('button').count(), 0);
+
+  // A Persian runbook question, answered citing the TechDocs page.
+  await page.getByRole('tab', { name: 'Chat' }).click();
+  await page.getByRole('button', { name: /New conversation/ }).click();
+  const box = page.getByRole('textbox', { name: 'Question' });
+  await box.fill('وقتی هشدار DocuChatHighLatency آمد چه کنم؟');
+  await box.press('Enter');
+  const cited = page
+    .getByRole('button', { name: /^Source \d+: DocuChat: تأخیر/ })
+    .first();
+  await cited.waitFor({ timeout: 120_000 });
+  await page.getByRole('button', { name: 'Retry' }).first().waitFor();
+  await cited.click();
+  const open = page
+    .getByTestId('docuchat-passage')
+    .getByRole('link', { name: 'Open the page in the portal' });
+  await open.waitFor();
+  assert.equal(
+    await open.getAttribute('href'),
+    '/docs/default/system/docuchat/runbooks/latency/',
+  );
+  await shot('15-answer-cites-techdocs');
+
+  // The portal's search finds a tenant document; its result opens the
+  // passage on the DocuChat page.
+  let found = [];
+  const deadline = Date.now() + 300_000;
+  do {
+    found = (await api('/api/search/query?term=Zibal&types%5B0%5D=docuchat'))
+      .results;
+    if (found.length) break;
+    await new Promise(r => setTimeout(r, 5000));
+  } while (Date.now() < deadline);
+  assert.ok(found.length > 0, 'the search index holds DocuChat passages');
+  await page.goto(`${APP}/search?query=Zibal`);
+  const result = page
+    .getByRole('listitem')
+    .filter({ hasText: /DocuChat · .*\(demo\)/ })
+    .first();
+  await result.waitFor({ timeout: 60_000 });
+  // The first screenful: the list goes on for every matching passage.
+  await page.screenshot({ path: `${SHOTS}/16-portal-search.png` });
+  await result.getByRole('link').first().click();
+  await page.waitForURL(/\/docuchat\/tenants\/[^/]+\/documents\?passage=/);
+  await page
+    .getByTestId('docuchat-passage-dialog')
+    .getByText(/Zibal/)
+    .first()
+    .waitFor({ timeout: 30_000 });
+  await shot('17-search-result-passage');
+  await page.close();
+});

@@ -1,15 +1,20 @@
 #!/usr/bin/env node
-// Pins every @backstage/* package in the dependency tree to the Backstage
-// release the repo is on, by writing root `resolutions`.
+// Keeps this repository on exactly the Backstage release it is built and
+// tested against, by writing root `resolutions` for every @backstage/*
+// package in the dependency tree.
 //
-// Why: our package.json files pin direct @backstage deps exactly (the set
-// `@backstage/create-app` emitted for backstage.json's release), but their own
-// dependencies use caret ranges, so Yarn would pull transitive @backstage
-// packages from later releases (seen: backend-plugin-api 1.12 under a 1.55 app).
+// Why: our package.json files follow the community-plugin convention:
+// `@backstage/*` as caret ranges of the release's versions (what
+// `@backstage/create-app` emits for backstage.json's release), so an
+// adopter's app resolves them to its own copies. Caret ranges alone would let
+// Yarn pull later releases into this repo (seen: backend-plugin-api 1.12
+// under a 1.55 app), so the root `resolutions` pin the release here. They
+// apply to this repository only: resolutions are not published.
 // Backstage publishes a release with each package depending on `^<version in
 // that release>`, so the release's version of a transitive package is the
 // highest caret lower bound any package of the release asks for. We walk the
-// tree from the direct pins to a fixed point using the registry metadata.
+// tree from the direct ranges' lower bounds to a fixed point using the
+// registry metadata.
 //
 // Usage: node scripts/pin-backstage-release.mjs   (then `yarn install`)
 import { execFileSync } from 'node:child_process';
@@ -38,20 +43,25 @@ const workspaceDirs = [
 const pins = new Map();
 for (const dir of workspaceDirs) {
   const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
-  for (const deps of [pkg.dependencies, pkg.devDependencies]) {
+  for (const deps of [
+    pkg.dependencies,
+    pkg.devDependencies,
+    pkg.peerDependencies,
+  ]) {
     for (const [name, range] of Object.entries(deps ?? {})) {
       if (!name.startsWith('@backstage/')) continue;
-      if (!exact.test(range)) {
+      const lower = range.replace(/^\^/, '');
+      if (!range.startsWith('^') || !exact.test(lower)) {
         throw new Error(
-          `${dir}/package.json: ${name} must be pinned exactly, found "${range}"`,
+          `${dir}/package.json: ${name} must be a caret range of the release's version (^x.y.z), found "${range}"`,
         );
       }
-      if (pins.has(name) && pins.get(name) !== range) {
+      if (pins.has(name) && pins.get(name) !== lower) {
         throw new Error(
-          `${name} is pinned to both ${pins.get(name)} and ${range}`,
+          `${name} is asked for as both ^${pins.get(name)} and ${range}`,
         );
       }
-      pins.set(name, range);
+      pins.set(name, lower);
     }
   }
 }
@@ -77,7 +87,7 @@ while (changed) {
       if (!dep.startsWith('@backstage/')) continue;
       const lower = range.replace(/^[\^~]/, '');
       if (!exact.test(lower)) continue;
-      if (pins.has(dep)) continue; // a direct pin is the release's own version
+      if (pins.has(dep)) continue; // a direct range is the release's own version
       const current = resolved.get(dep);
       if (!current || compare(lower, current) > 0) {
         resolved.set(dep, lower);

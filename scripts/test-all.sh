@@ -16,7 +16,7 @@ fi
 eval "$(bash scripts/test-servers.sh)"
 
 # Debian tools the tests drive: promtool and a real Prometheus (metrics
-# tests), Chromium (end to end).
+# tests), mkdocs (TechDocs sources), Chromium (end to end).
 apt_install() { # apt_install [apt options] PACKAGE...
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"; } \
     >>/tmp/docuchat-apt-install.log 2>&1 || {
@@ -28,6 +28,12 @@ if [ ! -x /usr/bin/prometheus ] || [ ! -x /usr/bin/promtool ]; then
   echo "test-all: installing Debian's prometheus" >&2
   # Without recommends: no node exporter; the tests start their own server.
   apt_install --no-install-recommends prometheus
+fi
+if ! command -v mkdocs >/dev/null; then
+  # The TechDocs generator (runIn: local) of the sources tests and the
+  # demo; techdocs-core is PyPI-only and left out (omitTechdocsCorePlugin).
+  echo "test-all: installing Debian's mkdocs" >&2
+  apt_install --no-install-recommends mkdocs
 fi
 if [ ! -x /usr/bin/chromium ]; then
   echo "test-all: installing Debian's chromium" >&2
@@ -48,10 +54,12 @@ node --test --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=./scripts/node-test-report.mjs \
   --test-reporter-destination="$results/scripts.json" scripts/*.test.mjs || status=$?
 
-# End to end: the README's run command, driven in Debian's Chromium.
+# End to end: the README's run command, driven in Debian's Chromium; the
+# published packages' tarballs and the install READMEs.
 node --test --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=./scripts/node-test-report.mjs \
-  --test-reporter-destination="$results/e2e.json" e2e/*.test.mjs || status=$?
+  --test-reporter-destination="$results/e2e.json" e2e/*.test.mjs \
+  scripts/verify-install/*.test.mjs || status=$?
 
 node scripts/test-totals.mjs "$results"/*.json
 exit "$status"

@@ -10,6 +10,12 @@ export interface Config {
          * Defaults to every 30 minutes, 15 seconds after startup.
          */
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+        /**
+         * Put the scaffolder templates that ship inside
+         * `@docuchat/backstage-plugin-scaffolder-backend-module-docuchat`
+         * into the catalog (when that package is installed). Default true.
+         */
+        templates?: boolean;
       };
     };
   };

@@ -1,3 +1,5 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   /** Configuration of the DocuChat backend plugin. */
   docuchat?: {
@@ -74,8 +76,9 @@ export interface Config {
       dailyTokenBudget?: number;
     }>;
     /**
-     * Who may do what, read by the portal's permission policy
-     * (packages/backend/src/modules/DocuchatPermissionPolicy.ts).
+     * Who may do what, read by DocuChat's permission policy
+     * (@docuchat/backstage-plugin-permission-backend-module-docuchat: its
+     * module, or `decideDocuchatPermission` in a portal's own policy).
      */
     permissions?: {
       /**
@@ -204,15 +207,45 @@ export interface Config {
       /** How often the sweep runs (one replica at a time). Default 60. */
       sweepSeconds?: number;
     };
-    retrieval?: {
-      /** Weighted reciprocal rank fusion of the vector and BM25 branches. */
+    /** Retrieval: the full-text branch and the fusion of the branches. */
+    search?: {
+      /**
+       * Pseudo-relevance feedback (RM3) in the full-text branch: the first
+       * pass's best chunks expand the question, and BM25 runs again.
+       * Defaults are the literature's (Anserini), not tuned.
+       */
+      feedback?: {
+        /** Default true. */
+        enabled?: boolean;
+        /** Feedback chunks taken from the first pass. Default 10. */
+        documents?: number;
+        /** Expansion terms kept. Default 10. */
+        terms?: number;
+        /** The question's share of the expanded query, 0-1. Default 0.5. */
+        originalQueryWeight?: number;
+        /**
+         * With fewer first-pass hits than this, the first pass is the
+         * answer. Default 10.
+         */
+        minHits?: number;
+      };
+      /**
+       * Weighted reciprocal rank fusion of the vector and full-text
+       * branches. Each branch's weight is the square of its measured
+       * nDCG@10 (see the backend README, "How retrieval works").
+       */
       fusion?: {
-        /** RRF k. Default 10 (measured, see the backend README). */
+        /** RRF k. Default 10. */
         k?: number;
-        /** Default 0.2: the local model is much weaker than BM25. */
-        vectorWeight?: number;
-        /** Default 1. */
-        fullTextWeight?: number;
+        /**
+         * nDCG@10 of each branch on your judged questions (`yarn
+         * eval:retrieval`). Default: as measured here for the local model;
+         * equal for other embedders.
+         */
+        branchQuality?: {
+          vector: number;
+          fullText: number;
+        };
       };
     };
     /**
@@ -371,8 +404,11 @@ export interface Config {
         /** Without a host, invoice emails are only logged (development). */
         smtp?: {
           host?: string;
-          /** Default 587. */
-          port?: number;
+          /**
+           * Default 587. A string too, for `${DOCUCHAT_SMTP_PORT}`
+           * substitutions (read as a number).
+           */
+          port?: number | string;
           /** TLS from the start (port 465). Default false (STARTTLS when offered). */
           secure?: boolean;
           user?: string;
@@ -391,6 +427,14 @@ export interface Config {
         timeoutMs?: number;
       };
     };
+    /** Tenants' sources: TechDocs and catalog entities kept in sync. */
+    sources?: {
+      /**
+       * When every source syncs, on one replica at a time. Default: every
+       * hour, 5 minutes after start-up, 30 minutes at most.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
     /** Demo data for the embedded defaults (SQLite, local model). */
     demo?: {
       /** Seed two demo tenants and documents at start-up. Default false. */
@@ -399,6 +443,23 @@ export interface Config {
       documents?: string[];
       /** Owner of the demo tenants. Default group:default/platform. */
       ownerRef?: string;
+      /**
+       * The `ops` tenant: the DocuChat system's TechDocs (the Persian
+       * runbooks and DevOps guide) and its catalog entities as sources.
+       */
+      opsTenant?: {
+        /** Default true (with demo.enabled). */
+        enabled?: boolean;
+        /** Catalog filter of the TechDocs source. Default kind=system,metadata.name=docuchat. */
+        techdocs?: string;
+        /** Catalog filter of the catalog source. Default spec.system=docuchat. */
+        catalog?: string;
+        /**
+         * Markdown files (recursively) uploaded to `ops` instead of the
+         * TechDocs source when `mkdocs` is not installed.
+         */
+        fallbackDirectory?: string;
+      };
     };
   };
 }

@@ -41,7 +41,9 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
 // DocuChat's rules for docuchat.* and its runbooks; everything else allowed.
-backend.add(import('./modules/docuchatPermissionPolicyModule'));
+backend.add(
+  import('@docuchat/backstage-plugin-permission-backend-module-docuchat'),
+);
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));
@@ -53,6 +55,10 @@ backend.add(import('@backstage/plugin-search-backend-module-pg'));
 // search collators
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
+// Tenant documents, shown only to users who may read the tenant.
+backend.add(
+  import('@docuchat/backstage-plugin-search-backend-module-docuchat'),
+);
 
 // kubernetes plugin
 backend.add(import('@backstage/plugin-kubernetes-backend'));

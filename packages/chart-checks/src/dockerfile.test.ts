@@ -30,28 +30,25 @@ describe('packages/backend/Dockerfile', () => {
     }
   });
 
-  it('copies templates/ beside examples/, and catalog-info.yaml that registers them', () => {
+  it('copies examples/ and catalog-info.yaml, and no templates/ (they ship in the scaffolder module package)', () => {
     const copies = all('COPY').map(i => i.args);
-    const examples = copies.findIndex(a => /\bexamples \.\/examples$/.test(a));
-    const templates = copies.findIndex(a =>
-      /\btemplates \.\/templates$/.test(a),
+    expect(copies).toContainEqual(
+      expect.stringMatching(/\bexamples \.\/examples$/),
     );
-    expect(examples).toBeGreaterThanOrEqual(0);
-    expect(templates).toBe(examples + 1);
     expect(copies).toContainEqual(
       expect.stringMatching(/ catalog-info\.yaml \.\/$/),
     );
+    expect(copies.filter(a => /\btemplates\b/.test(a))).toEqual([]);
   });
 
-  it('every COPY source exists, except build outputs and the templates folder until it lands', () => {
+  it('every COPY source exists, except build outputs', () => {
     const buildOutputs = /^packages\/backend\/dist\//;
     const missing = all('COPY')
       .flatMap(copySources)
       .filter(source => !buildOutputs.test(source))
       .filter(source => !source.includes('*'))
       .filter(source => !fs.existsSync(path.join(repoRoot, source)));
-    // templates/ comes from the scaffolder templates work; nothing else may be missing.
-    expect(missing.filter(source => source !== 'templates')).toEqual([]);
+    expect(missing).toEqual([]);
   });
 
   it('installs apt packages without recommends and cleans the lists (DL3015, DL3009)', () => {

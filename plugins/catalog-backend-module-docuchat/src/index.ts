@@ -1,5 +1,6 @@
 /**
- * Catalog module for DocuChat: environments (and later tenants) as entities.
+ * Catalog module for DocuChat: environments and tenants as entities, and the
+ * scaffolder templates that ship in the DocuChat scaffolder module.
  *
  * @packageDocumentation
  */

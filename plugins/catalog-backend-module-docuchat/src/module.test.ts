@@ -5,6 +5,9 @@ import {
 } from '@backstage/backend-test-utils';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
+import scaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import docuchatPlugin from '@docuchat/backstage-plugin-docuchat-backend';
 import { catalogModuleDocuchat } from './module';
 
@@ -47,6 +50,8 @@ describe('catalogModuleDocuchat with the real catalog and DocuChat backends', ()
       features: [
         catalogPlugin,
         catalogModuleDocuchat,
+        // Template is the scaffolder's kind: its entity model validates it.
+        scaffolderEntityModel,
         docuchatPlugin,
         // The real events service: one in-process bus shared by every
         // plugin, as in the portal (the mock gives each plugin its own).
@@ -177,5 +182,44 @@ describe('catalogModuleDocuchat with the real catalog and DocuChat backends', ()
         .title;
     } while (title !== 'Initech Ltd' && Date.now() < deadline);
     expect(title).toBe('Initech Ltd');
+  }, 60_000);
+
+  it("provides the scaffolder module's templates from the installed package, with no catalog rule for Template", async () => {
+    const api = await start();
+    const shipped = join(
+      dirname(
+        require.resolve(
+          '@docuchat/backstage-plugin-scaffolder-backend-module-docuchat/package.json',
+        ),
+      ),
+      'templates',
+    );
+    const folders = readdirSync(shipped).sort();
+    expect(folders).toHaveLength(7);
+
+    let templates: any[] = [];
+    const deadline = Date.now() + 20_000;
+    while (templates.length < folders.length && Date.now() < deadline) {
+      await new Promise(r => setTimeout(r, 100));
+      templates =
+        (
+          await api(
+            'GET',
+            '/api/catalog/entities/by-query?filter=kind=template',
+          )
+        ).body?.items ?? [];
+    }
+    expect(templates.map(t => t.metadata.name).sort()).toEqual(
+      folders.map(folder => `docuchat-${folder}`).sort(),
+    );
+    for (const template of templates) {
+      // The template's file, so fetch:template finds ./skeleton beside it.
+      const location =
+        template.metadata.annotations['backstage.io/managed-by-location'];
+      expect(location).toMatch(
+        new RegExp(`^file:${shipped}/[a-z-]+/template\\.yaml$`),
+      );
+      expect(template.status?.items ?? []).toEqual([]);
+    }
   }, 60_000);
 });

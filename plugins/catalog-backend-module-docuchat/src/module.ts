@@ -7,6 +7,11 @@ import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node'
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { DocuchatEntityProvider } from './provider/DocuchatEntityProvider';
 import { DocuchatTenantClient } from './provider/DocuchatTenantClient';
+import {
+  DocuchatTemplateProvider,
+  findTemplatesDirectory,
+  TEMPLATES_PACKAGE,
+} from './provider/DocuchatTemplateProvider';
 import { DocuchatTenantProvider } from './provider/DocuchatTenantProvider';
 import {
   readEnvironments,
@@ -14,10 +19,12 @@ import {
 } from './provider/readEnvironments';
 
 const SCHEDULE_KEY = 'catalog.providers.docuchat.schedule';
+const TEMPLATES_KEY = 'catalog.providers.docuchat.templates';
 
 /**
  * Catalog module that provides DocuChat environments and tenants as
- * entities.
+ * entities, and the scaffolder templates of the installed DocuChat
+ * scaffolder module.
  *
  * @public
  */
@@ -40,6 +47,19 @@ export const catalogModuleDocuchat = createBackendModule({
         deps.processing.addEntityProvider(
           new DocuchatEntityProvider({ environments, logger }),
         );
+
+        if (config.getOptionalBoolean(TEMPLATES_KEY) ?? true) {
+          const directory = findTemplatesDirectory();
+          if (directory) {
+            deps.processing.addEntityProvider(
+              new DocuchatTemplateProvider({ directory, logger }),
+            );
+          } else {
+            logger.info(
+              `No DocuChat templates: ${TEMPLATES_PACKAGE} is not installed`,
+            );
+          }
+        }
 
         const schedule = config.has(SCHEDULE_KEY)
           ? readSchedulerServiceTaskScheduleDefinitionFromConfig(

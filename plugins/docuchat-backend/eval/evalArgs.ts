@@ -16,8 +16,9 @@ DIR is a BEIR-format folder: corpus.jsonl, queries.jsonl, qrels/test.tsv.
   --embeddings local|openai default: openai when OPENAI_API_KEY is set
                             (OPENAI_BASE_URL honoured), else the local model
   --fusion-k LIST           RRF k, e.g. 60 or 60,20 (default: the plugin's)
-  --vector-weight LIST      e.g. 1,0.5,0.3 (default: the plugin's)
-  --fulltext-weight LIST    e.g. 1 (default: the plugin's)
+  --vector-weight LIST      e.g. 1,0.5,0.3 (default: the plugin's fusion
+                            rule's weight for the embedder)
+  --fulltext-weight LIST    e.g. 1 (default: the rule's)
                             hybrid runs once per combination of the lists
   --limit-queries N         evaluate the first N judged queries only
   --per-query               print nDCG@10 of every query and method
@@ -28,13 +29,14 @@ export interface EvalArgs {
   dir: string;
   db: EvalDatabaseKind;
   embeddings?: EmbeddingsChoice;
-  fusions: FusionOptions[];
+  /** Weights left out are the plugin's fusion rule's for the embedder. */
+  fusions: Array<Partial<FusionOptions> & { k: number }>;
   limitQueries?: number;
   perQuery: boolean;
   verbose: boolean;
 }
 
-function numbers(option: string, value: string | undefined, fallback: number) {
+function numbers<T>(option: string, value: string | undefined, fallback: T) {
   if (value === undefined) return [fallback];
   return value.split(',').map(part => {
     const number = Number(part.trim());
@@ -97,17 +99,17 @@ export function readEvalArgs(argv: string[]): EvalArgs | undefined {
 
   // The plugin's defaults, read the way the plugin reads them.
   const defaults = readOptions(new ConfigReader({})).fusion;
-  const fusions: FusionOptions[] = [];
+  const fusions: EvalArgs['fusions'] = [];
   for (const k of numbers('fusion-k', values['fusion-k'], defaults.k)) {
     for (const vectorWeight of numbers(
       'vector-weight',
       values['vector-weight'],
-      defaults.vectorWeight,
+      undefined,
     )) {
       for (const fullTextWeight of numbers(
         'fulltext-weight',
         values['fulltext-weight'],
-        defaults.fullTextWeight,
+        undefined,
       )) {
         fusions.push({ k, vectorWeight, fullTextWeight });
       }

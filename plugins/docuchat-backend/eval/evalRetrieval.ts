@@ -94,6 +94,7 @@ async function main(): Promise<void> {
       fullText,
       ingestion,
       searchWith: fusedBy,
+      fusion: ruleFusion,
     } = await createRetrievalServices({
       knex,
       embeddings,
@@ -144,7 +145,13 @@ async function main(): Promise<void> {
     const searchWith =
       (search: HybridSearch, mode: SearchMode) => async (query: string) =>
         toCorpusIds(await search.search(ingested.tenantId, query, K, mode));
-    const searches = args.fusions.map(fusedBy);
+    const fusions = args.fusions.map(fusion => ({
+      ...ruleFusion,
+      ...Object.fromEntries(
+        Object.entries(fusion).filter(([, value]) => value !== undefined),
+      ),
+    }));
+    const searches = fusions.map(fusion => fusedBy(fusion));
 
     const queryStarted = performance.now();
     const report: EvalReport = {
@@ -155,9 +162,19 @@ async function main(): Promise<void> {
         queries,
         async query => baselineIndex.search(query, K),
       ),
+      fullTextOnePass: await score(
+        `full text, one pass (${fullText.constructor.name})`,
+        queries,
+        searchWith(
+          fusedBy(fusions[0], { ...options.feedback, enabled: false }),
+          'fulltext',
+        ),
+      ),
       // The branches alone do not depend on the fusion settings.
       fullText: await score(
-        `full text (${fullText.constructor.name})`,
+        options.feedback.enabled
+          ? `full text + RM3 (${options.feedback.documents} docs, ${options.feedback.terms} terms, weight ${options.feedback.originalQueryWeight})`
+          : `full text (${fullText.constructor.name})`,
         queries,
         searchWith(searches[0], 'fulltext'),
       ),
@@ -168,7 +185,7 @@ async function main(): Promise<void> {
       ),
       hybrids: [],
     };
-    for (const [index, fusion] of args.fusions.entries()) {
+    for (const [index, fusion] of fusions.entries()) {
       report.hybrids.push({
         fusion,
         scores: await score(
@@ -180,7 +197,7 @@ async function main(): Promise<void> {
     }
     process.stdout.write(
       `Searched    ${queries.length} queries × ${
-        3 + args.fusions.length
+        4 + args.fusions.length
       } methods in ${seconds(queryStarted)}\n\n`,
     );
 

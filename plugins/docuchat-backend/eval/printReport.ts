@@ -14,6 +14,8 @@ export interface EvalReport {
   k: number;
   queryIds: string[];
   baseline: MethodScores;
+  /** Full text without feedback expansion. */
+  fullTextOnePass: MethodScores;
   fullText: MethodScores;
   vector: MethodScores;
   hybrids: Array<{ fusion: FusionOptions; scores: MethodScores }>;
@@ -26,7 +28,10 @@ const fixed = (value: number, digits = 3) =>
   Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
 
 export function fusionLabel(fusion: FusionOptions): string {
-  return `hybrid k=${fusion.k} v=${fusion.vectorWeight} f=${fusion.fullTextWeight}`;
+  const weight = (w: number) => String(Number(w.toFixed(3)));
+  return `hybrid k=${fusion.k} v=${weight(fusion.vectorWeight)} f=${weight(
+    fusion.fullTextWeight,
+  )}`;
 }
 
 function table(rows: string[][]): string {
@@ -46,10 +51,19 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
+const met = (t: { ratio: number; target?: number }) =>
+  t.ratio >= (t.target ?? 1) - EPSILON;
+
 /** Prints the scores, the ratios and MET/MISSED per target; returns misses. */
 export function printReport(report: EvalReport): number {
-  const { k, baseline, fullText, vector, hybrids } = report;
-  const methods = [baseline, fullText, vector, ...hybrids.map(h => h.scores)];
+  const { k, baseline, fullTextOnePass, fullText, vector, hybrids } = report;
+  const methods = [
+    baseline,
+    fullTextOnePass,
+    fullText,
+    vector,
+    ...hybrids.map(h => h.scores),
+  ];
   const out: string[] = [];
   out.push(
     table([
@@ -63,7 +77,12 @@ export function printReport(report: EvalReport): number {
     ]),
   );
 
-  const targets: Array<{ name: string; ratio: number; recallRatio: number }> = [
+  const targets: Array<{
+    name: string;
+    ratio: number;
+    recallRatio: number;
+    target?: number;
+  }> = [
     {
       name: `full text / BM25 baseline (nDCG ${fixed(fullText.ndcg)} / ${fixed(
         baseline.ndcg,
@@ -81,10 +100,16 @@ export function printReport(report: EvalReport): number {
       ratio: scores.ndcg / best.ndcg,
       recallRatio: scores.recall / best.recall,
     });
+    targets.push({
+      name: `${fusionLabel(fusion)} / BM25 baseline (${fixed(baseline.ndcg)})`,
+      ratio: scores.ndcg / baseline.ndcg,
+      recallRatio: scores.recall / baseline.recall,
+      target: 1.1,
+    });
   }
   out.push('');
   out.push(
-    'Targets: full text ≥ BM25 baseline; hybrid ≥ the better of its branches (nDCG@10)',
+    'Targets: full text ≥ BM25 baseline; hybrid ≥ the better of its branches; hybrid ≥ 1.10 × BM25 baseline (nDCG@10)',
   );
   out.push(
     table([
@@ -93,18 +118,19 @@ export function printReport(report: EvalReport): number {
         t.name,
         fixed(t.ratio),
         fixed(t.recallRatio),
-        t.ratio >= 1 - EPSILON ? 'MET' : 'MISSED',
+        met(t) ? 'MET' : 'MISSED',
       ]),
     ]),
   );
   process.stdout.write(`${out.join('\n')}\n`);
-  return targets.filter(t => !(t.ratio >= 1 - EPSILON)).length;
+  return targets.filter(t => !met(t)).length;
 }
 
 /** nDCG@k of every query and method, for looking at where methods differ. */
 export function printPerQuery(report: EvalReport, queryTexts: string[]): void {
   const methods = [
     report.baseline,
+    report.fullTextOnePass,
     report.fullText,
     report.vector,
     ...report.hybrids.map(h => h.scores),

@@ -19,6 +19,7 @@ import {
   PaymentGateway,
 } from '@docuchat/backstage-plugin-docuchat-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { registerDocuchatActions } from './actions/registerDocuchatActions';
 import { AskService } from './ask/AskService';
 import { createBilling, scheduleBilling } from './billing/createBilling';
@@ -52,6 +53,9 @@ import { TenantAccess } from './permissions/TenantAccess';
 import { RunningWork } from './lifecycle/RunningWork';
 import { scheduleBackgroundWork } from './scheduleBackgroundWork';
 import { readPricing } from './usage/readPricing';
+import { createSources, scheduleSourceSync } from './sources/createSources';
+import { DatabasePassageStore } from './database/DatabasePassageStore';
+import { seedOpsTenant } from './demo/seedOpsTenant';
 
 /**
  * The DocuChat backend plugin: serves the DocuChat API under /api/docuchat.
@@ -91,6 +95,9 @@ export const docuchatPlugin = createBackendPlugin({
       deps: {
         actionsRegistry: actionsRegistryServiceRef,
         auditor: coreServices.auditor,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+        discovery: coreServices.discovery,
         notifications: notificationService,
         cache: coreServices.cache,
         config: coreServices.rootConfig,
@@ -176,6 +183,7 @@ export const docuchatPlugin = createBackendPlugin({
             logger,
             recorder: metrics,
             extraModels: extraChatModels,
+            embeddings,
           }),
           meter,
           revision: tenantId => documents.revision(tenantId),
@@ -198,6 +206,22 @@ export const docuchatPlugin = createBackendPlugin({
           windows: new DatabaseRateWindows(knex),
           reportBudget: (tenantId, tokens) =>
             metrics.setDailyTokenBudget(tenantId, tokens),
+        });
+        const sources = createSources({
+          knex,
+          config,
+          ingestion,
+          catalog: deps.catalog,
+          discovery: deps.discovery,
+          auth: deps.auth,
+          logger,
+          auditor: deps.auditor,
+          running,
+        });
+        await scheduleSourceSync({
+          scheduler: deps.scheduler,
+          sources: sources.service,
+          schedule: sources.settings.schedule,
         });
         registerDocuchatActions({
           actionsRegistry: deps.actionsRegistry,
@@ -237,6 +261,9 @@ export const docuchatPlugin = createBackendPlugin({
             billing: { ...billing, timeZone: billing.settings.timeZone },
             maxUploadBytes: options.maxUploadBytes,
             maxBodyBytes: limitsConfig.maxBodyBytes,
+            embeddingModel: embeddings.model,
+            sources: sources.service,
+            passages: new DatabasePassageStore(knex),
             // Health lists billing only while it runs (docuchat.billing.enabled);
             // the frontend shows it as not available otherwise.
             capabilities: [
@@ -293,6 +320,17 @@ export const docuchatPlugin = createBackendPlugin({
               documents: options.demo.documents,
               ownerRef: options.demo.ownerRef,
             });
+            if (sources.settings.demo.enabled) {
+              await seedOpsTenant({
+                config,
+                tenants,
+                sources: sources.service,
+                ingestion,
+                logger,
+                ownerRef: options.demo.ownerRef,
+                settings: sources.settings.demo,
+              });
+            }
             if (billing.settings.enabled) {
               await seedDemoBilling({
                 knex,

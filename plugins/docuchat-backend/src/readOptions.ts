@@ -5,18 +5,21 @@ import {
   createTenantRequestSchema,
 } from '@docuchat/backstage-plugin-docuchat-common';
 import { AskSettings } from './ask/AskService';
-import { FusionOptions } from './search/fuseRankings';
+import { FusionSettings } from './search/fusionRule';
+import {
+  readFeedbackSettings,
+  readFusionSettings,
+} from './search/readSearchConfig';
+import { FeedbackSettings } from './search/relevanceModel';
 import { IngestionWorkSettings } from './sources/IngestionService';
 
 export interface DocuchatOptions {
   maxUploadBytes: number;
   chunking: { maxTokens: number; overlapTokens: number };
-  /**
-   * Defaults measured with `yarn eval:retrieval` on the docs collection with
-   * the local model: k 10, vector 0.2, full text 1 beat both branches; equal
-   * weights fell below BM25 alone. Measure again with a stronger embedder.
-   */
-  fusion: FusionOptions;
+  /** Fusion of the branches (`docuchat.search.fusion`, fusionRule.ts). */
+  fusion: FusionSettings;
+  /** Feedback expansion of the full-text branch (`docuchat.search.feedback`). */
+  feedback: FeedbackSettings;
   ask: AskSettings;
   tenants: CreateTenantRequest[];
   demo: { enabled: boolean; documents: string[]; ownerRef: string };
@@ -59,13 +62,8 @@ export function readOptions(config: Config): DocuchatOptions {
     maxUploadBytes:
       (docuchat?.getOptionalNumber('ingestion.maxUploadMegabytes') ?? 20) * MB,
     chunking: { maxTokens, overlapTokens },
-    fusion: {
-      k: docuchat?.getOptionalNumber('retrieval.fusion.k') ?? 10,
-      vectorWeight:
-        docuchat?.getOptionalNumber('retrieval.fusion.vectorWeight') ?? 0.2,
-      fullTextWeight:
-        docuchat?.getOptionalNumber('retrieval.fusion.fullTextWeight') ?? 1,
-    },
+    fusion: readFusionSettings(docuchat),
+    feedback: readFeedbackSettings(docuchat),
     ask: {
       defaultK: boundedInteger(docuchat, 'ask.k', 6, 1, 20),
       // Unrelated texts score about 0.1-0.3 with both the local model and

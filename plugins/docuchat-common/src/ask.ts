@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-/** One earlier turn the client sends along when it keeps its own history. */
+/**
+ * One earlier turn the client sends along when it keeps its own history.
+ *
+ * @public
+ */
 export const chatTurnSchema = z
   .object({
     role: z.enum(['user', 'assistant']),
@@ -67,6 +71,8 @@ export interface Citation {
   headingPath: string[];
   /** The start of the chunk, for a tooltip. */
   snippet: string;
+  /** The portal page of a source's document (TechDocs page, entity). */
+  sourceUrl?: string;
   score: number;
 }
 

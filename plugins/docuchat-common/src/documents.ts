@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DocumentOrigin } from './sources';
 
 /** @public */
 export type DocumentStatus = 'queued' | 'processing' | 'ready' | 'failed';
@@ -20,6 +21,8 @@ export interface DocumentSummary {
   embeddingModel?: string;
   createdAt: string;
   updatedAt: string;
+  /** Set when a source made the document: read only, cited by its URL. */
+  origin?: DocumentOrigin;
 }
 
 /**
@@ -50,6 +53,8 @@ export interface SearchHit {
   documentTitle: string;
   headingPath: string[];
   text: string;
+  /** The portal page of a source's document (TechDocs page, entity). */
+  sourceUrl?: string;
   /** Fused score (higher is better) and the branch ranks it came from. */
   score: number;
   vectorRank?: number;
@@ -95,4 +100,6 @@ export interface ChunkPassage {
   documentTitle: string;
   headingPath: string[];
   text: string;
+  /** The portal page of a source's document (TechDocs page, entity). */
+  sourceUrl?: string;
 }

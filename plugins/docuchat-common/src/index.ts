@@ -8,6 +8,8 @@ export * from './health';
 export * from './permissions';
 export * from './tenants';
 export * from './documents';
+export * from './sources';
+export * from './search';
 export * from './ask';
 export * from './conversations';
 export * from './usage';

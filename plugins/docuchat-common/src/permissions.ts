@@ -85,6 +85,15 @@ export const docuchatOperationsReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * Start maintenance across tenants, such as re-embedding documents, which
+ * is never billed to them (operators). @public
+ */
+export const docuchatMaintenanceRunPermission = createPermission({
+  name: 'docuchat.maintenance.run',
+  attributes: { action: 'update' },
+});
+
 /** Every tenant-scoped permission. @public */
 export const docuchatTenantPermissions = [
   docuchatTenantReadPermission,
@@ -107,4 +116,5 @@ export const docuchatPermissions = [
   docuchatTenantCreatePermission,
   docuchatBillingRunPermission,
   docuchatOperationsReadPermission,
+  docuchatMaintenanceRunPermission,
 ];

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-/** Tenant ids are slugs: they appear in URLs, metric labels and invoices. */
+/**
+ * Tenant ids are slugs: they appear in URLs, metric labels and invoices.
+ *
+ * @public
+ */
 export const tenantIdSchema = z
   .string()
   .regex(

@@ -89,7 +89,7 @@ function startOfNextDay(now: Date, timeZone: string): Date {
 }
 
 /**
- * A usage query after parsing: the half-open range `from` ≤ t < `to`.
+ * A usage query after parsing: the half-open range `from` ≤ t \< `to`.
  *
  * @public
  */

@@ -12,17 +12,22 @@ import { adminRouteRef, invoiceRouteRef } from './entityPagesRoutes';
  */
 
 /** @public */
-export const EntityDocuChatUsageCard = docuchatPlugin.provide(
-  createComponentExtension({
-    name: 'EntityDocuChatUsageCard',
-    component: {
-      lazy: () => import('./components/TokenUsage').then(m => m.TokenUsageCard),
-    },
-  }),
-);
+export const EntityDocuChatUsageCard: () => JSX.Element =
+  docuchatPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDocuChatUsageCard',
+      component: {
+        lazy: () =>
+          import('./components/TokenUsage').then(m => m.TokenUsageCard),
+      },
+    }),
+  );
 
 /** @public */
-export const EntityDocuChatInvoicesCard = docuchatPlugin.provide(
+export const EntityDocuChatInvoicesCard: (props: {
+  /** Invoices per page; default 5. */
+  pageSize?: number;
+}) => JSX.Element = docuchatPlugin.provide(
   createComponentExtension({
     name: 'EntityDocuChatInvoicesCard',
     component: {
@@ -32,39 +37,42 @@ export const EntityDocuChatInvoicesCard = docuchatPlugin.provide(
 );
 
 /** @public */
-export const EntityDocuChatChatLinkCard = docuchatPlugin.provide(
-  createComponentExtension({
-    name: 'EntityDocuChatChatLinkCard',
-    component: {
-      lazy: () =>
-        import('./components/TenantChatLink').then(m => m.TenantChatLinkCard),
-    },
-  }),
-);
+export const EntityDocuChatChatLinkCard: () => JSX.Element =
+  docuchatPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDocuChatChatLinkCard',
+      component: {
+        lazy: () =>
+          import('./components/TenantChatLink').then(m => m.TenantChatLinkCard),
+      },
+    }),
+  );
 
 /** @public */
-export const EntityDocuChatDeploymentsCard = docuchatPlugin.provide(
-  createComponentExtension({
-    name: 'EntityDocuChatDeploymentsCard',
-    component: {
-      lazy: () =>
-        import('./components/Environment').then(m => m.DeploymentSummaryCard),
-    },
-  }),
-);
+export const EntityDocuChatDeploymentsCard: () => JSX.Element =
+  docuchatPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDocuChatDeploymentsCard',
+      component: {
+        lazy: () =>
+          import('./components/Environment').then(m => m.DeploymentSummaryCard),
+      },
+    }),
+  );
 
 /** @public */
-export const EntityDocuChatRunbooksCard = docuchatPlugin.provide(
-  createComponentExtension({
-    name: 'EntityDocuChatRunbooksCard',
-    component: {
-      lazy: () => import('./components/Runbooks').then(m => m.RunbooksCard),
-    },
-  }),
-);
+export const EntityDocuChatRunbooksCard: () => JSX.Element =
+  docuchatPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDocuChatRunbooksCard',
+      component: {
+        lazy: () => import('./components/Runbooks').then(m => m.RunbooksCard),
+      },
+    }),
+  );
 
 /** The operators' overview; mount at `/docuchat/admin`. @public */
-export const DocuChatAdminPage = docuchatPlugin.provide(
+export const DocuChatAdminPage: () => JSX.Element = docuchatPlugin.provide(
   createRoutableExtension({
     name: 'DocuChatAdminPage',
     component: () =>
@@ -76,7 +84,7 @@ export const DocuChatAdminPage = docuchatPlugin.provide(
 );
 
 /** One invoice; mount at `/docuchat/tenants/:tenantId/invoices/:invoiceId`. @public */
-export const DocuChatInvoicePage = docuchatPlugin.provide(
+export const DocuChatInvoicePage: () => JSX.Element = docuchatPlugin.provide(
   createRoutableExtension({
     name: 'DocuChatInvoicePage',
     component: () => import('./components/Invoices').then(m => m.InvoicePage),

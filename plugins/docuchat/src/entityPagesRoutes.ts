@@ -5,12 +5,14 @@ import { createRouteRef, useRouteRef } from '@backstage/core-plugin-api';
  * separate refs, so either the DocuChat page or the app can mount them.
  */
 
-/** `/docuchat/admin`: the operators' overview. */
+/** `/docuchat/admin`: the operators' overview. @public */
 export const adminRouteRef = createRouteRef({ id: 'docuchat:admin' });
 
 /**
  * `/docuchat/tenants/:tenantId/invoices/:invoiceId`: one invoice, where the
  * payment callback sends the payer back.
+ *
+ * @public
  */
 export const invoiceRouteRef = createRouteRef({
   id: 'docuchat:invoice',

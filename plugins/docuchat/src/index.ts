@@ -10,7 +10,9 @@ export type {
   AskOptions,
   ConversationQuery,
   DocuChatApi,
+  PageQuery,
   UploadOptions,
+  UsageRangeQuery,
 } from './api';
 export {
   EntityDocuChatUsageCard,
@@ -26,3 +28,5 @@ export {
   isDocuchatEnvironment,
 } from './components/EntityPagesCommon';
 export { adminRouteRef, invoiceRouteRef } from './entityPagesRoutes';
+export { DocuchatSearchResultListItem } from './components/SearchResult';
+export type { DocuchatSearchResultListItemProps } from './components/SearchResult';

@@ -62,6 +62,37 @@ export const docuchatTranslationRef = createTranslationRef({
       passageGone:
         'This passage is no longer indexed (its document was deleted or re-ingested). Stored snippet:',
       loading: 'Loading the passage…',
+      openPage: 'Open the page in the portal',
+    },
+    portalSources: {
+      title: 'Sources',
+      description:
+        'TechDocs pages and catalog entities this tenant answers from, kept in sync (hourly and on demand). Their documents are read only.',
+      kind: 'Kind',
+      kinds: { techdocs: 'TechDocs', catalog: 'Catalog entities' },
+      filter: 'Catalog filter',
+      filterHelp:
+        'key=value pairs joined by commas, e.g. kind=component,spec.owner=group:default/platform',
+      add: 'Add source',
+      added: 'Source added; its first sync is running',
+      sync: 'Sync now',
+      syncStarted: 'Sync of {{title}} started',
+      delete: 'Delete {{title}}',
+      deleteTitle: 'Delete this source?',
+      deleteText:
+        'Deletes “{{title}}” and the documents it made. The portal pages stay as they are.',
+      empty: 'No sources yet.',
+      syncing: 'Syncing…',
+      never: 'Not synced yet',
+      lastSync: 'Last sync {{date}} ({{trigger}})',
+      counts:
+        '{{added}} added · {{changed}} changed · {{removed}} removed · {{failed}} failed · {{unchanged}} unchanged',
+      documents: '{{number}} documents',
+      outcome: { ok: 'OK', partial: 'Partly', failed: 'Failed' },
+    },
+    portalSearch: {
+      inTenant: 'DocuChat · {{tenant}}',
+      resultType: 'DocuChat',
     },
     feedback: {
       up: 'Helpful answer',
@@ -86,6 +117,8 @@ export const docuchatTranslationRef = createTranslationRef({
       save: 'Save',
     },
     documents: {
+      fromSource: 'From a source: read only',
+      closePassage: 'Close',
       uploadTitle: 'Upload documents',
       dropHere:
         'Drop files here or choose them: Markdown, text, HTML, PDF or Word (.docx)',

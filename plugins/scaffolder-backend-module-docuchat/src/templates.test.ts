@@ -14,7 +14,7 @@ import { parse } from 'yaml';
 import { scaffolderModuleDocuchat } from './module';
 import { KubernetesTestServer } from './__testUtils__/kubernetesTestServer';
 
-const TEMPLATES = path.resolve(__dirname, '../../../templates');
+const TEMPLATES = path.resolve(__dirname, '../templates');
 const NS = 'docuchat-prod';
 const ENVIRONMENT = 'resource:default/docuchat-prod';
 

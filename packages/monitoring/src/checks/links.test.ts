@@ -62,7 +62,11 @@ describe('runbook links', () => {
     const templatesOf = (file: string) =>
       relativeLinks(textOf(file))
         .map(target => relative(REPOSITORY_ROOT, resolve(runbooksDir, target)))
-        .filter(path => path.startsWith('templates/'));
+        .filter(path =>
+          path.startsWith(
+            'plugins/scaffolder-backend-module-docuchat/templates/',
+          ),
+        );
     expect({
       database: templatesOf('database-recovery.md'),
       secrets: templatesOf('secret-rotation.md'),
@@ -72,14 +76,24 @@ describe('runbook links', () => {
       openAi: templatesOf('openai-outage.md'),
     }).toEqual({
       database: [
-        'templates/backup-database/template.yaml',
-        'templates/restore-database/template.yaml',
+        'plugins/scaffolder-backend-module-docuchat/templates/backup-database/template.yaml',
+        'plugins/scaffolder-backend-module-docuchat/templates/restore-database/template.yaml',
       ],
-      secrets: ['templates/rotate-secrets/template.yaml'],
-      gpu: ['templates/scale-gpu-workers/template.yaml'],
-      billing: ['templates/run-billing/template.yaml'],
-      zibal: ['templates/run-billing/template.yaml'],
-      openAi: ['templates/rotate-secrets/template.yaml'],
+      secrets: [
+        'plugins/scaffolder-backend-module-docuchat/templates/rotate-secrets/template.yaml',
+      ],
+      gpu: [
+        'plugins/scaffolder-backend-module-docuchat/templates/scale-gpu-workers/template.yaml',
+      ],
+      billing: [
+        'plugins/scaffolder-backend-module-docuchat/templates/run-billing/template.yaml',
+      ],
+      zibal: [
+        'plugins/scaffolder-backend-module-docuchat/templates/run-billing/template.yaml',
+      ],
+      openAi: [
+        'plugins/scaffolder-backend-module-docuchat/templates/rotate-secrets/template.yaml',
+      ],
     });
   });
 

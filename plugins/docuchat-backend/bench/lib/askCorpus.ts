@@ -1,3 +1,4 @@
+import { EMBEDDING_TEXT_VERSION } from '../../src/embeddings/embeddingText';
 import { PARSER_VERSION } from '../../src/ingest/parserVersion';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
@@ -221,13 +222,10 @@ export async function loadAskCorpus(
       };
     });
     await documents.transaction(async trx => {
-      await documents.replaceChunks(
-        trx,
-        tenantId,
-        document.id,
-        stored,
-        PARSER_VERSION,
-      );
+      await documents.replaceChunks(trx, tenantId, document.id, stored, {
+        parserVersion: PARSER_VERSION,
+        embeddingTextVersion: EMBEDDING_TEXT_VERSION,
+      });
       await vectors.insert(
         trx,
         model,

@@ -16,12 +16,21 @@ import { Block } from '../../src/ingest/types';
  *   document's parsed blocks with whitespace collapsed: the piece starts
  *   where a block or a sentence starts and ends where the block ends or
  *   with the sentence's closing punctuation; and the cited passage holds it.
+ *   A caption (an image's alt text, a `<sub>`) and a list item quoted
+ *   without the sentence that leads into its list are fragments too;
+ * - on topic, language and abstention: `isOnTopic`, `languageOf`, and
+ *   `holdsFact` with the unanswerable questions' phrases.
  */
 
 /** A document's blocks as the judge reads them. */
 export interface JudgeSegment {
   kind: 'heading' | 'prose' | 'row' | 'code';
   text: string;
+  /**
+   * A list item's lead-in: the last sentence of the paragraph ending with
+   * `:` that its list directly follows (folded).
+   */
+  leadIn?: string;
 }
 
 export interface JudgedSource {
@@ -30,12 +39,20 @@ export interface JudgedSource {
   text: string;
   /** Its document's segments (see `documentSegments`). */
   segments: JudgeSegment[];
+  /** Its document's captions (see `documentCaptions`). */
+  captions?: string[];
 }
 
 export interface PieceVerdict {
   piece: string;
   whole: boolean;
-  reason?: 'heading' | 'table row' | 'not whole' | 'unknown source';
+  reason?:
+    | 'heading'
+    | 'table row'
+    | 'caption'
+    | 'item without its lead-in'
+    | 'not whole'
+    | 'unknown source';
 }
 
 const SENTENCE_END = /[.!?؟۔…]["'»”’)\]]*$/u;
@@ -69,8 +86,16 @@ export function holdsFact(answer: string, facts: string[]): boolean {
  */
 export function documentSegments(blocks: Block[]): JudgeSegment[] {
   const segments: JudgeSegment[] = [];
-  for (const block of blocks) {
+  let leadIn: string | undefined;
+  blocks.forEach((block, index) => {
     const kind = block.kind as string;
+    const previous = blocks[index - 1];
+    if (kind !== 'list' && kind !== 'list-item') leadIn = undefined;
+    else if (previous?.kind === 'paragraph') {
+      leadIn = previous.text.trim().endsWith(':')
+        ? lastSentence(previous.text)
+        : undefined;
+    }
     if (kind === 'heading') {
       segments.push({ kind: 'heading', text: block.text });
     } else if (kind === 'code') {
@@ -85,16 +110,38 @@ export function documentSegments(blocks: Block[]): JudgeSegment[] {
       }
     } else if (kind === 'list' || kind === 'list-item') {
       for (const item of listItems(block.text)) {
-        segments.push({ kind: 'prose', text: item });
+        segments.push({ kind: 'prose', text: item, leadIn });
       }
     } else {
       segments.push({ kind: 'prose', text: block.text });
     }
-  }
+  });
   return segments.map(segment => ({
     kind: segment.kind,
     text: fold(segment.text.replace(LIST_MARKER, '')),
+    ...(segment.leadIn && { leadIn: fold(segment.leadIn) }),
   }));
+}
+
+/** The last sentence of a paragraph (its text after the last full stop). */
+function lastSentence(text: string): string {
+  const sentences = text.trim().split(/(?<=[.!?؟۔…]["'»”’)\]]*)\s+/u);
+  return sentences[sentences.length - 1];
+}
+
+/**
+ * Text a reader sees as a caption, not prose, in a document's source: the
+ * alt texts of Markdown images and the text of `<sub>`, `<small>` and
+ * `<figcaption>` elements (folded, Markdown code marks dropped).
+ */
+export function documentCaptions(source: string): string[] {
+  const captions = [
+    ...[...source.matchAll(/!\[([^\]]+)\]\(/g)].map(m => m[1]),
+    ...[...source.matchAll(/<(sub|small|figcaption)>([\s\S]*?)<\/\1>/gi)].map(
+      m => m[2],
+    ),
+  ];
+  return captions.map(fold).filter(caption => caption.length > 0);
 }
 
 /** A list's items: a marker line opens one, other lines continue it. */
@@ -123,10 +170,14 @@ export function quotedPieces(deltas: string[]): Array<{
   });
 }
 
-/** Judges one quoted piece against the source it cites. */
+/**
+ * Judges one quoted piece against the source it cites; `answer` is the whole
+ * answer's text, where a list item's lead-in must be quoted too.
+ */
 export function judgePiece(
   piece: string,
   source: JudgedSource | undefined,
+  answer = '',
 ): PieceVerdict {
   if (!source) return { piece, whole: false, reason: 'unknown source' };
   const folded = fold(piece);
@@ -136,6 +187,16 @@ export function judgePiece(
     ? [folded, folded.slice(0, -1)]
     : [folded];
   const passage = fold(source.text);
+  if (
+    candidates.some(
+      candidate =>
+        candidate.length > 10 &&
+        source.captions?.some(caption => caption.includes(candidate)),
+    )
+  ) {
+    return { piece, whole: false, reason: 'caption' };
+  }
+  const foldedAnswer = fold(answer);
   for (const candidate of candidates) {
     if (!candidate || !passage.includes(candidate)) continue;
     for (const segment of source.segments) {
@@ -154,6 +215,13 @@ export function judgePiece(
         continue;
       }
       if (isWholeSentenceOf(candidate, segment.text)) {
+        if (
+          segment.leadIn &&
+          segment.text === candidate &&
+          !foldedAnswer.includes(segment.leadIn.replace(/:$/, ''))
+        ) {
+          return { piece, whole: false, reason: 'item without its lead-in' };
+        }
         return { piece, whole: true };
       }
     }
@@ -176,4 +244,36 @@ function isWholeSentenceOf(candidate: string, text: string): boolean {
     if (startsWell && endsWell) return true;
   }
   return false;
+}
+
+/**
+ * On topic: the piece holds one of the question's key facts or on-topic
+ * snippets, or is part of a snippet (README.md beside the question set).
+ */
+export function isOnTopic(
+  piece: string,
+  facts: string[],
+  onTopic: string[],
+): boolean {
+  const folded = fold(piece).replace(/\.$/, '');
+  if (!folded) return false;
+  return (
+    facts.some(fact => folded.includes(fold(fact))) ||
+    onTopic.some(snippet => {
+      const s = fold(snippet);
+      return folded.includes(s) || s.includes(folded);
+    })
+  );
+}
+
+/**
+ * The language a text is written in: Persian when at least a third of its
+ * words (runs between spaces holding a letter) hold Arabic-script letters,
+ * else English; identifiers and code in a Persian sentence do not make it
+ * English.
+ */
+export function languageOf(text: string): 'fa' | 'en' {
+  const words = text.split(/\s+/).filter(word => /\p{L}/u.test(word));
+  const arabic = words.filter(word => /\p{Script=Arabic}/u.test(word)).length;
+  return words.length > 0 && arabic * 3 >= words.length ? 'fa' : 'en';
 }

@@ -10,6 +10,11 @@ export interface JudgedQuestion {
   /** Accepted variants of the key fact. */
   facts: string[];
   unanswerable: boolean;
+  /**
+   * Verbatim snippets of the documents that are on topic for the question
+   * (empty for the unanswerable ones).
+   */
+  onTopic: string[];
 }
 
 /** The question set, checked line by line so a typo names its line. */
@@ -21,6 +26,17 @@ export async function readQuestions(dir: string): Promise<JudgedQuestion[]> {
     .map((line, index) => {
       const raw = JSON.parse(line);
       const facts: unknown = raw.facts;
+      const onTopic: unknown = raw.onTopic;
+      if (
+        !Array.isArray(onTopic) ||
+        !onTopic.every(snippet => typeof snippet === 'string' && snippet.trim())
+      ) {
+        throw new Error(
+          `questions.jsonl line ${
+            index + 1
+          }: onTopic must be a list of snippets`,
+        );
+      }
       if (
         typeof raw.id !== 'string' ||
         typeof raw.question !== 'string' ||
@@ -38,6 +54,7 @@ export async function readQuestions(dir: string): Promise<JudgedQuestion[]> {
         source: raw.source ?? null,
         facts: facts as string[],
         unanswerable: raw.unanswerable === true,
+        onTopic: onTopic as string[],
       };
     });
 }

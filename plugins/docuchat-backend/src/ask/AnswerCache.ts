@@ -14,6 +14,7 @@ const citationSchema = z.object({
   headingPath: z.array(z.string()),
   snippet: z.string(),
   score: z.number(),
+  sourceUrl: z.string().optional(),
 });
 
 const storedAnswerSchema = z.object({

@@ -33,6 +33,7 @@ export function selectSources(
         headingPath: hit.headingPath,
         snippet: snippetOf(hit.text),
         score: hit.score,
+        ...(hit.sourceUrl && { sourceUrl: hit.sourceUrl }),
       },
       source: {
         n: index + 1,

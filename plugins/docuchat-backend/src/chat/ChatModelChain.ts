@@ -155,7 +155,11 @@ export class ChatModelChain {
     signal?.throwIfAborted();
     return {
       model: this.#extractive.id,
-      stream: this.#extractive.answer(request.question, request.sources),
+      stream: this.#extractive.answer(
+        request.question,
+        request.sources,
+        signal,
+      ),
       fallbacks,
     };
   }

@@ -23,6 +23,12 @@ export interface AnswerUnit {
   text: string;
   kind: 'sentence' | 'list-item';
   code?: string;
+  /**
+   * A list item's lead-in: the sentence ending with `:` that introduces its
+   * list, quoted before the item (an item alone may mean nothing: "expires
+   * invoices unpaid for 30 days;" is a step of "A run:").
+   */
+  leadIn?: string;
   /** Position in the passage, for the natural order of an answer. */
   position: number;
 }
@@ -30,17 +36,34 @@ export interface AnswerUnit {
 const LIST_MARKER = /^\s*(?:[-*+•]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?/u;
 const SENTENCE_END = /[.!?؟۔…:]["'»”’)\]]*$/u;
 
-/** The units of one passage, in their order. */
+/**
+ * The units of one passage, in their order. Not units: a paragraph that
+ * does not end like a sentence (an image's alt text, a caption, a badge
+ * line: prose ends with its punctuation), and a list item whose lead-in the
+ * passage does not hold (its list began before the passage).
+ */
 export function answerUnits(source: AnswerSource): AnswerUnit[] {
   const blocks = source.blocks ?? blocksFromLayout(source);
   const units: AnswerUnit[] = [];
+  // The lead-in of the list being read: undefined outside lists, null when
+  // the list needs none, a sentence when it has one.
+  let leadIn: string | null | undefined;
   blocks.forEach((block, index) => {
     const text = source.text.slice(block.start, block.end);
+    if (block.kind !== 'list-item') leadIn = undefined;
     if (block.kind === 'list-item') {
+      if (leadIn === undefined) leadIn = listLeadIn(source, blocks, index);
       const item = text.replace(LIST_MARKER, '').trim();
-      if (block.partial || !item) return;
-      units.push({ n: source.n, text: item, kind: 'list-item', position: 0 });
+      if (block.partial || !item || leadIn === undefined) return;
+      units.push({
+        n: source.n,
+        text: item,
+        kind: 'list-item',
+        ...(leadIn && { leadIn }),
+        position: 0,
+      });
     } else if (block.kind === 'paragraph') {
+      if (!block.partial && !SENTENCE_END.test(text.trim())) return;
       let sentences = splitSentences(text);
       // A block cut at the chunk's edge: its outer sentences may be cut.
       if (block.partial && block.start === 0 && !/^\p{Lu}/u.test(text)) {
@@ -80,6 +103,29 @@ export function answerUnits(source: AnswerSource): AnswerUnit[] {
     }
   });
   return units.map((unit, position) => ({ ...unit, position }));
+}
+
+/**
+ * The lead-in of the list starting at `blocks[index]`: the last sentence of
+ * the paragraph just before it when that ends with `:`; null when the list
+ * follows anything else (a heading, a paragraph that ends its thought);
+ * undefined when the passage starts with the list, so its lead-in, if any,
+ * is not here.
+ */
+function listLeadIn(
+  source: AnswerSource,
+  blocks: AnswerSource['blocks'] & object,
+  index: number,
+): string | null | undefined {
+  const previous = blocks[index - 1];
+  // A chunk starts with its section's heading; one that starts with a list
+  // item started inside the section, after whatever led into the list.
+  if (!previous) return undefined;
+  if (previous.kind !== 'paragraph') return null;
+  const paragraph = source.text.slice(previous.start, previous.end).trim();
+  if (!paragraph.endsWith(':')) return null;
+  const sentences = splitSentences(paragraph);
+  return sentences[sentences.length - 1] ?? undefined;
 }
 
 /**

@@ -97,9 +97,15 @@ function stem(word: string): string {
     : base;
 }
 
-/** True when the text is mostly in Arabic script (Persian here). */
+/**
+ * True when the text is written in Persian: at least a third of its words
+ * (runs between spaces holding a letter) are in Arabic script. Counting
+ * words, not letters, keeps a Persian sentence about `docuchat.ask.k` or
+ * `scripts/test-servers.sh` Persian, and an English sentence quoting a
+ * Persian word English.
+ */
 export function isPersian(text: string): boolean {
-  const arabic = text.match(/\p{Script=Arabic}/gu)?.length ?? 0;
-  const latin = text.match(/\p{Script=Latin}/gu)?.length ?? 0;
-  return arabic > latin;
+  const words = text.split(/\s+/).filter(word => /\p{L}/u.test(word));
+  const arabic = words.filter(word => /\p{Script=Arabic}/u.test(word)).length;
+  return words.length > 0 && arabic * 3 >= words.length;
 }

@@ -97,7 +97,7 @@ describe('DatabaseDocumentStore claims', () => {
             'acme',
             id,
             [chunk(id, 0)],
-            PARSER_VERSION,
+            { parserVersion: PARSER_VERSION, embeddingTextVersion: 2 },
             'dead',
           ),
         ),
@@ -108,7 +108,7 @@ describe('DatabaseDocumentStore claims', () => {
           'acme',
           id,
           [chunk(id, 0)],
-          PARSER_VERSION,
+          { parserVersion: PARSER_VERSION, embeddingTextVersion: 2 },
           'alive',
         ),
       );

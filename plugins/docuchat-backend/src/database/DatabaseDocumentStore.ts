@@ -33,6 +33,9 @@ const SUMMARY_COLUMNS = [
   'embedding_model',
   'created_at',
   'updated_at',
+  'source_id',
+  'source_kind',
+  'source_url',
 ];
 
 function toSummary(row: any): DocumentSummary {
@@ -51,6 +54,13 @@ function toSummary(row: any): DocumentSummary {
     embeddingModel: row.embedding_model ?? undefined,
     createdAt: toIsoString(row.created_at),
     updatedAt: toIsoString(row.updated_at),
+    ...(row.source_id && {
+      origin: {
+        sourceId: row.source_id,
+        kind: row.source_kind,
+        url: row.source_url,
+      },
+    }),
   };
 }
 
@@ -156,6 +166,9 @@ export class DatabaseDocumentStore implements DocumentStore {
         'file_name',
         'embedding_model',
         'parser_version',
+        'embedding_text_version',
+        'title',
+        'source_id',
       )
       .where({ tenant_id: tenantId, id })
       .first();
@@ -164,12 +177,15 @@ export class DatabaseDocumentStore implements DocumentStore {
       content: Buffer.from(row.content),
       contentType: row.content_type,
       fileName: row.file_name ?? undefined,
+      title: row.title,
       ingestedWith: row.embedding_model
         ? {
             embeddingModel: row.embedding_model,
             parserVersion: Number(row.parser_version),
+            embeddingTextVersion: Number(row.embedding_text_version),
           }
         : undefined,
+      sourceId: row.source_id ?? undefined,
     };
   }
 
@@ -308,7 +324,22 @@ export class DatabaseDocumentStore implements DocumentStore {
     return count > 0;
   }
 
-  async listStale(current: IngestedWith) {
+  async listEmbeddedBefore(embeddingTextVersion: number) {
+    const rows = await this.db(DOCUMENTS)
+      .select('tenant_id', 'id', 'title', 'chunk_count', 'token_count')
+      .where({ status: 'ready' })
+      .where('embedding_text_version', '<', embeddingTextVersion)
+      .orderBy(['tenant_id', 'id']);
+    return rows.map(row => ({
+      tenantId: row.tenant_id,
+      id: row.id,
+      title: row.title,
+      chunkCount: Number(row.chunk_count),
+      tokenCount: Number(row.token_count),
+    }));
+  }
+
+  async listStale(current: Omit<IngestedWith, 'embeddingTextVersion'>) {
     const rows = await this.db(DOCUMENTS)
       .select('tenant_id', 'id')
       .where({ status: 'ready' })
@@ -325,7 +356,7 @@ export class DatabaseDocumentStore implements DocumentStore {
     tenantId: string,
     documentId: string,
     chunks: StoredChunk[],
-    parserVersion: number,
+    madeWith: Pick<IngestedWith, 'parserVersion' | 'embeddingTextVersion'>,
     claimedBy?: string,
   ): Promise<void> {
     // A document deleted while it was being ingested must not come back as
@@ -381,7 +412,8 @@ export class DatabaseDocumentStore implements DocumentStore {
         embedding_model: chunks[0]?.embeddingModel ?? null,
         claimed_by: null,
         lease_expires_at: null,
-        parser_version: parserVersion,
+        parser_version: madeWith.parserVersion,
+        embedding_text_version: madeWith.embeddingTextVersion,
         updated_at: trx.fn.now(),
       });
   }
@@ -419,6 +451,7 @@ export class DatabaseDocumentStore implements DocumentStore {
         'c.embedding_dimensions',
         'c.blocks',
         'd.title as document_title',
+        'd.source_url',
       )
       .where('c.tenant_id', tenantId)
       .whereIn('c.id', ids);
@@ -436,6 +469,7 @@ export class DatabaseDocumentStore implements DocumentStore {
       embeddingDimensions: row.embedding_dimensions,
       ...(row.blocks && { blocks: JSON.parse(row.blocks) }),
       documentTitle: row.document_title,
+      ...(row.source_url && { sourceUrl: row.source_url }),
     }));
   }
 

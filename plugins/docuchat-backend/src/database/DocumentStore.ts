@@ -35,11 +35,25 @@ export interface StoredChunk {
 export interface IngestedWith {
   embeddingModel: string;
   parserVersion: number;
+  /** What the embedder read per chunk (src/embeddings/embeddingText.ts). */
+  embeddingTextVersion: number;
+}
+
+/** Ready documents embedded from an older text, for the re-embed's estimate. */
+export interface EmbeddedBefore {
+  tenantId: string;
+  id: string;
+  title: string;
+  chunkCount: number;
+  /** Tokens of the chunks' texts. */
+  tokenCount: number;
 }
 
 /** A chunk with its document's title, for search results and citations. */
 export interface ChunkWithDocument extends StoredChunk {
   documentTitle: string;
+  /** The portal page of a source's document. */
+  sourceUrl?: string;
 }
 
 /**
@@ -80,7 +94,10 @@ export interface DocumentStore {
     content: Buffer;
     contentType: string;
     fileName?: string;
+    title: string;
     ingestedWith?: IngestedWith;
+    /** The source that made the document, if one did. */
+    sourceId?: string;
   }>;
   /**
    * Claims the oldest document that is queued, or processing under a lease
@@ -125,11 +142,13 @@ export interface DocumentStore {
    * another embedding model, or by an older parser version.
    */
   listStale(
-    current: IngestedWith,
+    current: Omit<IngestedWith, 'embeddingTextVersion'>,
   ): Promise<Array<{ tenantId: string; id: string }>>;
+  /** Ready documents whose chunks were embedded from an older text version. */
+  listEmbeddedBefore(embeddingTextVersion: number): Promise<EmbeddedBefore[]>;
   /**
    * Replaces the document's chunks and marks it ready, in `trx`, recording
-   * the parser version that made them. With `claimedBy`, throws
+   * the parser and embedding text versions that made them. With `claimedBy`, throws
    * ClaimLostError unless that owner still holds the claim, so work whose
    * claim was taken over or reset is never stored.
    */
@@ -138,7 +157,7 @@ export interface DocumentStore {
     tenantId: string,
     documentId: string,
     chunks: StoredChunk[],
-    parserVersion: number,
+    madeWith: Pick<IngestedWith, 'parserVersion' | 'embeddingTextVersion'>,
     claimedBy?: string,
   ): Promise<void>;
   /** Deletes the document and its chunks in `trx`; false when absent. */

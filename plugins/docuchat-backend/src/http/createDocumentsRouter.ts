@@ -1,5 +1,5 @@
 import { AuditorService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   ChunkPassage,
   createTextDocumentRequestSchema,
@@ -67,6 +67,14 @@ export function createDocumentsRouter(
       throw new NotFoundError(`Document ${documentId} not found`);
     }
     return document;
+  };
+  // A source's documents follow the source: its sync changes them.
+  const requireUploaded = (document: { id: string; origin?: unknown }) => {
+    if (document.origin) {
+      throw new ConflictError(
+        `Document ${document.id} belongs to a source and is read only; sync or delete the source instead`,
+      );
+    }
   };
 
   router.get('/tenants/:tenantId/documents', async (req, res) => {
@@ -143,6 +151,7 @@ export function createDocumentsRouter(
         docuchatDocumentsManagePermission,
       );
       const { documentId } = req.params;
+      requireUploaded(await documentIn(tenant, documentId));
       await audited(
         auditor,
         {
@@ -170,6 +179,7 @@ export function createDocumentsRouter(
       );
       await limits.checkBudget(tenant);
       const document = await documentIn(tenant, req.params.documentId);
+      requireUploaded(document);
       // Any state: a stuck or running ingestion starts over from scratch.
       await audited(
         auditor,
@@ -207,6 +217,7 @@ export function createDocumentsRouter(
       documentTitle: chunk.documentTitle,
       headingPath: chunk.headingPath,
       text: chunk.text,
+      ...(chunk.sourceUrl && { sourceUrl: chunk.sourceUrl }),
     };
     res.json(body);
   });

@@ -10,6 +10,7 @@ import { BillingRunner } from '../billing/BillingRunner';
 import { PaymentService } from '../billing/PaymentService';
 import { BillingRunStore } from '../database/BillingRunStore';
 import { ConversationStore } from '../database/ConversationStore';
+import { DatabasePassageStore } from '../database/DatabasePassageStore';
 import { DocumentStore } from '../database/DocumentStore';
 import { InvoiceStore } from '../database/InvoiceStore';
 import { TenantStore } from '../database/TenantStore';
@@ -21,6 +22,8 @@ import { MetricsAccess } from '../metrics/readMetricsConfig';
 import { TenantAccess } from '../permissions/TenantAccess';
 import { HybridSearch } from '../search/HybridSearch';
 import { IngestionService } from '../sources/IngestionService';
+import { ReembedMaintenance } from '../sources/ReembedMaintenance';
+import { SourceSyncService } from '../sources/SourceSyncService';
 import { UsageLedger } from '../usage/UsageLedger';
 import { UsagePricing } from '../usage/UsagePricing';
 import { Callers } from './Callers';
@@ -28,7 +31,9 @@ import { createAskRouter } from './createAskRouter';
 import { createBillingRouter } from './createBillingRouter';
 import { createConversationsRouter } from './createConversationsRouter';
 import { createDocumentsRouter } from './createDocumentsRouter';
+import { createMaintenanceRouter } from './createMaintenanceRouter';
 import { createMetricsRouter } from './createMetricsRouter';
+import { createSourcesRouter } from './createSourcesRouter';
 import { createTenantsRouter } from './createTenantsRouter';
 import { createUsageRouter } from './createUsageRouter';
 import { createHttpMetricsMiddleware } from './httpMetricsMiddleware';
@@ -64,6 +69,11 @@ export interface RouterOptions {
   maxBodyBytes: number;
   /** What `GET /health` lists. */
   capabilities: DocuchatCapability[];
+  /** The embedding model documents are embedded with (maintenance estimates). */
+  embeddingModel: string;
+  /** Tenants' sources (TechDocs, catalog) and the passages search reads. */
+  sources: SourceSyncService;
+  passages: DatabasePassageStore;
 }
 
 /**
@@ -130,6 +140,15 @@ export function createRouter(options: RouterOptions): express.Router {
     }),
   );
   router.use(
+    createSourcesRouter({
+      callers,
+      sources: options.sources,
+      passages: options.passages,
+      limits,
+      auditor,
+    }),
+  );
+  router.use(
     createUsageRouter({
       callers,
       ledger: options.ledger,
@@ -138,6 +157,18 @@ export function createRouter(options: RouterOptions): express.Router {
     }),
   );
   router.use(createBillingRouter({ callers, auditor, ...options.billing }));
+  router.use(
+    createMaintenanceRouter({
+      callers,
+      auditor,
+      maintenance: new ReembedMaintenance({
+        documents: options.documents,
+        ingestion: options.ingestion,
+        pricing: options.pricing,
+        embeddingModel: options.embeddingModel,
+      }),
+    }),
+  );
 
   // Backstage's error handler writes the body but no headers.
   const errorHooks: express.ErrorRequestHandler = (error, _req, res, next) => {

@@ -71,6 +71,7 @@ export class HybridSearch {
           documentTitle: chunk.documentTitle,
           headingPath: chunk.headingPath,
           text: chunk.text,
+          ...(chunk.sourceUrl && { sourceUrl: chunk.sourceUrl }),
           score: hit.score,
           vectorRank: hit.ranks[0],
           vectorScore: similarity.get(chunk.id),

@@ -7,6 +7,7 @@ import {
 } from '../database/__testUtils__/testDatabases';
 import { seededRandom } from '../demo/seededRandom';
 import { PostgresFullTextIndex } from './PostgresFullTextIndex';
+import { DEFAULT_FEEDBACK } from './relevanceModel';
 import { addDocument } from './__testUtils__/addDocument';
 import { recount, statistics } from './__testUtils__/ftsStatistics';
 import {
@@ -111,7 +112,15 @@ describe('PostgresFullTextIndex', () => {
       'acme',
       'globex',
     ]);
-    return { knex, fullText: new PostgresFullTextIndex(knex) };
+    // One BM25 pass: what the pruning must reproduce exactly (feedback
+    // expansion is tested in feedbackExpansion.test.ts).
+    return {
+      knex,
+      fullText: new PostgresFullTextIndex(knex, {
+        ...DEFAULT_FEEDBACK,
+        enabled: false,
+      }),
+    };
   }
 
   const postgres = databases

@@ -1,5 +1,12 @@
 import { Knex } from 'knex';
 import { FullTextHit, FullTextIndex } from './FullTextIndex';
+import {
+  DEFAULT_FEEDBACK,
+  expandQuery,
+  FeedbackChunk,
+  FeedbackSettings,
+  isFeedbackTerm,
+} from './relevanceModel';
 
 // BM25 parameters (Robertson/Sparck Jones defaults, also Lucene's).
 const K1 = 1.2;
@@ -8,7 +15,10 @@ const B = 0.75;
 // Robertson/Sparck Jones IDF is zero or negative.
 const MIN_IDF = 1e-6;
 
-/** A question lexeme found in the tenant's chunks, with its BM25 weight. */
+/**
+ * A query lexeme found in the tenant's chunks, with its BM25 weight: its
+ * IDF, times its weight in an expanded query.
+ */
 interface Term {
   lexeme: string;
   idf: number;
@@ -18,9 +28,15 @@ interface Term {
 
 interface TermRow {
   lexeme: string;
+  /** Occurrences in the question. */
+  qtf: number;
   df: number;
   n: number;
   total_length: string | number;
+}
+
+function bm25Idf(n: number, df: number): number {
+  return Math.max(Math.log((n - df + 0.5) / (df + 0.5)), MIN_IDF);
 }
 
 /**
@@ -43,9 +59,17 @@ interface TermRow {
  * common words would make thousands of candidates scores tens instead
  * (bench:ask, 10k chunks: about 5 ms of database time per question instead
  * of 40).
+ *
+ * With feedback on (relevanceModel.ts), the best first-pass chunks' lexemes
+ * and positions come from their tsvectors, the document frequencies and N
+ * for the 10 % cut and the IDFs from the same statistics, and the second
+ * pass is the same BM25 with each lexeme's IDF scaled by its weight.
  */
 export class PostgresFullTextIndex implements FullTextIndex {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly feedback: FeedbackSettings = DEFAULT_FEEDBACK,
+  ) {}
 
   async indexDocument(): Promise<void> {
     // The tsvector column is generated from docuchat_chunks.fts_heading and
@@ -61,8 +85,45 @@ export class PostgresFullTextIndex implements FullTextIndex {
     query: string,
     k: number,
   ): Promise<FullTextHit[]> {
-    const { terms, averageLength } = await this.#terms(tenantId, query);
+    const { terms, queryFrequencies, averageLength, chunkCount } =
+      await this.#terms(tenantId, query);
     if (terms.length === 0 || k <= 0) return [];
+    const feedback = this.feedback;
+    if (!feedback.enabled) {
+      return this.#bm25(tenantId, terms, k, averageLength);
+    }
+    // The first pass only picks the feedback chunks (and counts up to
+    // minHits): asking it for fewer lets MaxScore skip more.
+    const first = await this.#bm25(
+      tenantId,
+      terms,
+      Math.max(feedback.documents, feedback.minHits),
+      averageLength,
+    );
+    if (first.length < feedback.minHits) return first.slice(0, k);
+
+    const { chunks, documentFrequency } = await this.#feedbackChunks(
+      tenantId,
+      first.slice(0, feedback.documents),
+    );
+    for (const term of terms) documentFrequency.set(term.lexeme, term.df);
+    const weights = expandQuery(queryFrequencies, chunks, feedback, term =>
+      isFeedbackTerm(term, documentFrequency.get(term) ?? 0, chunkCount),
+    );
+    const expanded = [...weights].map(([lexeme, weight]) => {
+      const df = documentFrequency.get(lexeme)!;
+      return { lexeme, df, idf: weight * bm25Idf(chunkCount, df) };
+    });
+    return this.#bm25(tenantId, expanded, k, averageLength);
+  }
+
+  /** BM25 (terms' IDFs carry their weights), the top k, by MaxScore. */
+  async #bm25(
+    tenantId: string,
+    terms: Term[],
+    k: number,
+    averageLength: number,
+  ): Promise<FullTextHit[]> {
     // Rarest first: the essential lexemes are always a prefix.
     terms.sort((a, b) => b.idf - a.idf || a.lexeme.localeCompare(b.lexeme));
     const bound = (essential: number) =>
@@ -102,25 +163,85 @@ export class PostgresFullTextIndex implements FullTextIndex {
   async #terms(
     tenantId: string,
     query: string,
-  ): Promise<{ terms: Term[]; averageLength: number }> {
+  ): Promise<{
+    terms: Term[];
+    queryFrequencies: Map<string, number>;
+    averageLength: number;
+    chunkCount: number;
+  }> {
     const { rows } = await this.db.raw<{ rows: TermRow[] }>(
-      `SELECT u.lexeme, l.chunk_count AS df, t.chunk_count AS n, t.total_length
+      `SELECT u.lexeme, coalesce(array_length(u.positions, 1), 1) AS qtf,
+              l.chunk_count AS df, t.chunk_count AS n, t.total_length
        FROM docuchat_fts_tenants t
-       CROSS JOIN unnest(tsvector_to_array(docuchat_fts_vector(:query))) AS u(lexeme)
+       CROSS JOIN unnest(docuchat_fts_vector(:query)) AS u
        JOIN docuchat_fts_lexemes l
          ON l.tenant_id = t.tenant_id AND l.lexeme = u.lexeme
        WHERE t.tenant_id = :tenantId`,
       { query, tenantId },
     );
-    if (rows.length === 0) return { terms: [], averageLength: 1 };
+    if (rows.length === 0) {
+      return {
+        terms: [],
+        queryFrequencies: new Map(),
+        averageLength: 1,
+        chunkCount: 0,
+      };
+    }
     const n = rows[0].n;
-    const averageLength = Number(rows[0].total_length) / n || 1;
-    const terms = rows.map(({ lexeme, df }) => ({
-      lexeme,
-      df,
-      idf: Math.max(Math.log((n - df + 0.5) / (df + 0.5)), MIN_IDF),
-    }));
-    return { terms, averageLength };
+    return {
+      terms: rows.map(({ lexeme, df }) => ({
+        lexeme,
+        df,
+        idf: bm25Idf(n, df),
+      })),
+      queryFrequencies: new Map(rows.map(row => [row.lexeme, row.qtf])),
+      averageLength: Number(rows[0].total_length) / n || 1,
+      chunkCount: n,
+    };
+  }
+
+  /**
+   * The lexemes of the first pass's best chunks with their frequencies
+   * (positions, as the scoring counts them), and the tenant's document
+   * frequency of each.
+   */
+  async #feedbackChunks(
+    tenantId: string,
+    hits: FullTextHit[],
+  ): Promise<{
+    chunks: FeedbackChunk[];
+    documentFrequency: Map<string, number>;
+  }> {
+    const { rows } = await this.db.raw<{
+      rows: Array<{ chunk_id: string; lexeme: string; tf: number; df: number }>;
+    }>(
+      `SELECT c.id AS chunk_id, u.lexeme,
+              coalesce(array_length(u.positions, 1), 1) AS tf,
+              l.chunk_count AS df
+       FROM docuchat_chunks c
+       CROSS JOIN unnest(c.tsv) AS u
+       JOIN docuchat_fts_lexemes l
+         ON l.tenant_id = c.tenant_id AND l.lexeme = u.lexeme
+       WHERE c.tenant_id = :tenantId
+         AND c.id IN (SELECT CAST(value AS uuid)
+                      FROM jsonb_array_elements_text(CAST(:ids AS jsonb)))`,
+      { tenantId, ids: JSON.stringify(hits.map(hit => hit.chunkId)) },
+    );
+    const frequencies = new Map(
+      hits.map(hit => [hit.chunkId, new Map<string, number>()]),
+    );
+    const documentFrequency = new Map<string, number>();
+    for (const row of rows) {
+      frequencies.get(row.chunk_id)?.set(row.lexeme, row.tf);
+      documentFrequency.set(row.lexeme, row.df);
+    }
+    return {
+      chunks: hits.map(hit => ({
+        score: hit.score,
+        termFrequencies: frequencies.get(hit.chunkId)!,
+      })),
+      documentFrequency,
+    };
   }
 
   /**

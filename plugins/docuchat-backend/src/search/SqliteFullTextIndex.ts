@@ -1,8 +1,23 @@
 import { Knex } from 'knex';
 import { ENGLISH_STOP_WORDS } from '../ingest/englishStopWords';
 import { FullTextHit, FullTextIndex } from './FullTextIndex';
+import { fts5Tokens, porterStem } from './fts5Terms';
+import {
+  DEFAULT_FEEDBACK,
+  expandQuery,
+  FeedbackChunk,
+  FeedbackSettings,
+  isFeedbackTerm,
+} from './relevanceModel';
 
 const TABLE = 'docuchat_chunks_fts';
+const VOCABULARY = 'docuchat_chunks_fts_vocab';
+
+/** An index term with a word that FTS5 turns into it, for MATCH. */
+interface IndexTerm {
+  term: string;
+  word: string;
+}
 
 /**
  * FTS5 with the porter tokenizer, `_` joining words (migration
@@ -11,9 +26,20 @@ const TABLE = 'docuchat_chunks_fts';
  * Robertson/Sparck Jones IDF), which PostgresFullTextIndex computes alike.
  * The statistics behind bm25() span every tenant in the table (scores only,
  * never rows: results are filtered by tenant).
+ *
+ * With feedback on (relevanceModel.ts), the best first-pass chunks' terms
+ * are computed from their text as FTS5 indexes it (fts5Terms.ts), their
+ * document frequencies come from FTS5's vocabulary (migration
+ * 20261210000000_full_text_vocabulary), and the second pass sums each
+ * term's own bm25() times its weight: bm25() of a one-word query is exactly
+ * that word's share of a longer query's score, and FTS5 has no per-word
+ * weights.
  */
 export class SqliteFullTextIndex implements FullTextIndex {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly feedback: FeedbackSettings = DEFAULT_FEEDBACK,
+  ) {}
 
   async indexDocument(
     trx: Knex.Transaction,
@@ -46,7 +72,71 @@ export class SqliteFullTextIndex implements FullTextIndex {
     k: number,
   ): Promise<FullTextHit[]> {
     const match = toOrQuery(query);
-    if (!match) return [];
+    if (!match || k <= 0) return [];
+    const feedback = this.feedback;
+    if (!feedback.enabled) return this.#match(match, tenantId, k);
+    // The first pass only picks the feedback chunks (and counts up to
+    // minHits).
+    const first = await this.#match(
+      match,
+      tenantId,
+      Math.max(feedback.documents, feedback.minHits),
+    );
+    if (first.length < feedback.minHits) return first.slice(0, k);
+
+    const questionTerms = indexTerms(query).filter(
+      t => !ENGLISH_STOP_WORDS.has(t.word),
+    );
+    const queryFrequencies = new Map<string, number>();
+    const words = new Map<string, string>();
+    for (const { term, word } of questionTerms) {
+      queryFrequencies.set(term, (queryFrequencies.get(term) ?? 0) + 1);
+      words.set(term, word);
+    }
+    const chunks = await this.#feedbackChunks(
+      first.slice(0, feedback.documents),
+      words,
+    );
+    const candidates = [
+      ...new Set(chunks.flatMap(chunk => [...chunk.termFrequencies.keys()])),
+    ];
+    const { documentFrequency, chunkCount } = await this.#statistics(
+      candidates,
+    );
+    const weights = expandQuery(
+      queryFrequencies,
+      chunks,
+      feedback,
+      term =>
+        !ENGLISH_STOP_WORDS.has(words.get(term)!) &&
+        isFeedbackTerm(term, documentFrequency.get(term) ?? 0, chunkCount),
+    );
+
+    const scores = new Map<string, number>();
+    for (const [term, weight] of weights) {
+      for (const hit of await this.#match(
+        `"${words.get(term)}"`,
+        tenantId,
+        -1,
+      )) {
+        scores.set(
+          hit.chunkId,
+          (scores.get(hit.chunkId) ?? 0) + weight * hit.score,
+        );
+      }
+    }
+    return [...scores]
+      .map(([chunkId, score]) => ({ chunkId, score }))
+      .sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : 1))
+      .slice(0, k);
+  }
+
+  /** bm25() of an FTS5 query's matches in the tenant; -1: no limit. */
+  async #match(
+    match: string,
+    tenantId: string,
+    k: number,
+  ): Promise<FullTextHit[]> {
     const rows = await this.db.raw(
       `SELECT chunk_id, -bm25(${TABLE}) AS score
        FROM ${TABLE}
@@ -60,6 +150,59 @@ export class SqliteFullTextIndex implements FullTextIndex {
       score: Number(row.score),
     }));
   }
+
+  /**
+   * The index terms of the first pass's best chunks (title and headings,
+   * then text, as indexed), with their frequencies; `words` learns a word
+   * for each new term.
+   */
+  async #feedbackChunks(
+    hits: FullTextHit[],
+    words: Map<string, string>,
+  ): Promise<FeedbackChunk[]> {
+    const rows: Array<{ id: string; fts_heading: string; text: string }> =
+      await this.db('docuchat_chunks')
+        .whereIn(
+          'id',
+          hits.map(hit => hit.chunkId),
+        )
+        .select('id', 'fts_heading', 'text');
+    const texts = new Map(
+      rows.map(row => [row.id, `${row.fts_heading}\n${row.text}`]),
+    );
+    return hits.map(hit => {
+      const termFrequencies = new Map<string, number>();
+      for (const { term, word } of indexTerms(texts.get(hit.chunkId) ?? '')) {
+        termFrequencies.set(term, (termFrequencies.get(term) ?? 0) + 1);
+        if (!words.has(term)) words.set(term, word);
+      }
+      return { score: hit.score, termFrequencies };
+    });
+  }
+
+  /** Chunks holding each term, and all chunks (every tenant, as bm25()). */
+  async #statistics(terms: string[]): Promise<{
+    documentFrequency: Map<string, number>;
+    chunkCount: number;
+  }> {
+    const documentFrequency = new Map<string, number>();
+    // SQLite's limit on bound variables is 32766; a chunk has fewer terms.
+    for (let i = 0; i < terms.length; i += 500) {
+      const rows: Array<{ term: string; doc: number }> = await this.db(
+        VOCABULARY,
+      )
+        .whereIn('term', terms.slice(i, i + 500))
+        .select('term', 'doc');
+      for (const row of rows) documentFrequency.set(row.term, row.doc);
+    }
+    const [{ n }] = await this.db('docuchat_chunks').count({ n: '*' });
+    return { documentFrequency, chunkCount: Number(n) };
+  }
+}
+
+/** A text's index terms in order, each with the word it came from. */
+function indexTerms(text: string): IndexTerm[] {
+  return fts5Tokens(text).map(word => ({ term: porterStem(word), word }));
 }
 
 /**

@@ -17,6 +17,11 @@ import { DocumentFormat, resolveFormat } from '../ingest/mediaTypes';
 import { failureReason, FailureReason } from '../ingest/parseFailures';
 import { DocumentParser } from '../ingest/ParserPool';
 import { PARSER_VERSION } from '../ingest/parserVersion';
+import { countTokens } from '../ingest/tokens';
+import {
+  EMBEDDING_TEXT_VERSION,
+  embeddingText,
+} from '../embeddings/embeddingText';
 import { FullTextIndex } from '../search/FullTextIndex';
 import { VectorStore } from '../vectors/types';
 import { RunningWork } from '../lifecycle/RunningWork';
@@ -364,14 +369,16 @@ export class IngestionService {
   ): Promise<number> {
     const { documents, vectors, fullText, embeddings, chunking, meter } =
       this.#options;
-    const { content, contentType, fileName, ingestedWith } =
+    const { content, contentType, fileName, title, ingestedWith, sourceId } =
       await documents.getContent(tenantId, id);
-    // Redoing chunks an older parser or another model made is maintenance
-    // the operator caused: metered, never invoiced to the tenant.
+    // Redoing chunks an older parser, embedding text or another model made
+    // is maintenance the operator caused: metered, never invoiced to the
+    // tenant.
     const maintenance =
       ingestedWith !== undefined &&
       (ingestedWith.embeddingModel !== embeddings.model ||
-        ingestedWith.parserVersion < PARSER_VERSION);
+        ingestedWith.parserVersion < PARSER_VERSION ||
+        ingestedWith.embeddingTextVersion < EMBEDDING_TEXT_VERSION);
     const chunks = await this.#parse(
       content,
       { contentType, fileName, chunking },
@@ -382,6 +389,7 @@ export class IngestionService {
     for (let i = 0; i < chunks.length; i += EMBED_SLICE) {
       signal.throwIfAborted();
       const slice = chunks.slice(i, i + EMBED_SLICE);
+      const texts = slice.map(c => embeddingText(title, c.headingPath, c.text));
       // Billed even if storing fails later: the model was called.
       const result = await meter.metered(
         {
@@ -389,22 +397,19 @@ export class IngestionService {
           tenantId,
           model: embeddings.model,
           operation: 'embedding',
-          promptTokens: slice.reduce((sum, c) => sum + c.tokenCount, 0),
+          promptTokens: texts.reduce((sum, text) => sum + countTokens(text), 0),
           completionTokens: 0,
           estimated: true,
           documentId: id,
+          // A source's pages are billed like uploads, marked on the ledger.
+          sourceId,
           billable: !maintenance,
         },
         () =>
-          embeddings
-            .embed(
-              slice.map(c => c.text),
-              { signal },
-            )
-            .catch(error => {
-              meter.countFailedEmbedding(embeddings.model, signal);
-              throw error;
-            }),
+          embeddings.embed(texts, { signal }).catch(error => {
+            meter.countFailedEmbedding(embeddings.model, signal);
+            throw error;
+          }),
         embeddingCounts,
         signal,
       );
@@ -435,7 +440,10 @@ export class IngestionService {
         tenantId,
         id,
         stored,
-        PARSER_VERSION,
+        {
+          parserVersion: PARSER_VERSION,
+          embeddingTextVersion: EMBEDDING_TEXT_VERSION,
+        },
         this.owner,
       );
       await vectors.insert(

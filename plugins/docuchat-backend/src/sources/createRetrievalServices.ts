@@ -10,8 +10,10 @@ import {
 import { UsageMeter } from '../usage/UsageMeter';
 import { createFullTextIndex } from '../search/createFullTextIndex';
 import { FusionOptions } from '../search/fuseRankings';
+import { fusionOptions, FusionSettings } from '../search/fusionRule';
 import { HybridSearch } from '../search/HybridSearch';
 import { QueryEmbedder, QueryVectorCache } from '../search/QueryEmbedder';
+import { FeedbackSettings } from '../search/relevanceModel';
 import { createVectorStore } from '../vectors/createVectorStore';
 import {
   IngestionObserver,
@@ -20,11 +22,12 @@ import {
 } from './IngestionService';
 import { RunningWork } from '../lifecycle/RunningWork';
 
-/** How documents are cut and searched (`docuchat.ingestion`, `.retrieval`). */
+/** How documents are cut and searched (`docuchat.ingestion`, `.search`). */
 export interface RetrievalSettings {
   maxUploadBytes: number;
   chunking: { maxTokens: number; overlapTokens: number };
-  fusion: FusionOptions;
+  fusion: FusionSettings;
+  feedback: FeedbackSettings;
 }
 
 /**
@@ -51,7 +54,7 @@ export async function createRetrievalServices(options: {
   const { knex, embeddings, meter, logger, settings } = options;
   const documents = new DatabaseDocumentStore(knex);
   const vectors = await createVectorStore(knex, { logger });
-  const fullText = createFullTextIndex(knex);
+  const fullText = createFullTextIndex(knex, settings.feedback);
   const ingestion = new IngestionService({
     documents,
     vectors,
@@ -73,16 +76,33 @@ export async function createRetrievalServices(options: {
     meter,
     cache: options.queryVectorCache,
   });
-  const searchWith = (fusion: FusionOptions) =>
-    new HybridSearch({ documents, vectors, fullText, queryEmbedder, fusion });
+  // The branches' weights follow from their measured quality with this
+  // embedder (fusionRule.ts).
+  const fusion = fusionOptions(settings.fusion, embeddings.model);
+  const searchWith = (
+    fusionWith: FusionOptions = fusion,
+    feedback: FeedbackSettings = settings.feedback,
+  ) =>
+    new HybridSearch({
+      documents,
+      vectors,
+      fullText:
+        feedback === settings.feedback
+          ? fullText
+          : createFullTextIndex(knex, feedback),
+      queryEmbedder,
+      fusion: fusionWith,
+    });
   return {
     documents,
     vectors,
     fullText,
     ingestion,
     queryEmbedder,
-    search: searchWith(settings.fusion),
-    /** The same search with other fusion settings (for evaluation). */
+    search: searchWith(),
+    /** The weights the fusion rule gives this embedder. */
+    fusion,
+    /** The same search with other fusion or feedback settings (evaluation). */
     searchWith,
   };
 }

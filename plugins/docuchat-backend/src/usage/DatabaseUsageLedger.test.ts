@@ -12,6 +12,7 @@ import {
 
 const MIGRATION = '20261125030000_usage_ledger.js';
 const SETTLEMENT = '20261202000000_usage_settlement.js';
+const SOURCE_MARK = '20261207010000_usage_source.js';
 const migrationsDir = resolvePackagePath(
   '@docuchat/backstage-plugin-docuchat-backend',
   'migrations',
@@ -103,6 +104,10 @@ describe('DatabaseUsageLedger', () => {
       expect(stored.user_ref).toBeNull();
 
       // Later migrations of the ledger go down first and up after it.
+      await knex.migrate.down({ directory: migrationsDir, name: SOURCE_MARK });
+      expect(await knex.schema.hasColumn('docuchat_usage', 'source_id')).toBe(
+        false,
+      );
       await knex.migrate.down({ directory: migrationsDir, name: SETTLEMENT });
       expect(await knex.schema.hasColumn('docuchat_usage', 'status')).toBe(
         false,
@@ -116,6 +121,7 @@ describe('DatabaseUsageLedger', () => {
       expect(await knex.schema.hasColumn('docuchat_usage', 'status')).toBe(
         true,
       );
+      await knex.migrate.up({ directory: migrationsDir, name: SOURCE_MARK });
       await knex.migrate.rollback({ directory: migrationsDir }, true);
       expect(await knex.schema.hasTable('docuchat_usage')).toBe(false);
     });

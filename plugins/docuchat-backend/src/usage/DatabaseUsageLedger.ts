@@ -47,6 +47,7 @@ interface UsageRow {
   user_ref: string | null;
   document_id: string | null;
   conversation_id: string | null;
+  source_id: string | null;
   status: string;
   settled_at: Date | number | string | null;
   billable: boolean | number;
@@ -65,6 +66,7 @@ const ROW_COLUMNS = [
   'user_ref',
   'document_id',
   'conversation_id',
+  'source_id',
   'status',
   'settled_at',
   'billable',
@@ -131,6 +133,7 @@ function toRecord(row: UsageRow): UsageRecord {
     userRef: row.user_ref ?? undefined,
     documentId: row.document_id ?? undefined,
     conversationId: row.conversation_id ?? undefined,
+    sourceId: row.source_id ?? undefined,
     status: row.status as UsageStatus,
     settledAt: row.settled_at === null ? undefined : fromDbTime(row.settled_at),
     billable: Boolean(row.billable),
@@ -304,6 +307,7 @@ export class DatabaseUsageLedger implements UsageLedger {
       user_ref: optionalString('userRef', entry.userRef),
       document_id: optionalString('documentId', entry.documentId),
       conversation_id: optionalString('conversationId', entry.conversationId),
+      source_id: optionalString('sourceId', entry.sourceId),
       status,
       settled_at: status === 'settled' ? this.toDbTime(new Date()) : null,
       billable: entry.billable ?? true,

@@ -28,6 +28,8 @@ export interface UsageEntry {
   userRef?: string;
   documentId?: string;
   conversationId?: string;
+  /** The source whose sync made the call (embeddings of synced pages). */
+  sourceId?: string;
   /** False for maintenance (re-embedding): metered, never invoiced. */
   billable?: boolean;
   /** Made up by the demo seed. */
@@ -63,6 +65,8 @@ export interface UsageRecord {
   userRef?: string;
   documentId?: string;
   conversationId?: string;
+  /** The source whose sync made the call. */
+  sourceId?: string;
   status: UsageStatus;
   /** ISO 8601, UTC; absent while pending. */
   settledAt?: string;

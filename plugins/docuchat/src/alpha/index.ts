@@ -3,6 +3,9 @@
  *
  * @packageDocumentation
  */
+// report-alpha.api.md shows `any` inside this plugin's type: it is
+// Backstage's own `catalog.entity-content-icon` data ref
+// (ReactElement<any, ...>, from EntityContentBlueprint), not DocuChat's.
 export { default } from './plugin';
 export {
   docuchatTranslationRef,

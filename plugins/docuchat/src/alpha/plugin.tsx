@@ -8,6 +8,10 @@ import { docuchatApi } from './apis';
 import { entityCards } from './entityCards';
 import { entityContents } from './entityContents';
 import { docuchatPage } from './pages';
+import {
+  docuchatSearchResultListItem,
+  docuchatSearchResultType,
+} from './searchResults';
 
 /**
  * The DocuChat plugin for the new frontend system.
@@ -26,6 +30,8 @@ export default createFrontendPlugin({
     ...entityContents,
     docuchatAdminPage,
     docuchatInvoicePage,
+    docuchatSearchResultListItem,
+    docuchatSearchResultType,
   ],
   routes: {
     root: convertLegacyRouteRef(rootRouteRef),

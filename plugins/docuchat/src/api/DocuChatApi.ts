@@ -7,8 +7,10 @@ import {
   ChunkPassage,
   ConversationDetail,
   ConversationSummary,
+  CreateSourceRequest,
   CreateTenantRequest,
   DocumentSummary,
+  Source,
   HealthResponse,
   Invoice,
   InvoiceStatus,
@@ -21,7 +23,7 @@ import {
   UsageSummaryResponse,
 } from '@docuchat/backstage-plugin-docuchat-common';
 
-/** What `ask` sends; `conversationId` continues a stored conversation. */
+/** What `ask` sends; `conversationId` continues a stored conversation. @public */
 export interface AskOptions {
   tenantId: string;
   question: string;
@@ -30,7 +32,7 @@ export interface AskOptions {
   signal?: AbortSignal;
 }
 
-/** What an upload reports while it runs and when it ends. */
+/** What an upload reports while it runs and when it ends. @public */
 export interface UploadOptions {
   tenantId: string;
   file: File;
@@ -39,7 +41,11 @@ export interface UploadOptions {
   signal?: AbortSignal;
 }
 
-/** A page of conversations; `before` is the previous page's last `updatedAt`. */
+/**
+ * A page of conversations; `before` is the previous page's last `updatedAt`.
+ *
+ * @public
+ */
 export interface ConversationQuery {
   limit?: number;
   before?: string;
@@ -85,6 +91,15 @@ export interface DocuChatApi {
     documentId: string,
   ): Promise<DocumentSummary>;
   search(tenantId: string, q: string, k?: number): Promise<SearchResponse>;
+
+  /** A tenant's sources (TechDocs, catalog) and their last syncs. */
+  listSources(tenantId: string): Promise<Source[]>;
+  /** Adds a source; its first sync starts at once. */
+  createSource(tenantId: string, request: CreateSourceRequest): Promise<Source>;
+  /** Starts a sync; the source comes back as syncing. */
+  syncSource(tenantId: string, sourceId: string): Promise<Source>;
+  /** Deletes the source and its documents. */
+  deleteSource(tenantId: string, sourceId: string): Promise<void>;
   getPassage(tenantId: string, chunkId: string): Promise<ChunkPassage>;
 
   /** The answer's server-sent events, in order, until `done` or `error`. */

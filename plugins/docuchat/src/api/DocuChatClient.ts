@@ -13,8 +13,10 @@ import {
   ConversationDetail,
   ConversationListResponse,
   ConversationSummary,
+  CreateSourceRequest,
   CreateTenantRequest,
   DocumentSummary,
+  Source,
   HealthResponse,
   Invoice,
   InvoiceStatus,
@@ -74,6 +76,33 @@ export class DocuChatClient implements DocuChatApi {
 
   updateTenant(tenantId: string, request: UpdateTenantRequest) {
     return this.call<Tenant>('PATCH', `/tenants/${enc(tenantId)}`, request);
+  }
+
+  async listSources(tenantId: string): Promise<Source[]> {
+    const path = `/tenants/${enc(tenantId)}/sources`;
+    return (await this.call<{ items: Source[] }>('GET', path)).items;
+  }
+
+  createSource(tenantId: string, request: CreateSourceRequest) {
+    return this.call<Source>(
+      'POST',
+      `/tenants/${enc(tenantId)}/sources`,
+      request,
+    );
+  }
+
+  syncSource(tenantId: string, sourceId: string) {
+    return this.call<Source>(
+      'POST',
+      `/tenants/${enc(tenantId)}/sources/${enc(sourceId)}/sync`,
+    );
+  }
+
+  async deleteSource(tenantId: string, sourceId: string): Promise<void> {
+    await this.call(
+      'DELETE',
+      `/tenants/${enc(tenantId)}/sources/${enc(sourceId)}`,
+    );
   }
 
   async listDocuments(tenantId: string): Promise<DocumentSummary[]> {

@@ -1,6 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { Progress } from '@backstage/core-components';
+import { Link, Progress } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import IconButton from '@material-ui/core/IconButton';
 import Paper from '@material-ui/core/Paper';
@@ -65,6 +65,11 @@ export function SourcesPanel(props: {
           {citation.headingPath.length > 0 && (
             <Typography variant="caption" color="textSecondary" dir="auto">
               {citation.headingPath.join(' › ')}
+            </Typography>
+          )}
+          {citation.sourceUrl && (
+            <Typography variant="body2">
+              <Link to={citation.sourceUrl}>{t('sources.openPage')}</Link>
             </Typography>
           )}
           {passage.loading && <Progress aria-label={t('sources.loading')} />}

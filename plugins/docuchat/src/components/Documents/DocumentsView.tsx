@@ -1,5 +1,6 @@
 import {
   InfoCard,
+  Link,
   ResponseErrorPanel,
   StatusError,
   StatusOK,
@@ -26,6 +27,7 @@ import { docuchatTranslationRef } from '../../translation';
 import { ConfirmDeleteDialog } from '../common/ConfirmDeleteDialog';
 import { describeError } from '../common/describeError';
 import { useLocale } from '../common/useLocale';
+import { PassageDialog } from './PassageDialog';
 import { PassageSearch } from './PassageSearch';
 import { UploadArea } from './UploadArea';
 
@@ -103,7 +105,19 @@ export function DocumentsView(props: {
     {
       title: t('documents.columns.title'),
       field: 'title',
-      render: d => <span dir="auto">{d.title}</span>,
+      render: d =>
+        d.origin ? (
+          <>
+            <Link to={d.origin.url} dir="auto">
+              {d.title}
+            </Link>
+            <Typography variant="caption" color="textSecondary" display="block">
+              {t('documents.fromSource')}
+            </Typography>
+          </>
+        ) : (
+          <span dir="auto">{d.title}</span>
+        ),
     },
     {
       title: t('documents.columns.status'),
@@ -130,25 +144,27 @@ export function DocumentsView(props: {
     columns.push({
       title: t('documents.columns.actions'),
       sorting: false,
-      render: d => (
-        <>
-          <IconButton
-            size="small"
-            aria-label={t('documents.reindex', { title: d.title })}
-            disabled={d.status === 'queued' || d.status === 'processing'}
-            onClick={() => act(() => api.reindexDocument(tenantId, d.id))}
-          >
-            <RefreshIcon fontSize="small" />
-          </IconButton>
-          <IconButton
-            size="small"
-            aria-label={t('documents.delete', { title: d.title })}
-            onClick={() => setDeleting(d)}
-          >
-            <DeleteIcon fontSize="small" />
-          </IconButton>
-        </>
-      ),
+      // A source's documents follow the source (Tenants tab), not the user.
+      render: d =>
+        d.origin ? null : (
+          <>
+            <IconButton
+              size="small"
+              aria-label={t('documents.reindex', { title: d.title })}
+              disabled={d.status === 'queued' || d.status === 'processing'}
+              onClick={() => act(() => api.reindexDocument(tenantId, d.id))}
+            >
+              <RefreshIcon fontSize="small" />
+            </IconButton>
+            <IconButton
+              size="small"
+              aria-label={t('documents.delete', { title: d.title })}
+              onClick={() => setDeleting(d)}
+            >
+              <DeleteIcon fontSize="small" />
+            </IconButton>
+          </>
+        ),
     });
   }
 
@@ -184,6 +200,7 @@ export function DocumentsView(props: {
           />
         )}
       </Grid>
+      <PassageDialog tenantId={tenantId} />
       <ConfirmDeleteDialog
         open={!!deleting}
         title={t('documents.deleteTitle')}

@@ -8,7 +8,7 @@ export function tenantIdOf(entity: Entity): string | undefined {
   return entity.metadata.annotations?.[DOCUCHAT_TENANT_ID_ANNOTATION];
 }
 
-/** Whether an entity is a DocuChat tenant (`Resource`, `docuchat-tenant`). */
+/** Whether an entity is a DocuChat tenant (`Resource`, `docuchat-tenant`). @public */
 export function isDocuchatTenant(entity: Entity): boolean {
   return (
     entity.kind.toLocaleLowerCase('en-US') === 'resource' &&
@@ -16,7 +16,7 @@ export function isDocuchatTenant(entity: Entity): boolean {
   );
 }
 
-/** Whether an entity is a DocuChat environment (`docuchat-environment`). */
+/** Whether an entity is a DocuChat environment (`docuchat-environment`). @public */
 export function isDocuchatEnvironment(entity: Entity): boolean {
   return (
     entity.kind.toLocaleLowerCase('en-US') === 'resource' &&

@@ -9,7 +9,10 @@ import {
   templateParameterNames,
 } from './runbookLinks';
 
-const TEMPLATES = path.resolve(__dirname, '../../../../../templates');
+const TEMPLATES = path.resolve(
+  __dirname,
+  '../../../../scaffolder-backend-module-docuchat/templates',
+);
 const ENVIRONMENT_REF = 'resource:default/docuchat-staging';
 
 /** Every template under `templates/`, as the catalog serves it. */

@@ -5,8 +5,9 @@ import Grid from '@material-ui/core/Grid';
 import { Tenant } from '@docuchat/backstage-plugin-docuchat-common';
 import { docuchatTranslationRef } from '../../translation';
 import { TenantForm } from './TenantForm';
+import { SourcesCard } from '../Sources';
 
-/** Operators: create a tenant, edit the current one. */
+/** Operators: create a tenant, edit the current one and its sources. */
 export function TenantAdmin(props: {
   tenant?: Tenant;
   onChanged: (tenant: Tenant) => void;
@@ -44,6 +45,11 @@ export function TenantAdmin(props: {
               }}
             />
           </InfoCard>
+        </Grid>
+      )}
+      {tenant && (
+        <Grid item xs={12}>
+          <SourcesCard tenantId={tenant.id} />
         </Grid>
       )}
     </Grid>

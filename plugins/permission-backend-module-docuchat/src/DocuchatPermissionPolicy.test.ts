@@ -8,6 +8,7 @@ import {
   docuchatBillingRunPermission,
   docuchatChatPermission,
 } from '@docuchat/backstage-plugin-docuchat-common';
+import { decideDocuchatPermission } from './decideDocuchatPermission';
 import { DocuchatPermissionPolicy } from './DocuchatPermissionPolicy';
 
 const policy = DocuchatPermissionPolicy.fromConfig(
@@ -94,5 +95,15 @@ describe('DocuchatPermissionPolicy', () => {
     expect(
       await bare.handle({ permission: docuchatBillingRunPermission }, OPERATOR),
     ).toEqual({ result: AuthorizeResult.DENY });
+  });
+});
+
+describe('decideDocuchatPermission', () => {
+  it('leaves permissions DocuChat has no rule for to the calling policy', () => {
+    expect(
+      decideDocuchatPermission({ permission: catalogRead }, MEMBER, {
+        operatorsGroup: 'group:default/ops',
+      }),
+    ).toBeUndefined();
   });
 });

@@ -7,9 +7,12 @@ import { DocuchatPermissionPolicy } from './DocuchatPermissionPolicy';
 
 /**
  * Installs {@link DocuchatPermissionPolicy} in the permission backend, in
- * place of allow-all, in development and production alike.
+ * place of allow-all (a backend takes one policy: remove the allow-all
+ * module when adding this one).
+ *
+ * @public
  */
-export default createBackendModule({
+export const permissionModuleDocuchatPolicy = createBackendModule({
   pluginId: 'permission',
   moduleId: 'docuchat-policy',
   register(reg) {

@@ -3,6 +3,7 @@ import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import {
   AuthService,
+  BackendFeature,
   coreServices,
   createBackendModule,
   createServiceFactory,
@@ -13,10 +14,13 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import permissionPlugin from '@backstage/plugin-permission-backend';
+// The DocuChat backend whose decisions the policy makes (test only).
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import docuchatPlugin from '@docuchat/backstage-plugin-docuchat-backend';
 import { docuchatEmbeddingsExtensionPoint } from '@docuchat/backstage-plugin-docuchat-node';
 import { createHash } from 'node:crypto';
-import docuchatPermissionPolicyModule from '../docuchatPermissionPolicyModule';
+// The package's default export, as an adopter adds it.
+import docuchatPermissionPolicyModule from '../index';
 
 /** The operators group of these tests (`docuchat.permissions.operatorsGroup`). */
 export const OPERATORS = 'group:default/ops';
@@ -131,7 +135,8 @@ function hashVector(text: string, dimensions: number): Float32Array {
 }
 
 /**
- * The permission backend running the portal's policy, and DocuChat with
+ * The real permission backend running a policy (this package's module
+ * unless `policy` names another), and DocuChat with
  * tenants acme (owner group:default/acme) and globex (owner
  * BOB). `docuchat` adds to or overrides the DocuChat config.
  *
@@ -143,11 +148,18 @@ function hashVector(text: string, dimensions: number): Float32Array {
 export async function startPolicyTestBackend(options: {
   docuchat?: Record<string, unknown>;
   externalAccess?: object[];
+  /** More plugins, modules or service factories (e.g. search). */
+  features?: Parameters<typeof startTestBackend>[0]['features'];
+  /** Other top-level config beside `docuchat`, e.g. `search`. */
+  config?: Record<string, unknown>;
+  /** The permission policy module; default this package's own. */
+  policy?: BackendFeature;
 }) {
   const { server } = await startTestBackend({
     features: [
+      ...(options.features ?? []),
       permissionPlugin,
-      docuchatPermissionPolicyModule,
+      options.policy ?? docuchatPermissionPolicyModule,
       docuchatPlugin,
       hashEmbeddings,
       userInfoFactory,
@@ -161,6 +173,7 @@ export async function startPolicyTestBackend(options: {
           ]),
       mockServices.rootConfig.factory({
         data: {
+          ...options.config,
           backend: { auth: { externalAccess: options.externalAccess ?? [] } },
           permission: { enabled: true },
           docuchat: {

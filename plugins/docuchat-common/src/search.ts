@@ -1,0 +1,28 @@
+/**
+ * The type of DocuChat's documents in the portal's search.
+ *
+ * @public
+ */
+export const DOCUCHAT_SEARCH_TYPE = 'docuchat';
+
+/**
+ * One passage of a tenant's document in the portal's search, as the
+ * `search-backend-module-docuchat` collator indexes it: `title` is the
+ * document's title and the passage's headings, `location` the DocuChat page
+ * at that passage.
+ *
+ * @public
+ */
+export interface DocuchatSearchDocument {
+  title: string;
+  text: string;
+  location: string;
+  tenantId: string;
+  tenantName: string;
+  documentId: string;
+  documentTitle: string;
+  chunkId: string;
+  headingPath: string[];
+  /** The portal page a source's document came from (TechDocs, entity). */
+  sourceUrl?: string;
+}

@@ -1,0 +1,2 @@
+export { DocuchatSearchResultListItem } from './DocuchatSearchResultListItem';
+export type { DocuchatSearchResultListItemProps } from './DocuchatSearchResultListItem';

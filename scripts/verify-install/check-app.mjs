@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// Static checks of the app DocuChat was installed into:
+//  - one copy of each @backstage/* package in node_modules (at any depth),
+//    and each DocuChat package once, from the registry (no workspace link);
+//  - `backstage-cli config:check` passes on the app's config, and fails on
+//    a DocuChat config value of the wrong type (the published schema is read).
+//
+// Usage: node check-app.mjs <app dir>
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [appDir] = process.argv.slice(2);
+if (!appDir) {
+  console.error('usage: check-app.mjs <app dir>');
+  process.exit(2);
+}
+const failures = [];
+
+/** Every package.json under node_modules folders, at any depth. */
+function* installedPackages(dir) {
+  const modules = join(dir, 'node_modules');
+  if (!existsSync(modules)) return;
+  for (const entry of readdirSync(modules, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    const names = entry.name.startsWith('@')
+      ? readdirSync(join(modules, entry.name)).map(n => `${entry.name}/${n}`)
+      : [entry.name];
+    for (const name of names) {
+      const path = join(modules, name);
+      const manifest = join(path, 'package.json');
+      if (existsSync(manifest)) {
+        const { version } = JSON.parse(readFileSync(manifest, 'utf8'));
+        yield { name, version, path };
+      }
+      yield* installedPackages(path);
+    }
+  }
+}
+
+const copies = new Map();
+for (const workspace of ['.', 'packages/app', 'packages/backend']) {
+  for (const pkg of installedPackages(join(appDir, workspace))) {
+    if (!/^@(backstage|docuchat)\//.test(pkg.name)) continue;
+    if (!copies.has(pkg.name)) copies.set(pkg.name, new Map());
+    copies.get(pkg.name).set(pkg.version, pkg.path);
+  }
+}
+const backstage = [...copies].filter(([n]) => n.startsWith('@backstage/'));
+const docuchat = [...copies].filter(([n]) => n.startsWith('@docuchat/'));
+for (const [name, versions] of copies) {
+  if (versions.size > 1) {
+    failures.push(
+      `${name}: ${versions.size} copies (${[...versions.keys()].join(', ')})`,
+    );
+  }
+}
+console.log(
+  `@backstage/* packages in the app: ${
+    backstage.length
+  }, with more than one version: ${
+    backstage.filter(([, v]) => v.size > 1).length
+  }`,
+);
+console.log(
+  `@docuchat/* packages in the app: ${docuchat
+    .map(([n, v]) => `${n}@${[...v.keys()].join('|')}`)
+    .join(', ')}`,
+);
+if (docuchat.length !== 7) {
+  failures.push(`expected the 7 DocuChat packages, found ${docuchat.length}`);
+}
+
+const configCheck = (...extra) =>
+  spawnSync(
+    'yarn',
+    [
+      'backstage-cli',
+      'config:check',
+      '--lax',
+      '--strict',
+      '--config',
+      'app-config.yaml',
+      ...extra,
+    ],
+    { cwd: appDir, encoding: 'utf8' },
+  );
+const ok = configCheck();
+if (ok.status !== 0) {
+  failures.push(
+    `config:check failed on the app's config:\n${ok.stdout}${ok.stderr}`,
+  );
+} else {
+  console.log("config:check passes on the app's config");
+}
+writeFileSync(
+  join(appDir, 'app-config.schema-error.yaml'),
+  'docuchat:\n  permissions:\n    operatorsGroup: [not, a, string]\n',
+);
+const bad = configCheck('--config', 'app-config.schema-error.yaml');
+const said = `${bad.stdout}${bad.stderr}`;
+if (bad.status === 0 || !/operatorsGroup/.test(said)) {
+  failures.push(
+    `config:check accepted a wrong docuchat.permissions.operatorsGroup (exit ${bad.status}):\n${said}`,
+  );
+} else {
+  console.log(
+    `config:check refuses a wrong DocuChat value: ${said
+      .split('\n')
+      .find(l => /operatorsGroup/.test(l))
+      ?.trim()}`,
+  );
+}
+execFileSync('rm', ['-f', join(appDir, 'app-config.schema-error.yaml')]);
+
+if (failures.length) {
+  console.error(`check-app: ${failures.length} problem(s):`);
+  for (const f of failures) console.error(`  - ${f}`);
+  process.exit(1);
+}
