@@ -7,7 +7,8 @@ import { Chunk } from './types';
 export interface ParseRequest {
   contentType?: string;
   fileName?: string;
-  chunking: { maxTokens: number; overlapTokens: number };
+  /** Without it the document is only parsed (a readability check): no chunks. */
+  chunking?: { maxTokens: number; overlapTokens: number };
   limits: ParseLimits;
 }
 
@@ -24,6 +25,7 @@ export async function parseAndChunk(
     fileName: request.fileName,
     limits: request.limits,
   });
+  if (!request.chunking) return [];
   return chunkDocument(parsed, {
     ...request.chunking,
     maxChunks: request.limits.maxChunks,

@@ -151,6 +151,19 @@ export class IngestionService {
   }
 
   /**
+   * Throws what ingestion would fail the bytes with (the cheap checks, then
+   * the parser in a worker, under its limits), without storing or chunking
+   * anything: for callers that refuse unreadable input up front.
+   */
+  async checkReadable(
+    content: Buffer,
+    meta: { contentType: string; fileName?: string },
+  ): Promise<void> {
+    checkUpload(content, meta);
+    await this.#options.parser.parse(content, meta);
+  }
+
+  /**
    * Ingests the document again from scratch, whatever its state: a running
    * ingestion of it loses its claim and its result is dropped.
    */
