@@ -145,6 +145,46 @@ export interface Config {
       concurrency?: number;
       /** How often each replica looks for queued or abandoned documents. Default 10. */
       pollSeconds?: number;
+      /**
+       * Worker threads that parse and chunk uploads, per replica (parsing
+       * never runs on the event loop the backend's plugins share). Default:
+       * one per core but one, at least 1 and at most 4. A replica parses at
+       * most `concurrency` documents at once: raise both to parse more.
+       */
+      parserWorkers?: number;
+      /**
+       * What one document may cost to parse. A document over a limit ends
+       * `failed` with a reason that names the limit and its key here.
+       */
+      limits?: {
+        /** Pages of a PDF, checked before its pages are read. Default 2000. */
+        maxPdfPages?: number;
+        /**
+         * Megabytes all parts of a DOCX may inflate to together, counted
+         * while inflating (declared sizes are not trusted). Default 100.
+         */
+        maxInflatedMegabytes?: number;
+        /**
+         * Elements nested inside each other: HTML elements, a DOCX's XML,
+         * Markdown block quotes, lists and emphasis. Default 256.
+         */
+        maxNestingDepth?: number;
+        /**
+         * Characters in a row without a space or line break in a document's
+         * text (tokenizing such a run costs the square of its length).
+         * Default 10000.
+         */
+        maxRunCharacters?: number;
+        /** Chunks one document may make. Default 5000. */
+        maxChunksPerDocument?: number;
+        /**
+         * Wall-clock seconds to parse and chunk one document; then its
+         * worker is stopped and replaced. Default 60.
+         */
+        parseTimeoutSeconds?: number;
+        /** Heap of each parser worker, in megabytes. Default 512. */
+        parserHeapMegabytes?: number;
+      };
     };
     /** What a replica does when it is told to stop (SIGTERM). */
     shutdown?: {

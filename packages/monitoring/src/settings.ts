@@ -17,6 +17,13 @@ export interface MonitoringSettings {
   billingDriftTokens: number;
   /** Price shown on the token dashboard, Tomans per 1,000 tokens (the seed price). */
   tomansPer1kTokens: number;
+  /**
+   * Event-loop lag (p99, seconds) worth a ticket: the issue 23 target for
+   * the health route's p99 while hostile documents are parsed.
+   */
+  eventLoopLagSeconds: number;
+  /** Documents failed for one reason in 30 minutes worth a ticket. */
+  ingestionFailures: number;
 }
 
 /** The repository's Persian runbooks on GitHub (its default branch). */
@@ -32,6 +39,8 @@ export const DEFAULT_SETTINGS: MonitoringSettings = {
   kubernetesSelector: 'namespace=~"docuchat-.*"',
   billingDriftTokens: 1000,
   tomansPer1kTokens: 20,
+  eventLoopLagSeconds: 0.2,
+  ingestionFailures: 3,
 };
 
 /** The defaults, with `DOCUCHAT_RUNBOOK_BASE_URL` applied when set. */

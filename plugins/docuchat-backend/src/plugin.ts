@@ -32,6 +32,8 @@ import { DatabaseTenantStore } from './database/DatabaseTenantStore';
 import { DatabaseUsageLedger } from './usage/DatabaseUsageLedger';
 import { createEmbeddingProvider } from './embeddings/createEmbeddingProvider';
 import { PublishingTenantStore } from './events/PublishingTenantStore';
+import { ParserPool } from './ingest/ParserPool';
+import { readParserConfig } from './ingest/readParserConfig';
 import { UsageMeter } from './usage/UsageMeter';
 import { DocuchatMetrics } from './metrics/DocuchatMetrics';
 import { readMetricsConfig } from './metrics/readMetricsConfig';
@@ -154,6 +156,12 @@ export const docuchatPlugin = createBackendPlugin({
         const caches = createCaches({ cache: deps.cache, config, logger });
         // Answers streaming and documents ingesting: drained at shutdown.
         const running = new RunningWork();
+        // Uploads are parsed in worker threads, never on the event loop the
+        // whole backend shares. Closing waits for the documents being parsed
+        // (the shutdown drain lets them finish or aborts them) before it
+        // stops the workers.
+        const parser = new ParserPool(readParserConfig(config));
+        deps.lifecycle.addShutdownHook(() => parser.close());
         const { documents, ingestion, search } = await createRetrievalServices({
           knex,
           embeddings,
@@ -163,6 +171,12 @@ export const docuchatPlugin = createBackendPlugin({
           queryVectorCache: caches.queryEmbeddings,
           onChunksIndexed: (tenantId, count) =>
             metrics.countIndexedChunks(tenantId, count),
+          parser,
+          observer: {
+            parsed: (format, seconds, ok) =>
+              metrics.observeParse(format, seconds, ok ? 'ok' : 'failed'),
+            failed: reason => metrics.countIngestionFailure(reason),
+          },
           work: options.work.ingestion,
           running,
           auditor: deps.auditor,

@@ -195,6 +195,8 @@ describeWithPrometheus(
         'openai_tokens_total',
         'docuchat_tenant_daily_token_budget',
         'nodejs_eventloop_lag_p99_seconds',
+        'docuchat_document_parse_seconds_bucket',
+        'docuchat_ingestion_failures_total',
         'docuchat_billing_runs_total',
         'docuchat_invoices',
         'docuchat_billed_rials_total',

@@ -97,6 +97,27 @@ export function backendOverviewDashboard(
         ),
       ]),
     )
+    .withRow(new RowBuilder('Ingestion'))
+    .withPanel(
+      timeseries('Parse time by format (p50, p95)', 's', [
+        query(
+          `histogram_quantile(0.5, sum by (format, le) (rate(docuchat_document_parse_seconds_bucket{${app}}[$__rate_interval])))`,
+          'p50 {{format}}',
+        ),
+        query(
+          `histogram_quantile(0.95, sum by (format, le) (rate(docuchat_document_parse_seconds_bucket{${app}}[$__rate_interval])))`,
+          'p95 {{format}}',
+        ),
+      ]),
+    )
+    .withPanel(
+      timeseries('Ingestion failures by reason', 'short', [
+        query(
+          `sum by (reason) (increase(docuchat_ingestion_failures_total{${app}}[$__rate_interval]))`,
+          '{{reason}}',
+        ),
+      ]),
+    )
     .withRow(new RowBuilder('Process'))
     .withPanel(
       timeseries(

@@ -72,11 +72,11 @@ describe('the panels the issue asks for', () => {
       .map(p => p.title)
       .join('\n');
 
-  it('backend-overview: rate, latency percentiles by route, errors by status, CPU, memory, event-loop lag', () => {
+  it('backend-overview: rate, latency percentiles by route, errors by status, parse time and ingestion failures, CPU, memory, event-loop lag', () => {
     const [, dashboard] = dashboards[0];
     expect(titles(dashboard)).toEqual(
       expect.stringMatching(
-        /Request rate by route[\s\S]*Errors by status[\s\S]*Latency by route \(p50, p95, p99[\s\S]*CPU[\s\S]*Memory[\s\S]*Event-loop lag/,
+        /Request rate by route[\s\S]*Errors by status[\s\S]*Latency by route \(p50, p95, p99[\s\S]*Parse time by format[\s\S]*Ingestion failures by reason[\s\S]*CPU[\s\S]*Memory[\s\S]*Event-loop lag/,
       ),
     );
   });

@@ -304,6 +304,62 @@ export const ALERT_TESTS: AlertTestCase[] = [
     ],
   },
   {
+    alert: 'DocuChatEventLoopLag',
+    severity: 'warning',
+    firing: {
+      // Lagging from minute 5; the alert waits 10 minutes.
+      series: [
+        series(
+          'nodejs_eventloop_lag_p99_seconds',
+          `${APP}, instance="10.0.0.7:7007"`,
+          `0.01x4 ${steady(0.5)}`,
+        ),
+      ],
+      firesAt: 15,
+      labels: { instance: '10.0.0.7:7007' },
+      description:
+        'The event loop of 10.0.0.7:7007 lagged 500ms at the 99th percentile: every plugin of the portal on it (catalog, scaffolder, auth, DocuChat) answers that much later.',
+    },
+    healthy: [
+      series(
+        'nodejs_eventloop_lag_p99_seconds',
+        `${APP}, instance="10.0.0.7:7007"`,
+        steady(0.05),
+      ),
+    ],
+  },
+  {
+    alert: 'DocuChatIngestionFailing',
+    severity: 'warning',
+    firing: {
+      // Five documents time out at minute 10; the alert waits 5 minutes.
+      series: [
+        series(
+          'docuchat_ingestion_failures_total',
+          `${APP}, reason="timeout"`,
+          `0x9 ${steady(5)}`,
+        ),
+      ],
+      firesAt: 15,
+      labels: { reason: 'timeout' },
+      description:
+        '5 documents failed to ingest with reason timeout in the last 30 minutes.',
+    },
+    // Many uploads over a limit (the user's to fix), and two timeouts.
+    healthy: [
+      series(
+        'docuchat_ingestion_failures_total',
+        `${APP}, reason="pdf-pages"`,
+        grows(10),
+      ),
+      series(
+        'docuchat_ingestion_failures_total',
+        `${APP}, reason="timeout"`,
+        `0x9 ${steady(2)}`,
+      ),
+    ],
+  },
+  {
     alert: 'DocuChatPodCrashLooping',
     severity: 'warning',
     firing: {

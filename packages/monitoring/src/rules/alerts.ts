@@ -143,6 +143,38 @@ export function docuchatRuleGroups(settings: MonitoringSettings): RuleGroup[] {
     ],
   };
 
+  const ingestion: RuleGroup = {
+    name: 'docuchat-ingestion',
+    rules: [
+      alert({
+        alert: 'DocuChatEventLoopLag',
+        severity: 'warning',
+        for: '10m',
+        expr: `max by (instance) (nodejs_eventloop_lag_p99_seconds{${app}}) > ${settings.eventLoopLagSeconds}`,
+        summary:
+          "The backend's event loop lags: the whole portal answers late.",
+        description:
+          'The event loop of {{ $labels.instance }} lagged {{ $value | humanizeDuration }} at the 99th percentile: every plugin of the portal on it (catalog, scaffolder, auth, DocuChat) answers that much later.',
+        runbook: 'latency',
+      }),
+      alert({
+        alert: 'DocuChatIngestionFailing',
+        severity: 'warning',
+        for: '5m',
+        // Failures the upload itself explains (a limit such as pdf-pages,
+        // corrupt, encoding) are the user's to fix and do not alert; these
+        // are the parser running out of time or memory, crashing, or
+        // ingestion failing for other reasons (the embedding model).
+        expr: `sum by (reason) (increase(docuchat_ingestion_failures_total{${app}, reason=~"timeout|memory|crashed|interrupted|other"}[30m])) > ${settings.ingestionFailures}`,
+        summary:
+          'Documents fail to ingest for a reason that is not the upload.',
+        description:
+          '{{ $value | humanize }} documents failed to ingest with reason {{ $labels.reason }} in the last 30 minutes.',
+        runbook: 'ingestionFailing',
+      }),
+    ],
+  };
+
   const kubernetes: RuleGroup = {
     name: 'docuchat-kubernetes',
     rules: [
@@ -275,5 +307,13 @@ export function docuchatRuleGroups(settings: MonitoringSettings): RuleGroup[] {
     ],
   };
 
-  return [availability, latency, backend, kubernetes, tenants, billing];
+  return [
+    availability,
+    latency,
+    backend,
+    ingestion,
+    kubernetes,
+    tenants,
+    billing,
+  ];
 }

@@ -75,6 +75,9 @@ describe('the alerting rules', () => {
         'DocuChatSlowFirstToken',
         'DocuChatOpenAIRequestFailures',
         'DocuChatExcessiveFallbacks',
+        // Issue 23: a hostile upload must not stall the portal.
+        'DocuChatEventLoopLag',
+        'DocuChatIngestionFailing',
         'DocuChatPodCrashLooping',
         'DocuChatPodNotReady',
         'DocuChatCPUSaturation',

@@ -13,6 +13,7 @@ export const RUNBOOKS = {
   billingRerun: 'billing-rerun.md',
   zibalOutage: 'zibal-outage.md',
   databaseRecovery: 'database-recovery.md',
+  ingestionFailing: 'ingestion-failing.md',
 } as const;
 
 export type Runbook = keyof typeof RUNBOOKS;

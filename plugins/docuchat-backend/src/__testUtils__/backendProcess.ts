@@ -31,6 +31,8 @@ const ENTRY = resolve(__dirname, 'crashableBackend.ts');
 export async function startBackendProcess(options: {
   config: Record<string, any>;
   timeoutMs?: number;
+  /** Adds the catalog backend plugin (its config goes in `config`). */
+  withCatalog?: boolean;
 }): Promise<BackendProcess> {
   const port = await freePort();
   const config = {
@@ -54,6 +56,7 @@ export async function startBackendProcess(options: {
         NODE_ENV: 'development',
         LOG_LEVEL: 'info',
         DOCUCHAT_BACKEND_CONFIG: JSON.stringify(config),
+        ...(options.withCatalog && { DOCUCHAT_TEST_BACKEND_WITH_CATALOG: '1' }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

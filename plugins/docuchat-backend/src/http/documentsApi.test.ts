@@ -286,15 +286,21 @@ describe('documents API', () => {
       expect(empty.status).toBe(422);
       expect(empty.body.error.message).toMatch(/empty/i);
 
-      const corrupt = await post().attach(
+      // The cheap checks on the request path: a format's signature, the
+      // text's encoding.
+      const notPdf = await post().attach('file', Buffer.from('GIF89a'), {
+        filename: 'logo.pdf',
+        contentType: 'application/pdf',
+      });
+      expect(notPdf.status).toBe(422);
+      expect(notPdf.body.error.message).toMatch(/not a readable PDF/);
+      const notUtf8 = await post().attach(
         'file',
-        Buffer.from('%PDF-1.7 garbage'),
-        {
-          filename: 'broken.pdf',
-          contentType: 'application/pdf',
-        },
+        Buffer.from([0x48, 0x69, 0x20, 0xc3, 0x28]),
+        { filename: 'notes.txt', contentType: 'text/plain' },
       );
-      expect(corrupt.status).toBe(422);
+      expect(notUtf8.status).toBe(422);
+      expect(notUtf8.body.error.message).toMatch(/not valid utf-8/);
 
       const noTitle = await post().send({ text: 'hello' });
       expect(noTitle.status).toBe(400);
@@ -307,6 +313,22 @@ describe('documents API', () => {
       expect(badSearch.body.error.message).toMatch(/q/);
 
       expect(await counts(knex)).toEqual(before);
+
+      // What only parsing finds (a PDF damaged after its header) is
+      // accepted, parsed in a worker, and fails there with the reason.
+      const damaged = await post().attach(
+        'file',
+        Buffer.from('%PDF-1.7 garbage'),
+        { filename: 'broken.pdf', contentType: 'application/pdf' },
+      );
+      expect(damaged.status).toBe(202);
+      expect(
+        await waitUntilReady(server, 'acme', damaged.body.id, ALICE),
+      ).toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(/^The file is not a readable PDF/),
+        chunkCount: 0,
+      });
     },
   );
 

@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { DocumentLimitError, formatCount } from './parseLimits';
 import { splitSections } from './sections';
 import { Unit, blockUnits } from './splitBlock';
 import {
@@ -16,6 +17,8 @@ export interface ChunkOptions {
   maxTokens?: number;
   /** Tokens of the previous chunk repeated at the start of the next one. Default 60. */
   overlapTokens?: number;
+  /** More chunks fail the document (DocumentLimitError). Default: no limit. */
+  maxChunks?: number;
 }
 
 // What joining two units (a blank line, a space) is assumed to cost while
@@ -61,15 +64,33 @@ export function chunkDocument(
     );
   }
 
-  const chunks: Chunk[] = [];
-  for (const section of splitSections(parsed.blocks)) {
-    const units = section.blocks.flatMap(block =>
-      blockUnits(parsed.text, block, maxTokens),
+  const maxChunks = options.maxChunks ?? Infinity;
+  const tooMany = () =>
+    new DocumentLimitError(
+      'chunks',
+      `The document would make more than ${formatCount(
+        maxChunks,
+      )} chunks (of at most ${maxTokens} tokens), the limit per document`,
     );
+  const chunks: Chunk[] = [];
+  // Every chunk holds at most maxTokens tokens, so more tokens than
+  // maxChunks × maxTokens cannot fit: counted block by block, a huge
+  // document stops after about that much tokenizing, not after all of it.
+  let tokens = 0;
+  for (const section of splitSections(parsed.blocks)) {
+    const units: Unit[] = [];
+    for (const block of section.blocks) {
+      for (const unit of blockUnits(parsed.text, block, maxTokens)) {
+        units.push(unit);
+        tokens += unit.tokens;
+      }
+      if (tokens > maxChunks * maxTokens) throw tooMany();
+    }
     packSection(parsed.text, units, section, chunks, {
       maxTokens,
       overlapTokens,
     });
+    if (chunks.length > maxChunks) throw tooMany();
   }
   return chunks;
 }
@@ -85,7 +106,7 @@ function packSection(
   units: Unit[],
   { headingPath, blocks }: { headingPath: string[]; blocks: Block[] },
   out: Chunk[],
-  { maxTokens, overlapTokens }: Required<ChunkOptions>,
+  { maxTokens, overlapTokens }: { maxTokens: number; overlapTokens: number },
 ): void {
   let previous: Chunk | undefined;
   let next = 0;

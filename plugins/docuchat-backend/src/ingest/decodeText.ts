@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { UnreadableDocumentError } from './errors';
 
 /**
@@ -41,6 +42,33 @@ export function decodeText(bytes: Uint8Array, charset?: string): string {
     );
   }
   return text;
+}
+
+/**
+ * Throws what `decodeText` would throw, without building the string when
+ * the text is UTF-8 (nearly always): a validation pass over the bytes takes
+ * a few milliseconds for 20 MB where decoding takes about 100, and this runs
+ * on the request path.
+ */
+export function assertDecodable(bytes: Uint8Array, charset?: string): void {
+  const { encoding, offset } = detectEncoding(bytes, charset);
+  if (!/^utf-?8$/.test(encoding)) {
+    decodeText(bytes, charset);
+    return;
+  }
+  const body = bytes.subarray(offset);
+  if (!isUtf8(body)) {
+    throw new UnreadableDocumentError(
+      'encoding',
+      'The document is not valid utf-8 text (a binary file, or a different character encoding)',
+    );
+  }
+  if (body.indexOf(0) >= 0) {
+    throw new UnreadableDocumentError(
+      'encoding',
+      'The document contains NUL characters: it looks like a binary file, not text',
+    );
+  }
 }
 
 function detectEncoding(

@@ -1,5 +1,6 @@
 import { HTMLElement, Node, NodeType, TextNode, parse } from 'node-html-parser';
 import { DocumentBuilder } from './documentBuilder';
+import { assertHtmlDepthWithin } from './nestingDepth';
 
 /**
  * The HTML → blocks walk shared by the HTML and DOCX parsers (and raw HTML
@@ -260,8 +261,15 @@ function tableRows(table: HTMLElement): string[] {
     .filter(line => line.replace(/[\s|]/g, ''));
 }
 
-/** Appends the blocks of an HTML fragment; also used for HTML in Markdown. */
-export function addHtmlBlocks(builder: DocumentBuilder, html: string): void {
+/**
+ * Appends the blocks of an HTML fragment; also used for HTML in Markdown.
+ * The walk recurses once per level, so the tree's depth is bounded first.
+ */
+export function addHtmlBlocks(
+  builder: DocumentBuilder,
+  html: string,
+  limits: { maxNestingDepth: number },
+): void {
   // node-html-parser keeps `<!doctype>` and `<?xml …?>` as text.
   const markup = html.replace(/<!doctype[^>]*>|<\?[\s\S]*?\?>/gi, '');
   const root = parse(markup, {
@@ -271,5 +279,6 @@ export function addHtmlBlocks(builder: DocumentBuilder, html: string): void {
     // must be parsed so the `<code>` tags do not leak into the text.
     blockTextElements: { script: true, style: true, noscript: true },
   });
+  assertHtmlDepthWithin(root, limits.maxNestingDepth);
   new HtmlWalker(builder).container(root);
 }

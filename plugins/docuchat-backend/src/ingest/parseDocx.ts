@@ -1,7 +1,8 @@
-import mammoth from 'mammoth';
 import { UnreadableDocumentError } from './errors';
 import { htmlToDocument } from './parseHtml';
+import { DEFAULT_PARSE_LIMITS, ParseLimits } from './parseLimits';
 import { ParsedDocument } from './types';
+import { assertZipWithin } from './zipLimits';
 
 // Mammoth's defaults map Word's built-in heading, list and table styles to
 // HTML. Code has no built-in Word style; these common names become <pre>,
@@ -16,8 +17,18 @@ const STYLE_MAP = [
 /**
  * DOCX → HTML (mammoth) → the HTML parser, so Word headings become heading
  * blocks and drive heading paths, and lists and tables keep their shape.
+ * The archive is checked first (inflated size, XML depth): mammoth trusts
+ * both.
  */
-export async function parseDocx(bytes: Uint8Array): Promise<ParsedDocument> {
+export async function parseDocx(
+  bytes: Uint8Array,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+): Promise<ParsedDocument> {
+  assertZipWithin(bytes, limits);
+  // Loaded on first use: a quarter of a parser worker's start-up otherwise,
+  // for the one format that needs it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mammoth: typeof import('mammoth') = require('mammoth');
   let html: string;
   try {
     const result = await mammoth.convertToHtml(
@@ -39,7 +50,7 @@ export async function parseDocx(bytes: Uint8Array): Promise<ParsedDocument> {
       error,
     );
   }
-  const parsed = htmlToDocument(html);
+  const parsed = htmlToDocument(html, limits);
   if (parsed.blocks.length === 0) {
     throw new UnreadableDocumentError(
       'no-text',

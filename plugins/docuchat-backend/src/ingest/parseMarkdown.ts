@@ -3,6 +3,8 @@ import { decodeEntities } from './decodeEntities';
 import { decodeText } from './decodeText';
 import { DocumentBuilder } from './documentBuilder';
 import { addHtmlBlocks } from './htmlBlocks';
+import { DEFAULT_PARSE_LIMITS, ParseLimits } from './parseLimits';
+import { assertMarkdownWithin } from './textLimits';
 import { ParsedDocument } from './types';
 
 /**
@@ -16,22 +18,34 @@ import { ParsedDocument } from './types';
  */
 export function parseMarkdown(
   bytes: Uint8Array,
-  options: { charset?: string } = {},
+  options: { charset?: string; limits?: ParseLimits } = {},
 ): ParsedDocument {
-  return markdownToDocument(decodeText(bytes, options.charset));
+  return markdownToDocument(decodeText(bytes, options.charset), options.limits);
 }
 
-/** The string half of `parseMarkdown`, for callers that already hold text. */
-export function markdownToDocument(markdown: string): ParsedDocument {
+/**
+ * The string half of `parseMarkdown`, for callers that already hold text.
+ * marked recurses once per level of nesting and backtracks once per
+ * character of a paragraph: both are bounded before it sees the text.
+ */
+export function markdownToDocument(
+  markdown: string,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+): ParsedDocument {
+  assertMarkdownWithin(markdown, limits.maxNestingDepth);
   const builder = new DocumentBuilder();
   // A fresh Lexer per call: marked's global instance carries options that
   // other code in the process may have changed.
   const tokens = new Lexer({ gfm: true }).lex(markdown);
-  addBlockTokens(builder, tokens);
+  addBlockTokens(builder, tokens, limits);
   return builder.build();
 }
 
-function addBlockTokens(builder: DocumentBuilder, tokens: Token[]): void {
+function addBlockTokens(
+  builder: DocumentBuilder,
+  tokens: Token[],
+  limits: ParseLimits,
+): void {
   for (const token of tokens) {
     switch (token.type) {
       case 'heading': {
@@ -68,11 +82,11 @@ function addBlockTokens(builder: DocumentBuilder, tokens: Token[]): void {
         addTable(builder, token as Tokens.Table);
         break;
       case 'blockquote':
-        addBlockTokens(builder, (token as Tokens.Blockquote).tokens);
+        addBlockTokens(builder, (token as Tokens.Blockquote).tokens, limits);
         break;
       case 'html':
         // Raw HTML blocks (tables, <details>…) keep their structure.
-        addHtmlBlocks(builder, (token as Tokens.HTML).text);
+        addHtmlBlocks(builder, (token as Tokens.HTML).text, limits);
         break;
       default:
         // space, hr, def (link reference definitions): no content of their own.

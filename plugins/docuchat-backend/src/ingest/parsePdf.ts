@@ -1,6 +1,7 @@
 import { extractTextItems, getDocumentProxy } from 'unpdf';
 import { DocumentBuilder } from './documentBuilder';
 import { UnreadableDocumentError } from './errors';
+import { DocumentLimitError, formatCount } from './parseLimits';
 import { PdfParagraph, pdfPageParagraphs } from './pdfLayout';
 import { ensurePdfjsLoaded } from './pdfjsOffline';
 import { ParsedDocument } from './types';
@@ -11,7 +12,10 @@ import { ParsedDocument } from './types';
  * clearly larger than the body text become headings, so PDFs get heading
  * paths too. Tables and lists are not recognised: PDF does not mark them.
  */
-export async function parsePdf(bytes: Uint8Array): Promise<ParsedDocument> {
+export async function parsePdf(
+  bytes: Uint8Array,
+  options: { maxPages?: number } = {},
+): Promise<ParsedDocument> {
   await ensurePdfjsLoaded();
   // PDF.js transfers (detaches) the buffer it is given; copy so the caller's
   // bytes stay usable (a Node Buffer may even share a pooled ArrayBuffer).
@@ -30,9 +34,22 @@ export async function parsePdf(bytes: Uint8Array): Promise<ParsedDocument> {
   }
   let pages: PdfParagraph[][];
   try {
+    // Opening reads the cross-reference table and the page count, not the
+    // pages; extractTextItems then loads and parses every page, so the
+    // count is checked in between.
+    const maxPages = options.maxPages ?? Infinity;
+    if (pdf.numPages > maxPages) {
+      throw new DocumentLimitError(
+        'pdf-pages',
+        `The PDF has ${formatCount(
+          pdf.numPages,
+        )} pages; the limit is ${formatCount(maxPages)}`,
+      );
+    }
     const { items } = await extractTextItems(pdf);
     pages = items.map(pdfPageParagraphs);
   } catch (error) {
+    if (error instanceof DocumentLimitError) throw error;
     throw new UnreadableDocumentError(
       'corrupt',
       'The PDF could not be read: it is damaged',

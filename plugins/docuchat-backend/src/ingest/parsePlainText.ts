@@ -106,7 +106,9 @@ export function plainTextToDocument(text: string): ParsedDocument {
  */
 function unwrap(lines: string[]): string {
   const trimmed = lines.map(line => line.trim());
-  const width = Math.max(...trimmed.map(line => line.length));
+  // A loop, not Math.max(...lines): spreading a paragraph of a million
+  // lines as arguments overflows the stack.
+  const width = trimmed.reduce((max, line) => Math.max(max, line.length), 0);
   if (width < MIN_WRAP_WIDTH) return trimmed.join('\n');
   let out = trimmed[0];
   for (let i = 1; i < trimmed.length; i++) {

@@ -68,7 +68,11 @@ function splitSpan(
     const from = skipSpace(text, edges[i], edges[i + 1]);
     const to = trimEnd(text, from, edges[i + 1]);
     if (to > from) {
-      units.push(...splitSpan(text, from, to, finer, maxTokens));
+      // Not push(...units): a long run cut by tokens can make more pieces
+      // than a call may take arguments.
+      for (const unit of splitSpan(text, from, to, finer, maxTokens)) {
+        units.push(unit);
+      }
     }
   }
   return units;

@@ -82,6 +82,15 @@ export const FIRST_TOKEN_BUCKETS = [
   30,
 ];
 
+/**
+ * Seconds to parse and chunk one document in a parser worker: tens of
+ * milliseconds for a page of text, up to the parse timeout (60 s default)
+ * for a document stopped by it.
+ */
+export const PARSE_DURATION_BUCKETS = [
+  0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120,
+];
+
 const MISNAMED_DEFAULT_GAUGES = [
   'nodejs_active_handles_total',
   'nodejs_active_requests_total',
@@ -114,6 +123,8 @@ export class DocuchatMetrics {
   readonly #firstToken: Histogram;
   readonly #dailyTokenBudget: Gauge<'tenant'>;
   readonly #answerFeedback: TextCounter<'tenant' | 'rating'>;
+  readonly #parseDuration: Histogram<'format' | 'outcome'>;
+  readonly #ingestionFailures: Counter<'reason'>;
 
   constructor() {
     this.#registry = new Registry();
@@ -183,6 +194,29 @@ export class DocuchatMetrics {
       help: 'Ratings users gave answers (up or down), per tenant.',
       labelNames: ['tenant', 'rating'],
     });
+    this.#parseDuration = new Histogram({
+      name: 'docuchat_document_parse_seconds',
+      help: 'Time to parse and chunk one uploaded document in a parser worker, by format and outcome (ok or failed).',
+      labelNames: ['format', 'outcome'],
+      buckets: PARSE_DURATION_BUCKETS,
+      registers,
+    });
+    this.#ingestionFailures = new Counter({
+      name: 'docuchat_ingestion_failures_total',
+      help: 'Documents whose ingestion failed, by reason: a limit (pdf-pages, inflated-bytes, nesting-depth, run-length, chunks, timeout, memory), an unreadable document (corrupt, encoding, encrypted, empty, no-text), crashed, interrupted or other.',
+      labelNames: ['reason'],
+      registers,
+    });
+  }
+
+  /** Records the parse of one document; `format` is one of the five parsed. */
+  observeParse(format: string, seconds: number, outcome: 'ok' | 'failed') {
+    this.#parseDuration.observe({ format, outcome }, seconds);
+  }
+
+  /** Counts one document that ended failed; `reason` comes from a bounded set. */
+  countIngestionFailure(reason: string): void {
+    this.#ingestionFailures.inc({ reason });
   }
 
   /** Counts a model call's tokens; zero counts create no series. */

@@ -2,7 +2,7 @@ import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { toError } from '@backstage/errors';
 import { DocumentSummary } from '@docuchat/backstage-plugin-docuchat-common';
 import { EmbeddingProvider } from '@docuchat/backstage-plugin-docuchat-node';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
   ClaimLostError,
@@ -10,10 +10,12 @@ import {
   IngestionClaim,
   StoredChunk,
 } from '../database/DocumentStore';
-import { chunkDocument } from '../ingest/chunkDocument';
 import { embeddingCounts, UsageMeter } from '../usage/UsageMeter';
+import { checkUpload } from '../ingest/checkUpload';
 import { PayloadTooLargeError } from '../ingest/errors';
-import { parseDocument } from '../ingest/parseDocument';
+import { DocumentFormat, resolveFormat } from '../ingest/mediaTypes';
+import { failureReason, FailureReason } from '../ingest/parseFailures';
+import { DocumentParser } from '../ingest/ParserPool';
 import { PARSER_VERSION } from '../ingest/parserVersion';
 import { countTokens } from '../ingest/tokens';
 import {
@@ -36,6 +38,10 @@ export interface IngestionOptions {
   vectors: VectorStore;
   fullText: FullTextIndex;
   embeddings: EmbeddingProvider;
+  /** Parses and chunks uploads off the event loop (a ParserPool). */
+  parser: DocumentParser;
+  /** Told each document's parse time and each failure's reason. */
+  observer?: IngestionObserver;
   /** Bills each embedding call to the document's tenant. */
   meter: UsageMeter;
   /** Told how many chunks each finished document added to its tenant. */
@@ -49,6 +55,12 @@ export interface IngestionOptions {
   running?: RunningWork;
   /** Records documents that end failed (no request: background work). */
   auditor?: AuditorService;
+}
+
+/** What ingestion reports to metrics. */
+export interface IngestionObserver {
+  parsed(format: DocumentFormat, seconds: number, ok: boolean): void;
+  failed(reason: FailureReason | 'interrupted'): void;
 }
 
 /** How a replica takes ingestion work from the database. */
@@ -72,10 +84,12 @@ export const DEFAULT_INGESTION_WORK: IngestionWorkSettings = {
 const EMBED_SLICE = 64;
 
 /**
- * Upload → parse → chunk → embed → store. Uploads are validated (size, type,
- * readable text) before anything is written; the rest runs in the background
- * with the document's status (queued → processing → ready | failed) visible
- * through the API. A document's chunks, vectors and full-text rows are
+ * Upload → parse → chunk → embed → store. Uploads get the cheap checks
+ * (size, type, encoding, format signature) before anything is written; the
+ * rest runs in the background with the document's status (queued →
+ * processing → ready | failed, with the reason) visible through the API.
+ * Parsing and chunking run in the parser pool's worker threads, under its
+ * limits, never on the event loop. A document's chunks, vectors and full-text rows are
  * replaced in one transaction.
  *
  * Work is claimed from the database, never held in memory: a worker claims a
@@ -112,9 +126,10 @@ export class IngestionService {
     if (upload.content.length > maxUploadBytes) {
       throw new PayloadTooLargeError(upload.content.length, maxUploadBytes);
     }
-    // Parsing up front turns unsupported or unreadable input into a 415/422
-    // now, instead of a failed document later.
-    await parseDocument(upload.content, {
+    // Cheap checks only (type, encoding, signature): a 415/422 now for what
+    // is plainly wrong. Parsing, and the limits it needs, run in a parser
+    // worker; what fails there ends as a failed document with the reason.
+    checkUpload(upload.content, {
       contentType: upload.contentType,
       fileName: upload.fileName,
     });
@@ -124,11 +139,28 @@ export class IngestionService {
       title: upload.title?.trim() || upload.fileName || 'Untitled',
       fileName: upload.fileName,
       contentType: upload.contentType,
-      contentHash: createHash('sha256').update(upload.content).digest('hex'),
+      // Web Crypto hashes on libuv's thread pool: 20 MB is tens of
+      // milliseconds the event loop does not spend.
+      contentHash: Buffer.from(
+        await webcrypto.subtle.digest('SHA-256', upload.content),
+      ).toString('hex'),
       content: upload.content,
     });
     if (result.created) this.wake();
     return result;
+  }
+
+  /**
+   * Throws what ingestion would fail the bytes with (the cheap checks, then
+   * the parser in a worker, under its limits), without storing or chunking
+   * anything: for callers that refuse unreadable input up front.
+   */
+  async checkReadable(
+    content: Buffer,
+    meta: { contentType: string; fileName?: string },
+  ): Promise<void> {
+    checkUpload(content, meta);
+    await this.#options.parser.parse(content, meta);
   }
 
   /**
@@ -235,6 +267,7 @@ export class IngestionService {
     const reason = `Ingestion was interrupted ${maxAttempts} times (the replica working on it stopped each time); reindex to try again`;
     for (const doc of await documents.failExhausted(maxAttempts, reason)) {
       logger.warn(`Document ${doc.id} of tenant ${doc.tenantId}: ${reason}`);
+      this.#options.observer?.failed('interrupted');
       await this.#audit(doc.tenantId, doc.id, new Error(reason));
     }
   }
@@ -286,6 +319,7 @@ export class IngestionService {
       const message = error instanceof Error ? error.message : String(error);
       logger.warn(`Ingestion of document ${id} failed: ${message}`);
       if (await documents.failClaim(tenantId, id, this.owner, message)) {
+        this.#options.observer?.failed(failureReason(error));
         await this.#audit(tenantId, id, error);
       }
     } finally {
@@ -320,6 +354,27 @@ export class IngestionService {
     }
   }
 
+  /** Parses in the parser pool, timed per format for the metrics. */
+  async #parse(
+    content: Buffer,
+    request: Parameters<DocumentParser['parse']>[1],
+    signal: AbortSignal,
+  ) {
+    const { parser, observer } = this.#options;
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    // Type and name were checked at upload.
+    const { format } = resolveFormat(request.contentType, request.fileName);
+    try {
+      const chunks = await parser.parse(content, request, signal);
+      observer?.parsed(format, seconds(), true);
+      return chunks;
+    } catch (error) {
+      if (!signal.aborted) observer?.parsed(format, seconds(), false);
+      throw error;
+    }
+  }
+
   async #ingest(
     tenantId: string,
     id: string,
@@ -337,8 +392,11 @@ export class IngestionService {
       (ingestedWith.embeddingModel !== embeddings.model ||
         ingestedWith.parserVersion < PARSER_VERSION ||
         ingestedWith.embeddingTextVersion < EMBEDDING_TEXT_VERSION);
-    const parsed = await parseDocument(content, { contentType, fileName });
-    const chunks = chunkDocument(parsed, chunking);
+    const chunks = await this.#parse(
+      content,
+      { contentType, fileName, chunking },
+      signal,
+    );
 
     const vectorsByChunk: Float32Array[] = [];
     for (let i = 0; i < chunks.length; i += EMBED_SLICE) {

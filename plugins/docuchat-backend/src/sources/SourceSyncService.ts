@@ -18,7 +18,6 @@ import {
   StoredSource,
   SyncOutcome,
 } from '../database/SourceStore';
-import { parseDocument } from '../ingest/parseDocument';
 import { RunningWork } from '../lifecycle/RunningWork';
 import { IngestionService } from './IngestionService';
 import { SourceReader, SourceReadResult } from './SourceReader';
@@ -263,8 +262,11 @@ export class SourceSyncService {
       seen.add(page.key);
       try {
         // Unreadable pages are refused here, with the parser's reason,
-        // rather than failing later in the ingestion queue.
-        await parseDocument(page.content, { contentType: page.contentType });
+        // rather than failing later in the ingestion queue; the parser runs
+        // in a worker, like ingestion's.
+        await ingestion.checkReadable(page.content, {
+          contentType: page.contentType,
+        });
       } catch (error) {
         errors.push({ key: page.key, message: messageOf(error) });
         continue;

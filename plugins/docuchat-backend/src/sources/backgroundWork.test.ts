@@ -80,6 +80,13 @@ describe('background work and audit events', () => {
     }
     expect(await statusOf(id)).toBe(status);
   };
+  /** Until ingestion is in its model call (parsing, in a worker, is over). */
+  const waitForEmbeddingCall = async () => {
+    for (let i = 0; i < 800 && !openAi.requestsTo(EMBEDDINGS).length; i++) {
+      await new Promise(done => setTimeout(done, 25));
+    }
+    expect(openAi.requestsTo(EMBEDDINGS)).toHaveLength(1);
+  };
 
   it('audits tenant and document changes, and never with a secret or the text', async () => {
     const created = await request(server)
@@ -170,6 +177,7 @@ describe('background work and audit events', () => {
     openAi.script(EMBEDDINGS, behaviours.hang());
     const id = await upload(DOCUMENT);
     await waitForStatus(id, 'processing');
+    await waitForEmbeddingCall();
     const deleted = await request(server)
       .delete(`/api/docuchat/tenants/acme/documents/${id}`)
       .set('Authorization', as(ALICE));
@@ -189,6 +197,7 @@ describe('background work and audit events', () => {
     openAi.script(EMBEDDINGS, behaviours.hang());
     const id = await upload(DOCUMENT);
     await waitForStatus(id, 'processing');
+    await waitForEmbeddingCall();
     const reindexed = await request(server)
       .post(`/api/docuchat/tenants/acme/documents/${id}/reindex`)
       .set('Authorization', as(ALICE));

@@ -2,6 +2,11 @@ import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { EmbeddingProvider } from '@docuchat/backstage-plugin-docuchat-node';
 import { Knex } from 'knex';
 import { DatabaseDocumentStore } from '../database/DatabaseDocumentStore';
+import {
+  DEFAULT_PARSER_POOL,
+  DocumentParser,
+  ParserPool,
+} from '../ingest/ParserPool';
 import { UsageMeter } from '../usage/UsageMeter';
 import { createFullTextIndex } from '../search/createFullTextIndex';
 import { FusionOptions } from '../search/fuseRankings';
@@ -10,7 +15,11 @@ import { HybridSearch } from '../search/HybridSearch';
 import { QueryEmbedder, QueryVectorCache } from '../search/QueryEmbedder';
 import { FeedbackSettings } from '../search/relevanceModel';
 import { createVectorStore } from '../vectors/createVectorStore';
-import { IngestionService, IngestionWorkSettings } from './IngestionService';
+import {
+  IngestionObserver,
+  IngestionService,
+  IngestionWorkSettings,
+} from './IngestionService';
 import { RunningWork } from '../lifecycle/RunningWork';
 
 /** How documents are cut and searched (`docuchat.ingestion`, `.search`). */
@@ -34,6 +43,9 @@ export async function createRetrievalServices(options: {
   settings: RetrievalSettings;
   queryVectorCache?: QueryVectorCache;
   onChunksIndexed?: (tenantId: string, count: number) => void;
+  /** Parses uploads; a ParserPool with the default limits when absent. */
+  parser?: DocumentParser;
+  observer?: IngestionObserver;
   /** Claims and leases (defaults when absent). */
   work?: Partial<IngestionWorkSettings>;
   running?: RunningWork;
@@ -48,6 +60,8 @@ export async function createRetrievalServices(options: {
     vectors,
     fullText,
     embeddings,
+    parser: options.parser ?? new ParserPool(DEFAULT_PARSER_POOL),
+    observer: options.observer,
     meter,
     onChunksIndexed: options.onChunksIndexed,
     logger,

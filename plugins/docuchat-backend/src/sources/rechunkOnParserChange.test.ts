@@ -33,6 +33,9 @@ const RUNBOOK = [
  * of embedding model; that work is metered but not billable, and stored
  * conversations keep their citations readable.
  */
+// Parsing starts a parser worker thread on the first document.
+jest.setTimeout(30_000);
+
 describe('re-chunking when the parser version changes', () => {
   const databases = createEveryTestDatabase();
   let server: OpenAiTestServer;
