@@ -49,22 +49,54 @@ const direct = new Map(
   ),
 );
 
+// A few requests at a time, each retried: a hundred at once once timed out
+// connecting (CI), and a refused connection is as passing as a 5xx.
+const MAX_IN_FLIGHT = 8;
+const ATTEMPTS = 5;
+let inFlight = 0;
+const waiting = [];
+async function limited(work) {
+  if (inFlight >= MAX_IN_FLIGHT) await new Promise(r => waiting.push(r));
+  inFlight++;
+  try {
+    return await work();
+  } finally {
+    inFlight--;
+    waiting.shift()?.();
+  }
+}
+
+class NotInRegistry extends Error {}
+
+async function fetchVersions(url) {
+  for (let attempt = 1; ; attempt++) {
+    let failure;
+    try {
+      const res = await fetch(url, {
+        headers: { accept: 'application/vnd.npm.install-v1+json' },
+        signal: AbortSignal.timeout(30_000),
+      });
+      if (res.ok) return (await res.json()).versions;
+      if (res.status === 404) throw new NotInRegistry(`${url}: 404`);
+      failure = `${res.status} ${res.statusText}`;
+    } catch (error) {
+      if (error instanceof NotInRegistry) throw error;
+      failure = error.cause?.code ?? error.message;
+    }
+    if (attempt === ATTEMPTS) {
+      throw new Error(`${url}: ${failure} (after ${ATTEMPTS} attempts)`);
+    }
+    await new Promise(r => setTimeout(r, 1000 * attempt));
+  }
+}
+
 const documents = new Map();
-async function versionsOf(name) {
+function versionsOf(name) {
   if (!documents.has(name)) {
+    const url = `${registry}${name.replace('/', '%2f')}`;
     documents.set(
       name,
-      (async () => {
-        const url = `${registry}${name.replace('/', '%2f')}`;
-        for (let attempt = 1; ; attempt++) {
-          const res = await fetch(url, {
-            headers: { accept: 'application/vnd.npm.install-v1+json' },
-          });
-          if (res.ok) return (await res.json()).versions;
-          if (attempt === 3) throw new Error(`${url}: ${res.status}`);
-          await new Promise(r => setTimeout(r, 1000 * attempt));
-        }
-      })(),
+      limited(() => fetchVersions(url)),
     );
   }
   return documents.get(name);
