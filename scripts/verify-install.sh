@@ -213,6 +213,10 @@ fi
 # run as written, in this environment) and builds the one addon the app runs
 # on, better-sqlite3, before it starts. DocuChat itself adds no native addon.
 export YARN_ENABLE_SCRIPTS=false
+# CI machines set CI=true, which makes Yarn's installs immutable by default; the
+# fresh app has no lockfile to keep (create-app's yarn.lock seed is fetched from
+# GitHub, out of reach here), so its installs write one, as an adopter's do.
+export YARN_ENABLE_IMMUTABLE_INSTALLS=false
 (cd "$APP" && yarn install >"$WORK/logs/app-install.log" 2>&1) || {
   tail -40 "$WORK/logs/app-install.log" >&2
   exit 1
