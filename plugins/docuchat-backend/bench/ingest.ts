@@ -36,6 +36,7 @@ import {
   roadieAddVectors,
 } from './lib/roadiePgVector';
 import { ScratchDatabase, withScratchDatabase } from './lib/scratchDatabase';
+import { runBench } from './lib/runBench';
 import { benchScale } from './lib/settings';
 
 const FULL_ROWS = 50_000;
@@ -232,7 +233,4 @@ async function main() {
   });
 }
 
-main().catch(error => {
-  process.stderr.write(`${error.stack ?? error}\n`);
-  process.exit(1);
-});
+runBench('bench:ingest', main);

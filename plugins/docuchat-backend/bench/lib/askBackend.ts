@@ -1,16 +1,25 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
+import http from 'node:http';
+import { ownershipPermissions } from '../../src/__testUtils__/testUsers';
 import { createEmbeddingProvider } from '../../src/embeddings/createEmbeddingProvider';
 import { docuchatPlugin } from '../../src/plugin';
 
-/** The asking user; owns the bench tenant, so no permission is needed. */
+/** Creates the bench tenant, as an operator does (`docuchat.tenant.create`). */
+export const OPERATOR = 'user:default/bench-operator';
+/** The bench tenant's owner. */
+export const OWNER_GROUP = 'group:default/bench-team';
+/** The asking user: a member of the owner group, nothing more. */
 export const ASKER = 'user:default/bench-asker';
 
 /** A logger that drops everything: the bench prints its own report. */
@@ -29,14 +38,24 @@ export interface AskBackend {
   /** The embedding model id and size the plugin uses. */
   embeddingModel: string;
   dimensions: number;
+  /** The backend's HTTP server, e.g. to count queries per request. */
+  server: http.Server;
   stop(): Promise<void>;
 }
 
 /**
  * The real DocuChat plugin in a Backstage test backend on `knex`, with
  * OpenAI embeddings and one chat model served by the OpenAI test server at
- * `openAiBaseURL` (in the askers' thread), and the answer cache off (every question must reach retrieval
- * and the model). The query-embedding cache keeps its default.
+ * `openAiBaseURL`, and the answer cache off (every question must reach
+ * retrieval and the model). The query-embedding cache keeps its default,
+ * and so does everything else but the rate limit, raised far above what
+ * the askers send so that it is counted (its database write included) but
+ * never refuses.
+ *
+ * Permissions as the portal's policy answers them: operators may do
+ * everything, members of a tenant's owner may use the tenant. The tenant
+ * is created through the API by an operator, owned by a group; the asker
+ * is a member of that group and holds nothing else.
  */
 export async function startAskBackend(options: {
   knex: Knex;
@@ -49,28 +68,59 @@ export async function startAskBackend(options: {
     embeddings: { provider: 'openai', dimensions: options.dimensions },
     chat: { models: [{ model: 'gpt-bench' }] },
     cache: { answers: { ttlSeconds: 0 } },
-    tenants: [{ id: options.tenantId, displayName: 'Bench', ownerRef: ASKER }],
+    limits: { asksPerTenantPerMinute: 1_000_000 },
   };
   const backend = await startTestBackend({
     features: [
       docuchatPlugin,
-      // Ownership admits the asker; nobody holds the admin permission.
-      mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+      createServiceFactory({
+        service: coreServices.permissions,
+        deps: {},
+        factory: () =>
+          ownershipPermissions({
+            operators: [OPERATOR],
+            groups: { [ASKER]: [OWNER_GROUP] },
+          }),
+      }),
       mockServices.database.factory({ knex: options.knex }),
       mockServices.rootConfig.factory({ data: { docuchat } }),
     ],
   });
+  const baseUrl = `http://127.0.0.1:${backend.server.port()}/api/docuchat`;
+  try {
+    const created = await fetch(`${baseUrl}/tenants`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: mockCredentials.user.header(OPERATOR),
+      },
+      body: JSON.stringify({
+        id: options.tenantId,
+        displayName: 'Bench',
+        ownerRef: OWNER_GROUP,
+      }),
+    });
+    if (created.status !== 201) {
+      throw new Error(
+        `The operator could not create tenant ${options.tenantId}: HTTP ${
+          created.status
+        } ${await created.text()}`,
+      );
+    }
+  } catch (error) {
+    await backend.stop();
+    throw error;
+  }
   const embeddings = createEmbeddingProvider(
     new ConfigReader({ docuchat }),
     silentLogger,
   );
   return {
-    askUrl: `http://127.0.0.1:${backend.server.port()}/api/docuchat/tenants/${
-      options.tenantId
-    }/ask`,
+    askUrl: `${baseUrl}/tenants/${options.tenantId}/ask`,
     authorization: mockCredentials.user.header(ASKER),
     embeddingModel: embeddings.model,
     dimensions: embeddings.dimensions,
+    server: backend.server,
     async stop() {
       await backend.stop();
     },
