@@ -16,11 +16,58 @@ interface Term {
   df: number;
 }
 
-interface TermRow {
-  lexeme: string;
-  df: number;
-  n: number;
-  total_length: string | number;
+interface FirstRoundRow {
+  /** [lexeme, idf, df] of every term, rarest first (on every row). */
+  terms: Array<[string, number, number]>;
+  essential: number | string;
+  avgdl: number | string;
+  /** Null on the one row of a round that scored nothing. */
+  chunk_id: string | null;
+  score: number | string | null;
+}
+
+/**
+ * Two CTEs for a statement with the named bindings `tenantId`, `k`, `k1`
+ * and `b`: `candidates`, the tenant's chunks containing one of the lexemes
+ * the query `essential` selects, and `hits`, the k best of them by BM25
+ * over every lexeme of the relation `terms` (lexeme, idf). Term
+ * frequencies: setweight marks the question's lexemes and ts_filter keeps
+ * only them, in C, so a candidate unnests a few lexemes instead of all of
+ * its own. Casts are written CAST(…) because knex reads `::x` as a binding.
+ */
+function bm25Hits(sql: {
+  terms: string;
+  essential: string;
+  averageLength: string;
+}): string {
+  return `candidates AS (
+        SELECT c.id, c.fts_length, c.tsv
+        FROM docuchat_chunks c
+        WHERE c.tenant_id = :tenantId
+          AND c.tsv @@ to_tsquery('simple', (
+            SELECT string_agg(quote_literal(e.lexeme), ' | ')
+            FROM (${sql.essential}) AS e(lexeme)))
+      ),
+      hits AS (
+        SELECT candidates.id AS chunk_id,
+               sum(t.idf * u.tf * (p.k1 + 1)
+                   / (u.tf + p.k1 * (1 - p.b + p.b * candidates.fts_length
+                                          / p.avgdl))) AS score
+        FROM candidates,
+             LATERAL (
+               SELECT f.lexeme,
+                      CAST(coalesce(array_length(f.positions, 1), 1) AS float8) AS tf
+               FROM unnest(ts_filter(
+                 setweight(candidates.tsv, 'A', ARRAY(SELECT lexeme FROM ${sql.terms})),
+                 '{a}')) AS f
+             ) AS u
+             JOIN ${sql.terms} AS t USING (lexeme),
+             (SELECT CAST(:k1 AS float8) AS k1, CAST(:b AS float8) AS b,
+                     ${sql.averageLength} AS avgdl) AS p
+        GROUP BY candidates.id
+        ORDER BY score DESC, candidates.id
+        LIMIT :k
+      )`;
 }
 
 /**
@@ -42,7 +89,9 @@ interface TermRow {
  * the answer is exactly that of scoring every match. A question whose
  * common words would make thousands of candidates scores tens instead
  * (bench:ask, 10k chunks: about 5 ms of database time per question instead
- * of 40).
+ * of 40). The lexemes, the first guess at the essential ones and their
+ * scores come in one statement; a second one scores again only when that
+ * guess cannot prove its top k.
  */
 export class PostgresFullTextIndex implements FullTextIndex {
   constructor(private readonly db: Knex) {}
@@ -61,73 +110,117 @@ export class PostgresFullTextIndex implements FullTextIndex {
     query: string,
     k: number,
   ): Promise<FullTextHit[]> {
-    const { terms, averageLength } = await this.#terms(tenantId, query);
-    if (terms.length === 0 || k <= 0) return [];
-    // Rarest first: the essential lexemes are always a prefix.
-    terms.sort((a, b) => b.idf - a.idf || a.lexeme.localeCompare(b.lexeme));
-    const bound = (essential: number) =>
-      terms.slice(essential).reduce((sum, t) => sum + t.idf * (K1 + 1), 0);
-
-    // First guess: a chunk with one occurrence of a word, at average
-    // length, scores its idf; so the k-th score is about the idf of the
-    // word at which the rarest words' chunks first number k, and the
-    // essential words are as many as that score requires.
-    let reachesK = 0;
-    for (let seen = terms[0].df; reachesK + 1 < terms.length && seen < k; ) {
-      seen += terms[++reachesK].df;
-    }
-    let essential = reachesK + 1;
-    while (essential < terms.length && bound(essential) > terms[reachesK].idf) {
-      essential++;
-    }
-    for (;;) {
-      const hits = await this.#score(
-        tenantId,
-        terms,
-        essential,
-        k,
-        averageLength,
-      );
-      if (essential === terms.length) return hits;
-      const kth = hits.length === k ? hits[k - 1].score : 0;
-      if (kth >= bound(essential)) return hits;
-      // More candidates only raise the k-th score, so the next round, with
-      // the smallest prefix whose bound is within the k-th score seen here,
-      // is the last.
-      while (essential < terms.length && bound(essential) > kth) essential++;
-    }
+    if (k <= 0) return [];
+    const first = await this.#firstRound(tenantId, query, k);
+    if (!first) return [];
+    const { terms, essential, averageLength, hits } = first;
+    const bound = (prefix: number) =>
+      terms.slice(prefix).reduce((sum, t) => sum + t.idf * (K1 + 1), 0);
+    if (essential === terms.length) return hits;
+    const kth = hits.length === k ? hits[k - 1].score : 0;
+    if (kth >= bound(essential)) return hits;
+    // More candidates only raise the k-th score, so the next round, with
+    // the smallest prefix whose bound is within the k-th score seen here,
+    // is the last.
+    let next = essential;
+    while (next < terms.length && bound(next) > kth) next++;
+    return this.#score(tenantId, terms, next, k, averageLength);
   }
 
-  /** The question's lexemes that occur in the tenant's chunks. */
-  async #terms(
+  /**
+   * The question's lexemes found in the tenant's chunks with their BM25
+   * weights, the first guess at the essential lexemes, and the BM25 of the
+   * chunks containing one of them, in one statement: a question usually
+   * costs one round trip. Undefined when no lexeme of the question occurs
+   * in the tenant.
+   *
+   * The first guess: a chunk with one occurrence of a word, at average
+   * length, scores its idf; so the k-th score is about the idf of the word
+   * at which the rarest words' chunks first number k (the pivot), and the
+   * essential words are as many as that score requires (the bound of the
+   * rest at most the pivot's idf). Lexemes are ranked rarest first, ties by
+   * lexeme in byte order, so the essential ones are a prefix.
+   */
+  async #firstRound(
     tenantId: string,
     query: string,
-  ): Promise<{ terms: Term[]; averageLength: number }> {
-    const { rows } = await this.db.raw<{ rows: TermRow[] }>(
-      `SELECT u.lexeme, l.chunk_count AS df, t.chunk_count AS n, t.total_length
-       FROM docuchat_fts_tenants t
-       CROSS JOIN unnest(tsvector_to_array(docuchat_fts_vector(:query))) AS u(lexeme)
-       JOIN docuchat_fts_lexemes l
-         ON l.tenant_id = t.tenant_id AND l.lexeme = u.lexeme
-       WHERE t.tenant_id = :tenantId`,
-      { query, tenantId },
+    k: number,
+  ): Promise<
+    | {
+        terms: Term[];
+        essential: number;
+        averageLength: number;
+        hits: FullTextHit[];
+      }
+    | undefined
+  > {
+    // Named bindings; casts are written CAST(…) because knex reads `::x`
+    // as a binding. `tail` is the bound of the lexemes from this one on.
+    const { rows } = await this.db.raw<{ rows: FirstRoundRow[] }>(
+      `
+      WITH terms AS (
+        SELECT u.lexeme, l.chunk_count AS df,
+               greatest(ln((t.chunk_count - l.chunk_count + 0.5)
+                           / (l.chunk_count + 0.5)), CAST(:minIdf AS float8)) AS idf,
+               CAST(t.total_length AS float8) / t.chunk_count AS avgdl
+        FROM docuchat_fts_tenants t
+        CROSS JOIN unnest(tsvector_to_array(docuchat_fts_vector(:query))) AS u(lexeme)
+        JOIN docuchat_fts_lexemes l
+          ON l.tenant_id = t.tenant_id AND l.lexeme = u.lexeme
+        WHERE t.tenant_id = :tenantId AND t.chunk_count > 0
+      ),
+      ranked AS (
+        SELECT lexeme, df, idf, avgdl,
+               row_number() OVER w AS r,
+               sum(df) OVER (w ROWS UNBOUNDED PRECEDING) AS seen,
+               (CAST(:k1 AS float8) + 1) * sum(idf) OVER (w ROWS BETWEEN CURRENT ROW
+                                           AND UNBOUNDED FOLLOWING) AS tail
+        FROM terms
+        WINDOW w AS (ORDER BY idf DESC, lexeme COLLATE "C")
+      ),
+      pivot AS (
+        SELECT coalesce(min(r) FILTER (WHERE seen >= CAST(:k AS int)), count(*)) AS r
+        FROM ranked
+      ),
+      guess AS (
+        SELECT coalesce(
+                 min(ranked.r) FILTER (
+                   WHERE ranked.r > pivot.r
+                     AND ranked.tail <= (SELECT p.idf FROM ranked p
+                                         WHERE p.r = pivot.r)) - 1,
+                 count(*)) AS essential,
+               max(ranked.avgdl) AS avgdl,
+               jsonb_agg(jsonb_build_array(ranked.lexeme, ranked.idf, ranked.df)
+                         ORDER BY ranked.r) AS terms
+        FROM ranked, pivot
+        GROUP BY pivot.r
+      ),
+      ${bm25Hits({
+        terms: 'ranked',
+        essential:
+          'SELECT lexeme FROM ranked WHERE r <= (SELECT essential FROM guess)',
+        averageLength: '(SELECT avgdl FROM guess)',
+      })}
+      SELECT guess.terms, guess.essential, guess.avgdl, hits.chunk_id, hits.score
+      FROM guess LEFT JOIN hits ON true
+      ORDER BY hits.score DESC, hits.chunk_id`,
+      { tenantId, query, k, k1: K1, b: B, minIdf: MIN_IDF },
     );
-    if (rows.length === 0) return { terms: [], averageLength: 1 };
-    const n = rows[0].n;
-    const averageLength = Number(rows[0].total_length) / n || 1;
-    const terms = rows.map(({ lexeme, df }) => ({
-      lexeme,
-      df,
-      idf: Math.max(Math.log((n - df + 0.5) / (df + 0.5)), MIN_IDF),
-    }));
-    return { terms, averageLength };
+    if (rows.length === 0) return undefined;
+    const [{ terms, essential, avgdl }] = rows;
+    return {
+      terms: terms.map(([lexeme, idf, df]) => ({ lexeme, idf, df })),
+      essential: Number(essential),
+      averageLength: Number(avgdl) || 1,
+      hits: rows
+        .filter(row => row.chunk_id !== null)
+        .map(row => ({ chunkId: row.chunk_id!, score: Number(row.score) })),
+    };
   }
 
   /**
    * BM25 of the chunks containing any of the first `essential` terms, over
-   * all the terms. Term frequencies: setweight marks the question's lexemes
-   * and ts_filter keeps only them, in C, so a candidate unnests a few
-   * lexemes instead of all of its own.
+   * all the terms: the second round, when the first guess fell short.
    */
   async #score(
     tenantId: string,
@@ -136,40 +229,20 @@ export class PostgresFullTextIndex implements FullTextIndex {
     k: number,
     averageLength: number,
   ): Promise<FullTextHit[]> {
-    // Named bindings; arrays travel as JSON (knex would spread a JS array
-    // into a list) and casts are written CAST(…) because knex reads `::x`
-    // as a binding.
+    // Arrays travel as JSON: knex would spread a JS array into a list.
     const { rows } = await this.db.raw(
       `
       WITH w AS (
         SELECT lexeme, idf
         FROM jsonb_to_recordset(CAST(:terms AS jsonb)) AS x(lexeme text, idf float8)
       ),
-      candidates AS (
-        SELECT c.id, c.fts_length, c.tsv
-        FROM docuchat_chunks c
-        WHERE c.tenant_id = :tenantId
-          AND c.tsv @@ to_tsquery('simple', (
-            SELECT string_agg(quote_literal(e), ' | ')
-            FROM jsonb_array_elements_text(CAST(:essential AS jsonb)) AS e))
-      )
-      SELECT candidates.id AS chunk_id,
-             sum(w.idf * u.tf * (p.k1 + 1)
-                 / (u.tf + p.k1 * (1 - p.b + p.b * candidates.fts_length / p.avgdl))) AS score
-      FROM candidates,
-           LATERAL (
-             SELECT f.lexeme,
-                    CAST(coalesce(array_length(f.positions, 1), 1) AS float8) AS tf
-             FROM unnest(ts_filter(
-               setweight(candidates.tsv, 'A', ARRAY(SELECT lexeme FROM w)),
-               '{a}')) AS f
-           ) AS u
-           JOIN w USING (lexeme),
-           (SELECT CAST(:k1 AS float8) AS k1, CAST(:b AS float8) AS b,
-                   CAST(:avgdl AS float8) AS avgdl) AS p
-      GROUP BY candidates.id
-      ORDER BY score DESC, candidates.id
-      LIMIT :k`,
+      ${bm25Hits({
+        terms: 'w',
+        essential:
+          'SELECT e FROM jsonb_array_elements_text(CAST(:essential AS jsonb)) AS e',
+        averageLength: 'CAST(:avgdl AS float8)',
+      })}
+      SELECT chunk_id, score FROM hits ORDER BY score DESC, chunk_id`,
       {
         tenantId,
         terms: JSON.stringify(

@@ -4,7 +4,7 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { PgVectorStore } from './PgVectorStore';
-import { applyPlannerSettings, countStatement } from './pgvectorSearch';
+import { countStatement, runWithSettings } from './pgvectorSearch';
 import { ChunkVector } from './types';
 import {
   ensureTenant,
@@ -257,16 +257,14 @@ describe('PgVectorStore', () => {
         limit: 500,
       });
       // with the settings the store counts under
-      const plan = await knex.transaction(async trx => {
-        await applyPlannerSettings(trx, 'count');
-        const explained = await trx.raw(
-          `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${sql}`,
+      const plan = (
+        await runWithSettings<{ 'QUERY PLAN': string }>(knex, 'count', {
+          sql: `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${sql}`,
           bindings,
-        );
-        return explained.rows
-          .map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN'])
-          .join('\n');
-      });
+        })
+      )
+        .map(r => r['QUERY PLAN'])
+        .join('\n');
       expect(plan).toContain(
         `Index Only Scan using docuchat_vectors_${DIMS}_tenant_model`,
       );

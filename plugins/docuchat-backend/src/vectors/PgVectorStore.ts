@@ -13,8 +13,8 @@ import {
   vectorTableName,
 } from './pgvectorSchema';
 import {
-  applyPlannerSettings,
   countTenantVectors,
+  runWithSettings,
   SearchPath,
   SearchRow,
   searchStatement,
@@ -150,22 +150,21 @@ export class PgVectorStore implements VectorStore {
   ): Promise<VectorHit[]> {
     assertSearch(tenantId, model, query, k);
     const params = { dimensions: query.length, tenantId, model, query, k };
-    const hnsw = await this.#hnswAvailable(params.dimensions);
     try {
-      const rows = await this.#knex.transaction(async trx => {
-        const path = await this.#choosePath(trx, hnsw, params);
-        const found = await this.#run(trx, path, params);
-        if (path === 'hnsw' && found.length < k) {
-          // The iterative scan gives up after hnsw.max_scan_tuples; a tenant
-          // that is large but far from the query (or smaller than the cached
-          // size says) can come back short. The exact path cannot.
-          this.#logger?.debug(
-            `DocuChat vectors: HNSW returned ${found.length} of ${k} for tenant ${tenantId}; searching exactly`,
-          );
-          return this.#run(trx, 'exact', params);
-        }
-        return found;
-      });
+      const hnsw = await this.#hnswAvailable(params.dimensions);
+      // One round trip each: the count (only when the tenant's size is not
+      // cached) and the search with its settings.
+      const path = await this.#choosePath(this.#knex, hnsw, params);
+      let rows = await this.#run(path, params);
+      if (path === 'hnsw' && rows.length < k) {
+        // The iterative scan gives up after hnsw.max_scan_tuples; a tenant
+        // that is large but far from the query (or smaller than the cached
+        // size says) can come back short. The exact path cannot.
+        this.#logger?.debug(
+          `DocuChat vectors: HNSW returned ${rows.length} of ${k} for tenant ${tenantId}; searching exactly`,
+        );
+        rows = await this.#run('exact', params);
+      }
       return rows.map(row => ({
         chunkId: row.chunk_id,
         score: 1 - row.distance,
@@ -180,7 +179,8 @@ export class PgVectorStore implements VectorStore {
 
   /**
    * The path `search` would take for these arguments and PostgreSQL's plan
-   * for it (EXPLAIN, costs off), run with the same settings. For tests and
+   * for it (EXPLAIN, costs off), run with the same settings in the same
+   * way. For tests and
    * for operators checking that the planner does what this class intends.
    */
   async explainSearch(
@@ -192,16 +192,15 @@ export class PgVectorStore implements VectorStore {
     assertSearch(tenantId, model, query, k);
     const params = { dimensions: query.length, tenantId, model, query, k };
     const hnsw = await this.#hnswAvailable(params.dimensions);
-    return this.#knex.transaction(async trx => {
-      const path = await this.#choosePath(trx, hnsw, params);
-      await applyPlannerSettings(trx, path, this.#efSearchFor(k));
-      const { sql, bindings } = searchStatement(params);
-      const { rows } = await trx.raw(`EXPLAIN (COSTS OFF) ${sql}`, bindings);
-      const plan = rows
-        .map((row: { 'QUERY PLAN': string }) => row['QUERY PLAN'])
-        .join('\n');
-      return { path, plan };
-    });
+    const path = await this.#choosePath(this.#knex, hnsw, params);
+    const { sql, bindings } = searchStatement(params);
+    const rows = await runWithSettings<{ 'QUERY PLAN': string }>(
+      this.#knex,
+      path,
+      { sql: `EXPLAIN (COSTS OFF) ${sql}`, bindings },
+      this.#efSearchFor(k),
+    );
+    return { path, plan: rows.map(row => row['QUERY PLAN']).join('\n') };
   }
 
   /**
@@ -260,7 +259,7 @@ export class PgVectorStore implements VectorStore {
   }
 
   async #choosePath(
-    trx: Knex.Transaction,
+    db: Knex,
     hnsw: boolean,
     params: { dimensions: number; tenantId: string; model: string },
   ): Promise<SearchPath> {
@@ -276,7 +275,7 @@ export class PgVectorStore implements VectorStore {
       params.model,
     );
     if (size === undefined) {
-      size = await countTenantVectors(trx, {
+      size = await countTenantVectors(db, {
         ...params,
         limit: this.#threshold,
       });
@@ -290,7 +289,6 @@ export class PgVectorStore implements VectorStore {
   }
 
   async #run(
-    trx: Knex.Transaction,
     path: SearchPath,
     params: {
       dimensions: number;
@@ -300,12 +298,15 @@ export class PgVectorStore implements VectorStore {
       k: number;
     },
   ): Promise<Array<{ chunk_id: string; distance: number }>> {
-    await applyPlannerSettings(trx, path, this.#efSearchFor(params.k));
-    const { sql, bindings } = searchStatement(params);
-    const { rows } = await trx.raw(sql, bindings);
+    const rows = await runWithSettings<SearchRow>(
+      this.#knex,
+      path,
+      searchStatement(params),
+      this.#efSearchFor(params.k),
+    );
     // pgvector returns distances as float8 (numbers); relaxed_order may
     // leave neighbours slightly out of order, so sort the k rows again.
-    return (rows as SearchRow[])
+    return rows
       .map(row => ({ chunk_id: row.chunk_id, distance: Number(row.distance) }))
       .sort((a, b) => a.distance - b.distance);
   }
