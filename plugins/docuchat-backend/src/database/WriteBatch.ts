@@ -40,6 +40,23 @@ export class WriteBatch {
     this.#dialect = dialectOf(knex, 'A write batch');
   }
 
+  /**
+   * A store's statements in the caller's `batch` (resolved once its owner
+   * sent it), or, without one, sent now as a batch of their own.
+   */
+  static async addOrRun<T>(
+    knex: Knex,
+    batch: WriteBatch | undefined,
+    statements: BatchStatement[],
+    read: (rows: any[][]) => T,
+  ): Promise<T> {
+    if (batch) return batch.add(statements, read);
+    const own = new WriteBatch(knex);
+    const result = own.add(statements, read);
+    await own.run();
+    return result;
+  }
+
   /** Statements to send with the batch, and how to read their rows. */
   add<T>(statements: BatchStatement[], read: (rows: any[][]) => T): Promise<T> {
     if (this.#ran) throw new Error('This write batch was sent already');

@@ -6,6 +6,7 @@ import {
   UsageRecord,
   UsageSettlement,
 } from './UsageLedger';
+import { WriteBatch } from '../database/WriteBatch';
 import { DocuchatMetrics } from '../metrics/DocuchatMetrics';
 
 /**
@@ -56,7 +57,7 @@ export class UsageMeter {
    * Rejects only when every write attempt failed.
    */
   async record(entry: UsageEntry): Promise<boolean> {
-    const wrote = await this.#write(entry, () => this.#ledger.record(entry));
+    const wrote = await this.#write([entry], () => this.#ledger.record(entry));
     if (wrote) this.#count(entry);
     return wrote;
   }
@@ -69,7 +70,22 @@ export class UsageMeter {
    * do not call the model).
    */
   async begin(entry: UsageEntry): Promise<boolean> {
-    return this.#write(entry, () => this.#ledger.begin(entry));
+    const [wrote] = await this.beginAll([entry]);
+    return wrote;
+  }
+
+  /**
+   * `begin` of every call a request will make, in one statement: in
+   * `batch` when given (its owner sends it, once, without retries: a
+   * request that cannot write its rows fails before any call), else now,
+   * retried like every ledger write.
+   */
+  async beginAll(
+    entries: UsageEntry[],
+    batch?: WriteBatch,
+  ): Promise<boolean[]> {
+    if (batch) return this.#ledger.beginAll(entries, batch);
+    return this.#write(entries, () => this.#ledger.beginAll(entries));
   }
 
   /**
@@ -78,16 +94,53 @@ export class UsageMeter {
    * settled before, e.g. by the sweep.
    */
   async settle(entry: UsageEntry & UsageSettlement): Promise<boolean> {
-    const settlement: UsageSettlement = {
+    const [settled] = await this.settleAll([entry]);
+    return settled;
+  }
+
+  /**
+   * `settle` of several calls in one statement, each with its final counts
+   * (and the model that answered, which may differ from the one the row was
+   * begun for). In `batch` when given: its owner sends it; should the batch
+   * fail, this rejects and the caller settles again without a batch (the
+   * calls were made: their rows must not be lost to another store's failed
+   * write).
+   */
+  async settleAll(
+    entries: Array<UsageEntry & UsageSettlement>,
+    batch?: WriteBatch,
+  ): Promise<boolean[]> {
+    const settlements = entries.map(entry => ({
+      requestId: entry.requestId,
+      model: entry.model,
       promptTokens: entry.promptTokens,
       completionTokens: entry.completionTokens,
       estimated: entry.estimated,
-    };
-    const settled = await this.#write(entry, () =>
-      this.#ledger.settle(entry.requestId, settlement),
-    );
-    if (settled) this.#count(entry);
+    }));
+    const settled = batch
+      ? await this.#ledger.settleAll(settlements, batch)
+      : await this.#write(entries, () => this.#ledger.settleAll(settlements));
+    entries.forEach((entry, i) => {
+      if (settled[i]) this.#count(entry);
+    });
     return settled;
+  }
+
+  /**
+   * Removes the pending rows of calls that never started (see
+   * `UsageLedger.discard`); failures are logged, as the sweep would bill
+   * such a row's estimate at worst.
+   */
+  async discard(requestIds: string[]): Promise<void> {
+    try {
+      await this.#ledger.discard(requestIds);
+    } catch (error) {
+      this.#logger.error(
+        `Could not remove the pending usage rows ${requestIds.join(
+          ', ',
+        )} of calls that never started: ${error}`,
+      );
+    }
   }
 
   /**
@@ -118,7 +171,7 @@ export class UsageMeter {
             estimated: true,
           }
         : { promptTokens: 0, completionTokens: 0, estimated: false };
-      const settled = await this.#write(entry, () =>
+      const settled = await this.#write([entry], () =>
         this.#ledger.settle(entry.requestId, settlement),
       );
       // Tokens only: the caller counts the failed request itself.
@@ -149,8 +202,8 @@ export class UsageMeter {
     return settled;
   }
 
-  /** Retries a ledger write; logs the entry whole if it never succeeds. */
-  async #write<T>(entry: UsageEntry, write: () => Promise<T>): Promise<T> {
+  /** Retries a ledger write; logs the entries whole if it never succeeds. */
+  async #write<T>(entries: UsageEntry[], write: () => Promise<T>): Promise<T> {
     let lastError: unknown;
     for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
       try {
@@ -165,8 +218,10 @@ export class UsageMeter {
       }
     }
     this.#logger.error(
-      `Usage ledger write failed ${WRITE_ATTEMPTS} times; entry to replay: ${JSON.stringify(
-        entry,
+      `Usage ledger write failed ${WRITE_ATTEMPTS} times; ${
+        entries.length === 1 ? 'entry' : 'entries'
+      } to replay: ${JSON.stringify(
+        entries.length === 1 ? entries[0] : entries,
       )}`,
       lastError instanceof Error ? lastError : undefined,
     );
