@@ -30,6 +30,14 @@
  * per ask (a knex query listener, each query attributed to the request that
  * sent it; lib/queriesPerRequest.ts).
  *
+ * Beside it, the floor of this design (lib/askFloor.ts), measured the same
+ * way in the same run: a bare answer route in the same backend (the
+ * request, credentials, the two model calls through the openai SDK, the
+ * same events; nothing of the plugin) plus retrieval alone (the plugin's
+ * three retrieval statements through its stores). What the plugin spends
+ * above it is its own: tenant check, limits, ledger rows, conversation,
+ * prompt, source selection and its code.
+ *
  * The tenant is created through the API by an operator and owned by a
  * group; the asking user is a member of the group (lib/askBackend.ts). Any
  * request without a complete answer from the configured model is an
@@ -51,6 +59,7 @@ import { AskSample } from './lib/askClient';
 import { AskRun, startAskers } from './lib/askers';
 import { CpuMeter, CpuSpent } from './lib/cpuMeter';
 import { withCpuProfile } from './lib/cpuProfile';
+import { measureRetrievalFloor } from './lib/askFloor';
 import { QueriesPerRequest } from './lib/queriesPerRequest';
 import {
   fixed,
@@ -219,16 +228,19 @@ async function main(): Promise<string[]> {
     });
     const queries = new QueriesPerRequest(backend.server, knex);
     const cpuMeter = new CpuMeter(knex);
+    let shown = false;
     const ask = async (
       questions: string[],
       options: { concurrency: number; stream: boolean },
+      askUrl = backend.askUrl,
     ): Promise<MeasuredRun> => {
       queries.take(/./);
       const stop = await cpuMeter.start();
-      const run = await askers.ask(backend, questions, options);
+      const run = await askers.ask({ ...backend, askUrl }, questions, options);
       const cpu = await stop();
       const asks = queries.take(/\/ask$/);
-      if (process.env.BENCH_SHOW_QUERIES && asks.length > 0) {
+      if (process.env.BENCH_SHOW_QUERIES && asks.length > 0 && !shown) {
+        shown = true;
         process.stdout.write(
           `the queries of one ask:\n${asks[0].sql
             .map(sql => `  ${sql.replace(/\s+/g, ' ').slice(0, 150)}`)
@@ -294,10 +306,14 @@ async function main(): Promise<string[]> {
       variants.push(
         summarise(
           'stream, repeated (query vector cached)',
-          await ask(coldQuestions, {
-            concurrency,
-            stream: true,
-          }),
+          await withCpuProfile(
+            () =>
+              ask(coldQuestions, {
+                concurrency,
+                stream: true,
+              }),
+            '-repeated',
+          ),
         ),
       );
       // One asker alone: the same work without queueing behind others.
@@ -311,6 +327,28 @@ async function main(): Promise<string[]> {
         ),
       );
       const [stream, json, warm, alone] = variants;
+
+      // The floor (lib/askFloor.ts): the bare answer route beside the
+      // plugin, then retrieval alone, both at the same concurrency.
+      const bare = summarise(
+        'floor: bare answer route (no retrieval)',
+        await ask(
+          corpus.questions(requests),
+          { concurrency, stream: true },
+          backend.floorUrl,
+        ),
+      );
+      const retrievalQuestions = corpus.questions(requests);
+      const retrieval = await measureRetrievalFloor({
+        knex,
+        tenantId: TENANT,
+        model: backend.embeddingModel,
+        dimensions: backend.dimensions,
+        questions: retrievalQuestions,
+        concurrency,
+        logger: silentLogger,
+      });
+      variants.push(bare);
 
       process.stdout.write(
         'ms from the client sending the question; TTFT = first token event (JSON: whole body); model = test server, request to first word; net = TTFT - model; CPU = ms of CPU time per question (backend process, PostgreSQL processes of this database); round trips = database queries per ask (mean, max)\n',
@@ -385,6 +423,36 @@ async function main(): Promise<string[]> {
       const net = p95(stream.netMs);
       const cpu = cpuPerQuestion(stream);
       const trips = Math.max(...variants.flatMap(v => v.roundTrips));
+      const bareCpu = cpuPerQuestion(bare);
+      const retrievalBackend = retrieval.processMs / retrievalQuestions.length;
+      const retrievalDatabase =
+        retrieval.databaseMs / retrievalQuestions.length;
+      const floor = bareCpu.total + retrievalBackend + retrievalDatabase;
+      process.stdout.write(
+        [
+          `floor of this design, CPU per question: ${fixed(
+            floor,
+            1,
+          )} ms = ${fixed(
+            bareCpu.total,
+            1,
+          )} bare answer route (HTTP, credentials, one embedding and one streamed chat call through the openai SDK, the same events; no database) + ${fixed(
+            retrievalBackend + retrievalDatabase,
+            1,
+          )} retrieval alone (backend ${fixed(
+            retrievalBackend,
+            1,
+          )} + database ${fixed(
+            retrievalDatabase,
+            1,
+          )}: vector search, BM25 and the chosen chunks through the plugin's stores)`,
+          `the plugin's own cost above it (tenant check, limits, ledger rows, conversation, prompt, selection, its code): ${fixed(
+            cpu.total - floor,
+            1,
+          )} ms; measured / floor ${fixed(cpu.total / floor, 2)}×`,
+          '',
+        ].join('\n'),
+      );
       process.stdout.write(
         [
           `target (streaming, new questions): p95 net TTFT ${fixed(
@@ -398,6 +466,9 @@ async function main(): Promise<string[]> {
             1,
           )} ms (backend ${fixed(cpu.backend, 1)} + database ${fixed(
             cpu.database,
+            1,
+          )}; floor ${fixed(
+            floor,
             1,
           )}) ≤ ${TARGET_CPU_MS_PER_QUESTION} ms: ${verdict(
             cpu.total <= TARGET_CPU_MS_PER_QUESTION,

@@ -42,6 +42,7 @@ import { readMetricsConfig } from './metrics/readMetricsConfig';
 import { createRetrievalServices } from './sources/createRetrievalServices';
 import { readOptions } from './readOptions';
 import { DatabaseRateWindows } from './limits/DatabaseRateWindows';
+import { WriteBatch } from './database/WriteBatch';
 import { readLimitsConfig } from './limits/readLimitsConfig';
 import { TenantLimits } from './limits/TenantLimits';
 import { readServiceAccess } from './permissions/readServiceAccess';
@@ -152,22 +153,25 @@ export const docuchatPlugin = createBackendPlugin({
         const caches = createCaches({ cache: deps.cache, config, logger });
         // Answers streaming and documents ingesting: drained at shutdown.
         const running = new RunningWork();
-        const { documents, ingestion, search } = await createRetrievalServices({
-          knex,
-          embeddings,
-          meter,
-          logger,
-          settings: options,
-          queryVectorCache: caches.queryEmbeddings,
-          onChunksIndexed: (tenantId, count) =>
-            metrics.countIndexedChunks(tenantId, count),
-          work: options.work.ingestion,
-          running,
-          auditor: deps.auditor,
-        });
+        const { documents, ingestion, search, queryEmbedder } =
+          await createRetrievalServices({
+            knex,
+            embeddings,
+            meter,
+            logger,
+            settings: options,
+            queryVectorCache: caches.queryEmbeddings,
+            onChunksIndexed: (tenantId, count) =>
+              metrics.countIndexedChunks(tenantId, count),
+            work: options.work.ingestion,
+            running,
+            auditor: deps.auditor,
+          });
         const conversations = new DatabaseConversationStore(knex);
         const ask = new AskService({
           search,
+          queryEmbedder,
+          writes: () => new WriteBatch(knex, { prepared: true }),
           chain: createChatModelChain({
             config,
             logger,

@@ -67,6 +67,7 @@ export function readOptions(config: Config): DocuchatOptions {
     },
     ask: {
       defaultK: boundedInteger(docuchat, 'ask.k', 6, 1, 20),
+      maxSourceTokens: maxTokens,
       // Unrelated texts score about 0.1-0.3 with both the local model and
       // OpenAI's; a chunk the vector branch alone found must beat that.
       minVectorSimilarity:

@@ -14,6 +14,7 @@ import http from 'node:http';
 import { ownershipPermissions } from '../../src/__testUtils__/testUsers';
 import { createEmbeddingProvider } from '../../src/embeddings/createEmbeddingProvider';
 import { docuchatPlugin } from '../../src/plugin';
+import { askFloorPlugin } from './askFloor';
 
 /** Creates the bench tenant, as an operator does (`docuchat.tenant.create`). */
 export const OPERATOR = 'user:default/bench-operator';
@@ -34,6 +35,8 @@ export const silentLogger: LoggerService = {
 export interface AskBackend {
   /** `http://127.0.0.1:<port>/api/docuchat/tenants/<tenant>/ask` */
   askUrl: string;
+  /** The floor's bare answer route beside the plugin (lib/askFloor.ts). */
+  floorUrl: string;
   authorization: string;
   /** The embedding model id and size the plugin uses. */
   embeddingModel: string;
@@ -73,6 +76,7 @@ export async function startAskBackend(options: {
   const backend = await startTestBackend({
     features: [
       docuchatPlugin,
+      askFloorPlugin,
       createServiceFactory({
         service: coreServices.permissions,
         deps: {},
@@ -86,7 +90,8 @@ export async function startAskBackend(options: {
       mockServices.rootConfig.factory({ data: { docuchat } }),
     ],
   });
-  const baseUrl = `http://127.0.0.1:${backend.server.port()}/api/docuchat`;
+  const apiUrl = `http://127.0.0.1:${backend.server.port()}/api`;
+  const baseUrl = `${apiUrl}/docuchat`;
   try {
     const created = await fetch(`${baseUrl}/tenants`, {
       method: 'POST',
@@ -117,6 +122,7 @@ export async function startAskBackend(options: {
   );
   return {
     askUrl: `${baseUrl}/tenants/${options.tenantId}/ask`,
+    floorUrl: `${apiUrl}/bench-floor/ask`,
     authorization: mockCredentials.user.header(ASKER),
     embeddingModel: embeddings.model,
     dimensions: embeddings.dimensions,

@@ -55,18 +55,21 @@ export async function startAskers(): Promise<Askers> {
     ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const next = async (): Promise<AskerMessage> => {
-    for (;;) {
-      const [message] = await Promise.race([
-        once(child, 'message'),
-        once(child, 'exit').then(([code]) => {
-          throw new Error(`the asker process exited (code ${code})`);
-        }),
-      ]);
-      // The TypeScript loader tells a parent of each file it compiles.
-      if (message?.kind) return message;
-    }
-  };
+  // One reply at a time: the bench waits for each before it asks again.
+  let waiting:
+    | { resolve: (m: AskerMessage) => void; reject: (e: Error) => void }
+    | undefined;
+  child.on('message', (message: Partial<AskerMessage>) => {
+    // The TypeScript loader tells a parent of each file it compiles.
+    if (message?.kind) waiting?.resolve(message as AskerMessage);
+  });
+  child.on('exit', code =>
+    waiting?.reject(new Error(`the asker process exited (code ${code})`)),
+  );
+  const next = () =>
+    new Promise<AskerMessage>((resolve, reject) => {
+      waiting = { resolve, reject };
+    });
   const ready = await next();
   if (ready.kind !== 'ready')
     throw new Error('the asker process did not start');

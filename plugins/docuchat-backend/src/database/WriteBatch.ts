@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { Dialect, dialectOf } from './dialect';
+import { preparedOnPostgres } from './preparedStatements';
 
 /** A data-modifying statement that returns rows (`…returning(…)`). */
 export type BatchStatement = Knex.QueryBuilder | Knex.Raw;
@@ -32,12 +33,20 @@ interface Part {
 export class WriteBatch {
   readonly #knex: Knex;
   readonly #dialect: Dialect;
+  readonly #prepared: boolean;
   readonly #parts: Part[] = [];
   #ran = false;
 
-  constructor(knex: Knex) {
+  /**
+   * `prepared`: send the statement as a prepared one, parsed and planned
+   * once per connection (see preparedStatements.ts); for batches of a few
+   * fixed shapes sent over and over, such as a question's first and last
+   * writes, not for ones whose shape follows the data.
+   */
+  constructor(knex: Knex, options: { prepared?: boolean } = {}) {
     this.#knex = knex;
     this.#dialect = dialectOf(knex, 'A write batch');
+    this.#prepared = options.prepared ?? false;
   }
 
   /**
@@ -111,10 +120,13 @@ export class WriteBatch {
       SELECT ${names
         .map(name => `(SELECT json_agg(${name}) FROM ${name}) AS ${name}`)
         .join(', ')}`;
-    const { rows } = await this.#knex.raw(
+    const statement = this.#knex.raw(
       sql,
       compiled.flatMap(({ bindings }) => bindings as Knex.Value[]),
     );
+    const { rows } = await (this.#prepared
+      ? preparedOnPostgres(this.#knex, statement, sql)
+      : statement);
     return names.map(name => rows[0][name] ?? []);
   }
 

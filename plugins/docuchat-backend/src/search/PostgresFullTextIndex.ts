@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { preparedOnPostgres } from '../database/preparedStatements';
 import { FullTextHit, FullTextIndex } from './FullTextIndex';
 
 // BM25 parameters (Robertson/Sparck Jones defaults, also Lucene's).
@@ -14,6 +15,11 @@ interface Term {
   idf: number;
   /** How many of the tenant's chunks contain it. */
   df: number;
+}
+
+interface FullTextRow {
+  chunk_id: string;
+  score: number | string;
 }
 
 interface FirstRoundRow {
@@ -156,7 +162,7 @@ export class PostgresFullTextIndex implements FullTextIndex {
   > {
     // Named bindings; casts are written CAST(…) because knex reads `::x`
     // as a binding. `tail` is the bound of the lexemes from this one on.
-    const { rows } = await this.db.raw<{ rows: FirstRoundRow[] }>(
+    const { rows } = await this.#prepared<{ rows: FirstRoundRow[] }>(
       `
       WITH terms AS (
         SELECT u.lexeme, l.chunk_count AS df,
@@ -230,7 +236,7 @@ export class PostgresFullTextIndex implements FullTextIndex {
     averageLength: number,
   ): Promise<FullTextHit[]> {
     // Arrays travel as JSON: knex would spread a JS array into a list.
-    const { rows } = await this.db.raw(
+    const { rows } = await this.#prepared<{ rows: FullTextRow[] }>(
       `
       WITH w AS (
         SELECT lexeme, idf
@@ -255,9 +261,17 @@ export class PostgresFullTextIndex implements FullTextIndex {
         avgdl: averageLength,
       },
     );
-    return rows.map((row: { chunk_id: string; score: number }) => ({
+    return rows.map(row => ({
       chunkId: row.chunk_id,
       score: Number(row.score),
     }));
+  }
+
+  /**
+   * A statement of this index, prepared: each is sent for every question
+   * and its text never changes (values are bindings).
+   */
+  #prepared<Result>(sql: string, bindings: Record<string, Knex.Value>) {
+    return preparedOnPostgres(this.db, this.db.raw<Result>(sql, bindings), sql);
   }
 }

@@ -267,8 +267,15 @@ export class DatabaseUsageLedger implements UsageLedger {
                  request_id text, prompt_tokens integer,
                  completion_tokens integer, estimated boolean, model text)
                WHERE u.request_id = v.request_id AND u.status = 'pending'
+                 AND u.request_id IN (${rows.map(() => '?').join(', ')})
                RETURNING u.request_id`,
-              [settledAt, JSON.stringify(rows)],
+              // The id list lets the planner find the rows by their unique
+              // index; joined to the JSON alone it scans the whole ledger.
+              [
+                settledAt,
+                JSON.stringify(rows),
+                ...rows.map(row => row.request_id),
+              ],
             ),
           ]
         : rows.map(({ request_id, model, ...counts }) =>

@@ -164,13 +164,7 @@ export class UsageMeter {
     try {
       result = await call();
     } catch (error) {
-      const settlement: UsageSettlement = signal?.aborted
-        ? {
-            promptTokens: entry.promptTokens,
-            completionTokens: entry.completionTokens,
-            estimated: true,
-          }
-        : { promptTokens: 0, completionTokens: 0, estimated: false };
+      const settlement = failedCallSettlement(entry, signal);
       const settled = await this.#write([entry], () =>
         this.#ledger.settle(entry.requestId, settlement),
       );
@@ -270,6 +264,23 @@ function isPermanent(error: unknown) {
 
 function sleep(ms: number) {
   return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+/**
+ * What a call that failed is billed: nothing when the provider refused it,
+ * the estimate when it was aborted (the provider may have read the input).
+ */
+export function failedCallSettlement(
+  entry: UsageEntry,
+  signal?: AbortSignal,
+): UsageSettlement {
+  return signal?.aborted
+    ? {
+        promptTokens: entry.promptTokens,
+        completionTokens: entry.completionTokens,
+        estimated: true,
+      }
+    : { promptTokens: 0, completionTokens: 0, estimated: false };
 }
 
 /** An embedding call's counts as the provider reported them. */

@@ -276,6 +276,49 @@ describe('PgVectorStore', () => {
       expect(rows[0].n).toBe(500);
     });
 
+    it('searches in one round trip, counting a tenant again in the same one once its size is old', async () => {
+      const dated = new PgVectorStore(knex, {
+        exactSearchThreshold: 500,
+        tenantSizeTtlMs: 1500,
+      });
+      const sent: string[] = [];
+      const listen = (q: { sql: string }) => sent.push(q.sql);
+      const search = async () => {
+        sent.length = 0;
+        knex.on('query', listen);
+        try {
+          return await dated.search(
+            'big',
+            MODEL,
+            randomVector(random, DIMS),
+            10,
+          );
+        } finally {
+          knex.removeListener('query', listen);
+        }
+      };
+      // First search: the index looked for, the tenant counted, searched.
+      expect(await search()).toHaveLength(10);
+      expect(sent.map(sql => /count\(\*\)/.test(sql))).toEqual([
+        false,
+        true,
+        false,
+      ]);
+      // Size known: the search alone, its settings in the same query.
+      expect(await search()).toHaveLength(10);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toMatch(/^SET LOCAL .*SELECT chunk_id/s);
+      // Size out of date: counted again within the search's round trip,
+      // and known again for the next search.
+      await new Promise(resolve => setTimeout(resolve, 1600));
+      expect(await search()).toHaveLength(10);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toMatch(/count\(\*\).*SELECT chunk_id/s);
+      await search();
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).not.toMatch(/count\(\*\)/);
+    });
+
     it('redoes a short HNSW answer exactly', async () => {
       // This instance believes "small" is big (a stale size, as another
       // replica might hold), so it takes the HNSW path for it.

@@ -13,7 +13,9 @@ import {
   vectorTableName,
 } from './pgvectorSchema';
 import {
+  countStatement,
   countTenantVectors,
+  runAllWithSettings,
   runWithSettings,
   SearchPath,
   SearchRow,
@@ -64,6 +66,9 @@ export interface PgVectorStoreOptions {
   deferHnswIndex?: boolean;
   logger?: LoggerService;
 }
+
+/** One search: the tenant's `k` nearest vectors of `model` to `query`. */
+type SearchParams = Parameters<typeof searchStatement>[0];
 
 export const DEFAULT_EXACT_SEARCH_THRESHOLD = 20_000;
 export const DEFAULT_EF_SEARCH = 100;
@@ -152,10 +157,18 @@ export class PgVectorStore implements VectorStore {
     const params = { dimensions: query.length, tenantId, model, query, k };
     try {
       const hnsw = await this.#hnswAvailable(params.dimensions);
-      // One round trip each: the count (only when the tenant's size is not
-      // cached) and the search with its settings.
-      const path = await this.#choosePath(this.#knex, hnsw, params);
-      let rows = await this.#run(path, params);
+      // One round trip: the search with its settings, after a count of the
+      // tenant when its cached size is out of date (the last one known
+      // chooses the path meanwhile). Only a tenant never counted here is
+      // counted in a round trip of its own first.
+      const { path, recount } = await this.#choosePath(
+        this.#knex,
+        hnsw,
+        params,
+      );
+      let rows = recount
+        ? await this.#countAndRun(path, params)
+        : await this.#run(path, params);
       if (path === 'hnsw' && rows.length < k) {
         // The iterative scan gives up after hnsw.max_scan_tuples; a tenant
         // that is large but far from the query (or smaller than the cached
@@ -192,7 +205,7 @@ export class PgVectorStore implements VectorStore {
     assertSearch(tenantId, model, query, k);
     const params = { dimensions: query.length, tenantId, model, query, k };
     const hnsw = await this.#hnswAvailable(params.dimensions);
-    const path = await this.#choosePath(this.#knex, hnsw, params);
+    const { path } = await this.#choosePath(this.#knex, hnsw, params);
     const { sql, bindings } = searchStatement(params);
     const rows = await runWithSettings<{ 'QUERY PLAN': string }>(
       this.#knex,
@@ -258,30 +271,58 @@ export class PgVectorStore implements VectorStore {
     return exists;
   }
 
+  /**
+   * The path for the tenant's size: `recount` when the size cached is out
+   * of date (the search then counts again, see `#countAndRun`).
+   */
   async #choosePath(
     db: Knex,
     hnsw: boolean,
     params: { dimensions: number; tenantId: string; model: string },
-  ): Promise<SearchPath> {
+  ): Promise<{ path: SearchPath; recount: boolean }> {
     if (!hnsw || this.#threshold === Infinity) {
-      return 'exact';
+      return { path: 'exact', recount: false };
     }
     if (this.#threshold === 0) {
-      return 'hnsw';
+      return { path: 'hnsw', recount: false };
     }
-    let size = this.#sizes.get(
-      params.dimensions,
-      params.tenantId,
-      params.model,
-    );
-    if (size === undefined) {
-      size = await countTenantVectors(db, {
-        ...params,
-        limit: this.#threshold,
-      });
-      this.#sizes.set(params.dimensions, params.tenantId, params.model, size);
+    const { dimensions, tenantId, model } = params;
+    const fresh = this.#sizes.get(dimensions, tenantId, model);
+    const size = fresh ?? this.#sizes.lastKnown(dimensions, tenantId, model);
+    if (size !== undefined) {
+      return { path: this.#pathFor(size), recount: fresh === undefined };
     }
+    const counted = await countTenantVectors(db, {
+      ...params,
+      limit: this.#threshold,
+    });
+    this.#sizes.set(dimensions, tenantId, model, counted);
+    return { path: this.#pathFor(counted), recount: false };
+  }
+
+  #pathFor(size: number): SearchPath {
     return size >= this.#threshold ? 'hnsw' : 'exact';
+  }
+
+  /** The tenant counted again and searched, in one round trip. */
+  async #countAndRun(
+    path: SearchPath,
+    params: SearchParams,
+  ): Promise<Array<{ chunk_id: string; distance: number }>> {
+    const [[{ n }], rows] = await runAllWithSettings<any>(this.#knex, [
+      {
+        mode: 'count',
+        statement: countStatement({ ...params, limit: this.#threshold }),
+      },
+      {
+        mode: path,
+        statement: searchStatement(params),
+        efSearch: this.#efSearchFor(params.k),
+      },
+    ]);
+    const { dimensions, tenantId, model } = params;
+    this.#sizes.set(dimensions, tenantId, model, n);
+    return sortedHits(rows);
   }
 
   #efSearchFor(k: number) {
@@ -290,13 +331,7 @@ export class PgVectorStore implements VectorStore {
 
   async #run(
     path: SearchPath,
-    params: {
-      dimensions: number;
-      tenantId: string;
-      model: string;
-      query: Float32Array;
-      k: number;
-    },
+    params: SearchParams,
   ): Promise<Array<{ chunk_id: string; distance: number }>> {
     const rows = await runWithSettings<SearchRow>(
       this.#knex,
@@ -304,10 +339,18 @@ export class PgVectorStore implements VectorStore {
       searchStatement(params),
       this.#efSearchFor(params.k),
     );
-    // pgvector returns distances as float8 (numbers); relaxed_order may
-    // leave neighbours slightly out of order, so sort the k rows again.
-    return rows
-      .map(row => ({ chunk_id: row.chunk_id, distance: Number(row.distance) }))
-      .sort((a, b) => a.distance - b.distance);
+    return sortedHits(rows);
   }
+}
+
+/**
+ * pgvector returns distances as float8 (numbers); relaxed_order may leave
+ * neighbours slightly out of order, so the k rows are sorted again.
+ */
+function sortedHits(
+  rows: SearchRow[],
+): Array<{ chunk_id: string; distance: number }> {
+  return rows
+    .map(row => ({ chunk_id: row.chunk_id, distance: Number(row.distance) }))
+    .sort((a, b) => a.distance - b.distance);
 }

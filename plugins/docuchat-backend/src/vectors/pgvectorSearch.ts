@@ -101,16 +101,35 @@ export async function runWithSettings<Row>(
   statement: SearchStatement,
   efSearch?: number,
 ): Promise<Row[]> {
-  // Setting names and values are this module's constants and integers.
-  const settings = settingsFor(mode, efSearch).map(
-    ([name, value]) => `SET LOCAL ${name} = ${value}`,
-  );
-  const results: Array<{ rows: Row[] }> = await db.raw(
-    [...settings, inlineBindings(statement.sql, statement.bindings)].join(
-      ';\n',
+  const [rows] = await runAllWithSettings<Row>(db, [
+    { mode, statement, efSearch },
+  ]);
+  return rows;
+}
+
+/**
+ * Several statements, each under its mode's settings (set again before
+ * each), in one round trip; the rows of each.
+ */
+export async function runAllWithSettings<Row>(
+  db: Knex,
+  steps: Array<{ mode: Mode; statement: SearchStatement; efSearch?: number }>,
+): Promise<Row[][]> {
+  const parts = steps.map(({ mode, statement, efSearch }) => [
+    // Setting names and values are this module's constants and integers.
+    ...settingsFor(mode, efSearch).map(
+      ([name, value]) => `SET LOCAL ${name} = ${value}`,
     ),
+    inlineBindings(statement.sql, statement.bindings),
+  ]);
+  const results: Array<{ rows: Row[] }> = await db.raw(
+    parts.flat().join(';\n'),
   );
-  return results[results.length - 1].rows;
+  let end = 0;
+  return parts.map(part => {
+    end += part.length;
+    return results[end - 1].rows;
+  });
 }
 
 /**
