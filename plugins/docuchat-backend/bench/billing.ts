@@ -24,7 +24,7 @@ import {
   TEHRAN,
 } from '../src/billing/__testUtils__/billingStack';
 import { billingDayRange } from '../src/usage/billingDays';
-import { silentLogger } from './lib/askBackend';
+import { silentLogger } from './lib/benchBackend';
 import { fixed, printTable, thousands } from './lib/report';
 import { withScratchDatabase } from './lib/scratchDatabase';
 import { runBench } from './lib/runBench';

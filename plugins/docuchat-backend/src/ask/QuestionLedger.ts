@@ -37,7 +37,11 @@ export class QuestionLedger {
   readonly #owner: QuestionOwner;
   /** What the response reports: every call settled so far. */
   readonly usage: AskUsage[] = [];
-  #embedding?: { entry: UsageEntry; settlement?: UsageSettlement };
+  #embedding?: {
+    entry: UsageEntry;
+    settlement?: UsageSettlement;
+    failed?: boolean;
+  };
   /** The row of the chat call under way (begun, not settled yet). */
   #open?: UsageEntry;
   /** What the answer cost: the answering call, or the local answer. */
@@ -104,8 +108,9 @@ export class QuestionLedger {
       userRef: this.#owner.userRef,
       conversationId: this.#owner.conversationId,
       ...(this.#embedding && {
-        settle: (settlement: UsageSettlement) => {
+        settle: (settlement: UsageSettlement, failed: boolean) => {
           this.#embedding!.settlement = settlement;
+          this.#embedding!.failed = failed;
         },
       }),
       onUsage: entry => this.usage.push(toAskUsage(entry)),
@@ -169,7 +174,10 @@ export class QuestionLedger {
     const settle: Array<UsageEntry & UsageSettlement> = [];
     const discard: string[] = [];
     const embedding = this.#embedding;
-    if (embedding?.settlement) {
+    let failedEmbedding: (UsageEntry & UsageSettlement) | undefined;
+    if (embedding?.settlement && embedding.failed) {
+      failedEmbedding = { ...embedding.entry, ...embedding.settlement };
+    } else if (embedding?.settlement) {
       settle.push({ ...embedding.entry, ...embedding.settlement });
     } else if (embedding) {
       discard.push(embedding.entry.requestId);
@@ -189,6 +197,7 @@ export class QuestionLedger {
     this.#embedding = undefined;
     this.#open = undefined;
     this.#answer = undefined;
+    if (failedEmbedding) await this.#meter.settleFailed([failedEmbedding]);
     if (local) await this.#meter.record(local);
     if (discard.length > 0) await this.#meter.discard(discard);
   }

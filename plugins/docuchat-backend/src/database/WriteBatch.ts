@@ -131,6 +131,8 @@ export class WriteBatch {
   }
 
   async #inOneTransaction(statements: BatchStatement[]): Promise<unknown[][]> {
+    // One statement is atomic on its own.
+    if (statements.length === 1) return [await statements[0]];
     return this.#knex.transaction(async trx => {
       const rows: unknown[][] = [];
       for (const statement of statements) {

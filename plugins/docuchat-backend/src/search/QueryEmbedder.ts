@@ -36,11 +36,11 @@ export interface QueryContext {
    * Set when the caller wrote the call's pending row (`requestId`) itself,
    * with a question's other rows, and settles it: the embedder then writes
    * nothing and tells this what the row settles at, the call's counts or,
-   * when it failed, what `UsageMeter.metered` would bill (nothing when
-   * refused, the estimate when aborted). Not called when no call was made
-   * (the vector came from the cache).
+   * when it failed (`failed`), what `UsageMeter.metered` would bill
+   * (nothing when refused, the estimate when aborted). Not called when no
+   * call was made (the vector came from the cache).
    */
-  settle?: (settlement: UsageSettlement) => void;
+  settle?: (settlement: UsageSettlement, failed: boolean) => void;
 }
 
 /**
@@ -109,11 +109,11 @@ export class QueryEmbedder {
     const result = context.settle
       ? await call().then(
           done => {
-            context.settle!(embeddingCounts(done));
+            context.settle!(embeddingCounts(done), false);
             return done;
           },
           error => {
-            context.settle!(failedCallSettlement(entry, signal));
+            context.settle!(failedCallSettlement(entry, signal), true);
             throw error;
           },
         )

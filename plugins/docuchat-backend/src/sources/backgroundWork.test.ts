@@ -113,6 +113,13 @@ describe('background work and audit events', () => {
     }
     expect(await statusOf(id)).toBe(status);
   };
+  /** Until the model holds the call (a claim is made a moment before it). */
+  const waitForEmbeddingCall = async () => {
+    for (let i = 0; i < 200 && !openAi.requestsTo(EMBEDDINGS).length; i++) {
+      await new Promise(done => setTimeout(done, 25));
+    }
+    expect(openAi.requestsTo(EMBEDDINGS)).toHaveLength(1);
+  };
 
   it('audits tenant and document changes, and never with a secret or the text', async () => {
     const created = await request(server)
@@ -199,10 +206,37 @@ describe('background work and audit events', () => {
     expect(everything).not.toContain('09121234567');
   });
 
+  it('ingests small documents uploaded together in shared embedding calls, each ready, billed and audited on its own', async () => {
+    // The first call waits a moment, so the others queue up behind it.
+    openAi.script(EMBEDDINGS, behaviours.respond({ delayMs: 400 }));
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      ids.push(await upload(`Runbook ${i}: the vault is opened on day ${i}.`));
+    }
+    for (const id of ids) {
+      expect((await waitUntilReady(server, 'acme', id, ALICE)).status).toBe(
+        'ready',
+      );
+    }
+    const calls = openAi.requestsTo(EMBEDDINGS);
+    expect(calls.length).toBeLessThan(ids.length);
+    expect(calls.flatMap(c => c.body.input)).toHaveLength(ids.length);
+    const rows = await knex('docuchat_usage')
+      .whereIn('document_id', ids)
+      .select('document_id', 'status');
+    expect(new Set(rows.map(r => r.document_id))).toEqual(new Set(ids));
+    expect(rows.every(r => r.status === 'settled')).toBe(true);
+    const audited = events
+      .filter(e => e.eventId === 'document-ingestion')
+      .map(e => (e.meta as { documentId: string }).documentId);
+    expect(new Set(audited)).toEqual(new Set(ids));
+  });
+
   it('lets a delete win over a running ingestion: the model call is stopped, nothing is stored', async () => {
     openAi.script(EMBEDDINGS, behaviours.hang());
     const id = await upload(DOCUMENT);
     await waitForStatus(id, 'processing');
+    await waitForEmbeddingCall();
     const deleted = await request(server)
       .delete(`/api/docuchat/tenants/acme/documents/${id}`)
       .set('Authorization', as(ALICE));
@@ -222,6 +256,7 @@ describe('background work and audit events', () => {
     openAi.script(EMBEDDINGS, behaviours.hang());
     const id = await upload(DOCUMENT);
     await waitForStatus(id, 'processing');
+    await waitForEmbeddingCall();
     const reindexed = await request(server)
       .post(`/api/docuchat/tenants/acme/documents/${id}/reindex`)
       .set('Authorization', as(ALICE));

@@ -127,6 +127,29 @@ export class UsageMeter {
   }
 
   /**
+   * Settles the rows of calls that failed, each with what it is billed
+   * (`failedCallSettlement`: nothing when the provider refused the call,
+   * the estimate when it was aborted). Tokens are counted, not a successful
+   * request: the caller counts the failed request itself.
+   */
+  async settleFailed(
+    entries: Array<UsageEntry & UsageSettlement>,
+  ): Promise<void> {
+    const settlements = entries.map(entry => ({
+      requestId: entry.requestId,
+      promptTokens: entry.promptTokens,
+      completionTokens: entry.completionTokens,
+      estimated: entry.estimated,
+    }));
+    const settled = await this.#write(entries, () =>
+      this.#ledger.settleAll(settlements),
+    );
+    entries.forEach((entry, i) => {
+      if (settled[i]) this.#count(entry, false);
+    });
+  }
+
+  /**
    * Removes the pending rows of calls that never started (see
    * `UsageLedger.discard`); failures are logged, as the sweep would bill
    * such a row's estimate at worst.
@@ -164,12 +187,9 @@ export class UsageMeter {
     try {
       result = await call();
     } catch (error) {
-      const settlement = failedCallSettlement(entry, signal);
-      const settled = await this.#write([entry], () =>
-        this.#ledger.settle(entry.requestId, settlement),
-      );
-      // Tokens only: the caller counts the failed request itself.
-      if (settled) this.#count({ ...entry, ...settlement }, false);
+      await this.settleFailed([
+        { ...entry, ...failedCallSettlement(entry, signal) },
+      ]);
       throw error;
     }
     await this.settle({ ...entry, ...counts(result) });

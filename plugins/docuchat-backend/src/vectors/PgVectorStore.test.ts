@@ -369,6 +369,6 @@ describe('PgVectorStore', () => {
     expect(
       await store.search('acme', MODEL, randomVector(random, 5), 10),
     ).toEqual([]);
-    await store.deleteDocument(knex, 'acme', randomUUID());
+    await store.deleteDocuments(knex, 'acme', [randomUUID()]);
   });
 });

@@ -93,6 +93,8 @@ export class PgVectorStore implements VectorStore {
   readonly #sizes: TenantSizeCache;
   /** dimension → whether its HNSW index exists, and when that was checked */
   readonly #hnsw = new Map<number, { exists: boolean; checkedAt: number }>();
+  /** Dimensions whose table exists (committed). */
+  readonly #tables = new Set<number>();
 
   constructor(knex: Knex, options: PgVectorStoreOptions = {}) {
     this.#knex = knex;
@@ -120,28 +122,38 @@ export class PgVectorStore implements VectorStore {
       return;
     }
     await this.#ensureTable(trx, dimensions);
-    await copyVectorRows(
-      trx,
-      vectorTableName(dimensions),
-      model,
-      dimensions,
-      rows,
-    );
+    try {
+      await copyVectorRows(
+        trx,
+        vectorTableName(dimensions),
+        model,
+        dimensions,
+        rows,
+      );
+    } catch (error) {
+      // Dropped since it was seen (a restore, a migration down): look again.
+      if ((error as { code?: string }).code === '42P01') {
+        this.#tables.delete(dimensions);
+      }
+      throw error;
+    }
     this.#sizes.invalidateTenants(new Set(rows.map(row => row.tenantId)));
   }
 
-  async deleteDocument(
+  async deleteDocuments(
     db: Knex | Knex.Transaction,
     tenantId: string,
-    documentId: string,
+    documentIds: string[],
   ): Promise<void> {
     assertTenantId(tenantId);
-    assertUuid(documentId, 'documentId');
+    for (const id of documentIds) assertUuid(id, 'documentId');
+    if (documentIds.length === 0) return;
     // A document's vectors may sit in several tables after a reindex with a
     // model of another dimension; each table has an index on document_id.
     for (const table of await listVectorTables(db)) {
       await db(table)
-        .where({ tenant_id: tenantId, document_id: documentId })
+        .where('tenant_id', tenantId)
+        .whereIn('document_id', documentIds)
         .delete();
     }
     this.#sizes.invalidateTenants([tenantId]);
@@ -236,12 +248,17 @@ export class PgVectorStore implements VectorStore {
 
   /**
    * Creates the extension and the dimension's table when missing, inside
-   * the caller's transaction (see schemaLock.ts for why). One catalog query
-   * per insert when everything exists.
+   * the caller's transaction (see schemaLock.ts for why). Once a table is
+   * known to exist, inserts into it check nothing.
    */
   async #ensureTable(trx: Knex.Transaction, dimensions: number) {
+    if (this.#tables.has(dimensions)) return;
     await ensureVectorExtension(trx);
-    if (!(await vectorTableExists(trx, dimensions))) {
+    if (await vectorTableExists(trx, dimensions)) {
+      // Committed by someone: it stays (a table made in this transaction
+      // is checked again, as the transaction may still roll back).
+      this.#tables.add(dimensions);
+    } else {
       await ensureVectorTable(trx, dimensions, {
         withHnsw: !this.#deferHnswIndex,
       });
