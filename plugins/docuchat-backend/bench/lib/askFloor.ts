@@ -124,9 +124,14 @@ export async function measureRetrievalFloor(options: {
   questions: string[];
   concurrency: number;
   logger: LoggerService;
+  /** The vector store's exact-path threshold; its default when unset. */
+  exactSearchThreshold?: number;
 }): Promise<CpuSpent> {
   const { knex, tenantId, model, dimensions, questions, logger } = options;
-  const vectors = await createVectorStore(knex, { logger });
+  const vectors = await createVectorStore(knex, {
+    logger,
+    pgvector: { exactSearchThreshold: options.exactSearchThreshold },
+  });
   const fullText = createFullTextIndex(knex);
   const documents = new DatabaseDocumentStore(knex);
   const retrieve = async (question: string) => {
