@@ -141,8 +141,27 @@ export interface Config {
       leaseSeconds?: number;
       /** Claims of one document before it ends failed. Default 3. */
       maxAttempts?: number;
-      /** Documents one replica ingests at once. Default 1. */
+      /** Batches of documents one replica ingests at once. Default 1. */
       concurrency?: number;
+      /**
+       * Small documents of one tenant are ingested together: claimed
+       * together, embedded in shared calls, stored in one transaction, each
+       * still billed, ready or failed on its own.
+       */
+      batch?: {
+        /** Documents in one batch. Default 32. */
+        maxDocuments?: number;
+        /**
+         * Tokens in one batch (estimated from the documents' sizes) and in
+         * one embedding call; at least chunkTokens. Default 16384.
+         */
+        maxTokens?: number;
+        /**
+         * How long a batch that is not full waits for documents still being
+         * uploaded, in milliseconds; 0 does not wait. Default 20.
+         */
+        waitMilliseconds?: number;
+      };
       /** How often each replica looks for queued or abandoned documents. Default 10. */
       pollSeconds?: number;
       /**

@@ -26,9 +26,10 @@ import {
   TEHRAN,
 } from '../src/billing/__testUtils__/billingStack';
 import { billingDayRange } from '../src/usage/billingDays';
-import { silentLogger } from './lib/askBackend';
+import { silentLogger } from './lib/benchBackend';
 import { fixed, printTable, thousands } from './lib/report';
 import { withScratchDatabase } from './lib/scratchDatabase';
+import { runBench } from './lib/runBench';
 import { benchScale } from './lib/settings';
 
 const MODELS = [
@@ -116,14 +117,14 @@ async function naivePeer(
   return { aggregateMs, writeMs };
 }
 
-async function main() {
+async function main(): Promise<string[]> {
   const scale = benchScale();
   const tenants = Math.max(20, Math.round(1000 * scale));
   const rows = Math.max(2000, Math.round(1_000_000 * scale));
   const zibal = await startZibalTestServer();
   const smtp = await startSmtpTestServer();
   try {
-    await withScratchDatabase('billing', async ({ knex }) => {
+    return await withScratchDatabase('billing', async ({ knex }) => {
       await applyDatabaseMigrations(knex);
       const day = closedDay();
       let t = performance.now();
@@ -234,10 +235,7 @@ async function main() {
       } else {
         console.log('(small scale: targets apply at BENCH_SCALE=1)');
       }
-      if (problems.length > 0) {
-        console.error(`FAILED: ${problems.join('; ')}`);
-        process.exitCode = 1;
-      }
+      return problems;
     });
   } finally {
     await zibal.close();
@@ -245,7 +243,4 @@ async function main() {
   }
 }
 
-main().catch(error => {
-  console.error(error);
-  process.exit(1);
-});
+runBench('bench:billing', main);

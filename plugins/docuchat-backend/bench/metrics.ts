@@ -40,6 +40,7 @@ import { createHttpMetricsMiddleware } from '../src/http/httpMetricsMiddleware';
 import { TextCounter } from '../src/metrics/TextCounter';
 import { fixed, mean, percentile, printTable, thousands } from './lib/report';
 import { seededRandom } from './lib/random';
+import { runBench } from './lib/runBench';
 import { benchScale } from './lib/settings';
 
 const MODELS = [
@@ -541,7 +542,4 @@ async function main() {
   );
 }
 
-main().catch(error => {
-  process.stderr.write(`${error.stack ?? error}\n`);
-  process.exit(1);
-});
+runBench('bench:metrics', main);

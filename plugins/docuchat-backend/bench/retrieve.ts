@@ -43,6 +43,7 @@ import {
   roadieSearch,
 } from './lib/roadiePgVector';
 import { withScratchDatabase } from './lib/scratchDatabase';
+import { runBench } from './lib/runBench';
 import { benchScale } from './lib/settings';
 
 const DIMENSIONS = 384;
@@ -489,7 +490,4 @@ async function main() {
   });
 }
 
-main().catch(error => {
-  process.stderr.write(`${error.stack ?? error}\n`);
-  process.exit(1);
-});
+runBench('bench:retrieve', main);

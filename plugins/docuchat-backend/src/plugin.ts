@@ -40,6 +40,7 @@ import { readMetricsConfig } from './metrics/readMetricsConfig';
 import { createRetrievalServices } from './sources/createRetrievalServices';
 import { readOptions } from './readOptions';
 import { DatabaseRateWindows } from './limits/DatabaseRateWindows';
+import { WriteBatch } from './database/WriteBatch';
 import { readLimitsConfig } from './limits/readLimitsConfig';
 import { TenantLimits } from './limits/TenantLimits';
 import { readServiceAccess } from './permissions/readServiceAccess';
@@ -162,28 +163,31 @@ export const docuchatPlugin = createBackendPlugin({
         // stops the workers.
         const parser = new ParserPool(readParserConfig(config));
         deps.lifecycle.addShutdownHook(() => parser.close());
-        const { documents, ingestion, search } = await createRetrievalServices({
-          knex,
-          embeddings,
-          meter,
-          logger,
-          settings: options,
-          queryVectorCache: caches.queryEmbeddings,
-          onChunksIndexed: (tenantId, count) =>
-            metrics.countIndexedChunks(tenantId, count),
-          parser,
-          observer: {
-            parsed: (format, seconds, ok) =>
-              metrics.observeParse(format, seconds, ok ? 'ok' : 'failed'),
-            failed: reason => metrics.countIngestionFailure(reason),
-          },
-          work: options.work.ingestion,
-          running,
-          auditor: deps.auditor,
-        });
+        const { documents, ingestion, search, queryEmbedder } =
+          await createRetrievalServices({
+            knex,
+            embeddings,
+            meter,
+            logger,
+            settings: options,
+            queryVectorCache: caches.queryEmbeddings,
+            onChunksIndexed: (tenantId, count) =>
+              metrics.countIndexedChunks(tenantId, count),
+            parser,
+            observer: {
+              parsed: (format, seconds, ok) =>
+                metrics.observeParse(format, seconds, ok ? 'ok' : 'failed'),
+              failed: reason => metrics.countIngestionFailure(reason),
+            },
+            work: options.work.ingestion,
+            running,
+            auditor: deps.auditor,
+          });
         const conversations = new DatabaseConversationStore(knex);
         const ask = new AskService({
           search,
+          queryEmbedder,
+          writes: () => new WriteBatch(knex, { prepared: true }),
           chain: createChatModelChain({
             config,
             logger,

@@ -66,6 +66,7 @@ export function readOptions(config: Config): DocuchatOptions {
     feedback: readFeedbackSettings(docuchat),
     ask: {
       defaultK: boundedInteger(docuchat, 'ask.k', 6, 1, 20),
+      maxSourceTokens: maxTokens,
       // Unrelated texts score about 0.1-0.3 with both the local model and
       // OpenAI's; a chunk the vector branch alone found must beat that.
       minVectorSimilarity:
@@ -96,6 +97,29 @@ export function readOptions(config: Config): DocuchatOptions {
           1,
           64,
         ),
+        batch: {
+          maxDocuments: boundedInteger(
+            docuchat,
+            'ingestion.batch.maxDocuments',
+            32,
+            1,
+            1000,
+          ),
+          maxTokens: boundedInteger(
+            docuchat,
+            'ingestion.batch.maxTokens',
+            16_384,
+            maxTokens,
+            1_000_000,
+          ),
+          waitMs: boundedInteger(
+            docuchat,
+            'ingestion.batch.waitMilliseconds',
+            20,
+            0,
+            10_000,
+          ),
+        },
         pollMs: seconds(docuchat, 'ingestion.pollSeconds', 10, 0.1, 3600),
       },
       shutdownGraceMs: seconds(docuchat, 'shutdown.graceSeconds', 20, 0, 3600),

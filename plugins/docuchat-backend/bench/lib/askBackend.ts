@@ -1,42 +1,35 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
+import http from 'node:http';
 import { createEmbeddingProvider } from '../../src/embeddings/createEmbeddingProvider';
-import { docuchatPlugin } from '../../src/plugin';
+import { askFloorPlugin } from './askFloor';
+import { silentLogger, startBenchBackend } from './benchBackend';
 
-/** The asking user; owns the bench tenant, so no permission is needed. */
-export const ASKER = 'user:default/bench-asker';
-
-/** A logger that drops everything: the bench prints its own report. */
-export const silentLogger: LoggerService = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  child: () => silentLogger,
-};
+export { silentLogger };
 
 export interface AskBackend {
   /** `http://127.0.0.1:<port>/api/docuchat/tenants/<tenant>/ask` */
   askUrl: string;
+  /** The floor's bare answer route beside the plugin (lib/askFloor.ts). */
+  floorUrl: string;
   authorization: string;
   /** The embedding model id and size the plugin uses. */
   embeddingModel: string;
   dimensions: number;
+  /** The backend's HTTP server, e.g. to count queries per request. */
+  server: http.Server;
   stop(): Promise<void>;
 }
 
 /**
- * The real DocuChat plugin in a Backstage test backend on `knex`, with
- * OpenAI embeddings and one chat model served by the OpenAI test server at
- * `openAiBaseURL` (in the askers' thread), and the answer cache off (every question must reach retrieval
- * and the model). The query-embedding cache keeps its default.
+ * bench:ask's backend (lib/benchBackend.ts: the tenant created by an
+ * operator, the asker a member of its owner group), with OpenAI embeddings
+ * and one chat model served by the OpenAI test server at `openAiBaseURL`,
+ * and the answer cache off (every question must reach retrieval and the
+ * model). The query-embedding cache keeps its default, and so does
+ * everything else but the rate limit, raised far above what the askers
+ * send so that it is counted (its database write included) but never
+ * refuses. The floor's bare answer route runs beside the plugin.
  */
 export async function startAskBackend(options: {
   knex: Knex;
@@ -49,30 +42,25 @@ export async function startAskBackend(options: {
     embeddings: { provider: 'openai', dimensions: options.dimensions },
     chat: { models: [{ model: 'gpt-bench' }] },
     cache: { answers: { ttlSeconds: 0 } },
-    tenants: [{ id: options.tenantId, displayName: 'Bench', ownerRef: ASKER }],
+    limits: { asksPerTenantPerMinute: 1_000_000 },
   };
-  const backend = await startTestBackend({
-    features: [
-      docuchatPlugin,
-      // Ownership admits the asker; nobody holds the admin permission.
-      mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
-      mockServices.database.factory({ knex: options.knex }),
-      mockServices.rootConfig.factory({ data: { docuchat } }),
-    ],
+  const backend = await startBenchBackend({
+    knex: options.knex,
+    tenantId: options.tenantId,
+    docuchat,
+    features: [askFloorPlugin],
   });
   const embeddings = createEmbeddingProvider(
     new ConfigReader({ docuchat }),
     silentLogger,
   );
   return {
-    askUrl: `http://127.0.0.1:${backend.server.port()}/api/docuchat/tenants/${
-      options.tenantId
-    }/ask`,
-    authorization: mockCredentials.user.header(ASKER),
+    askUrl: `${backend.tenantUrl}/ask`,
+    floorUrl: `${backend.apiUrl}/bench-floor/ask`,
+    authorization: backend.authorization,
     embeddingModel: embeddings.model,
     dimensions: embeddings.dimensions,
-    async stop() {
-      await backend.stop();
-    },
+    server: backend.server,
+    stop: backend.stop,
   };
 }

@@ -1,5 +1,5 @@
+import { ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
 import { AskSample, AskTarget } from './askClient';
 
 /** When the test server got one chat request and sent its first word. */
@@ -44,45 +44,56 @@ export interface Askers {
 }
 
 /**
- * Starts the askers and the OpenAI test server in a worker thread
- * (askerThread.ts); runs are asked for one at a time.
+ * Starts the askers and the OpenAI test server in a child process
+ * (askerProcess.ts); runs are asked for one at a time.
  */
 export async function startAskers(): Promise<Askers> {
-  const worker = new Worker(require.resolve('./askerThread.ts'), {
+  const child: ChildProcess = fork(require.resolve('./askerProcess.ts'), [], {
     execArgv: [
       '--require',
       require.resolve('@backstage/cli/config/nodeTransform.cjs'),
     ],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const next = async (): Promise<AskerMessage> => {
-    const [message] = await Promise.race([
-      once(worker, 'message'),
-      once(worker, 'error').then(([error]) => {
-        throw error;
-      }),
-    ]);
-    return message;
-  };
+  // One reply at a time: the bench waits for each before it asks again.
+  let waiting:
+    | { resolve: (m: AskerMessage) => void; reject: (e: Error) => void }
+    | undefined;
+  child.on('message', (message: Partial<AskerMessage>) => {
+    // The TypeScript loader tells a parent of each file it compiles.
+    if (message?.kind) waiting?.resolve(message as AskerMessage);
+  });
+  child.on('exit', code =>
+    waiting?.reject(new Error(`the asker process exited (code ${code})`)),
+  );
+  const next = () =>
+    new Promise<AskerMessage>((resolve, reject) => {
+      waiting = { resolve, reject };
+    });
   const ready = await next();
-  if (ready.kind !== 'ready') throw new Error('asker thread did not start');
+  if (ready.kind !== 'ready')
+    throw new Error('the asker process did not start');
   return {
     baseURL: ready.baseURL,
     async ask(target, questions, options) {
       // Only the fields: the target may be an object with methods, which
-      // cannot cross to the thread.
+      // cannot cross to the process.
       const { askUrl, authorization } = target;
       const request: AskRequest = {
         target: { askUrl, authorization },
         questions,
         ...options,
       };
-      worker.postMessage(request);
+      child.send(request);
       const reply = await next();
       if (reply.kind !== 'answered') throw new Error('unexpected reply');
       return { ...reply, modelTimings: new Map(reply.modelTimings) };
     },
     async close() {
-      await worker.terminate();
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill();
+      await exited;
     },
   };
 }

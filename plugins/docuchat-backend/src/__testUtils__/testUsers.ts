@@ -21,46 +21,60 @@ export const BOB = 'user:default/bob';
 export const as = (user: string) => mockCredentials.user.header(user);
 
 /**
- * What the portal's policy answers, for router tests that run without a
+ * What the portal's policy answers (packages/backend's
+ * DocuchatPermissionPolicy), for tests and benchmarks that run without a
  * permission backend (the policy itself is tested with the real one in
- * packages/backend): ADMIN may do everything; anyone else holds the
- * tenant-scoped permissions on tenants it owns (the users here belong to no
- * group) and no basic permission. Service principals get the framework's
- * ALLOW, as in production.
+ * packages/backend): `operators` may do everything; any other user holds
+ * the tenant-scoped permissions on tenants owned by one of its ownership
+ * refs (the user and its `groups`, as the catalog would resolve them) and no
+ * basic permission. Service principals get the framework's ALLOW, as in
+ * production.
  */
-export const adminOnlyPermissions: PermissionsService = {
-  async authorize(requests, options) {
-    return requests.map(() => ({
-      result: isAdminOrService(options.credentials)
-        ? AuthorizeResult.ALLOW
-        : AuthorizeResult.DENY,
-    }));
-  },
-  async authorizeConditional(requests, options) {
-    const principal = options.credentials.principal as {
+export function ownershipPermissions(options: {
+  operators: string[];
+  groups?: Record<string, string[]>;
+}): PermissionsService {
+  const isOperatorOrService = (credentials: BackstageCredentials) => {
+    const principal = credentials.principal as {
+      type: string;
       userEntityRef?: string;
     };
-    return requests.map(({ permission }) =>
-      isAdminOrService(options.credentials) || !principal.userEntityRef
-        ? {
-            result: isAdminOrService(options.credentials)
+    return (
+      principal.type === 'service' ||
+      options.operators.includes(principal.userEntityRef ?? '')
+    );
+  };
+  return {
+    async authorize(requests, { credentials }) {
+      return requests.map(() => ({
+        result: isOperatorOrService(credentials)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      }));
+    },
+    async authorizeConditional(requests, { credentials }) {
+      const user = (credentials.principal as { userEntityRef?: string })
+        .userEntityRef;
+      return requests.map(({ permission }) => {
+        if (isOperatorOrService(credentials) || !user) {
+          return {
+            result: isOperatorOrService(credentials)
               ? AuthorizeResult.ALLOW
               : AuthorizeResult.DENY,
-          }
-        : createDocuchatTenantConditionalDecision(
-            permission as DocuchatTenantPermission,
-            docuchatTenantConditions.isTenantOwnerMember({
-              claims: [principal.userEntityRef],
-            }),
-          ),
-    );
-  },
-};
-
-function isAdminOrService(credentials: BackstageCredentials) {
-  const principal = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
+          };
+        }
+        return createDocuchatTenantConditionalDecision(
+          permission as DocuchatTenantPermission,
+          docuchatTenantConditions.isTenantOwnerMember({
+            claims: [user, ...(options.groups?.[user] ?? [])],
+          }),
+        );
+      });
+    },
   };
-  return principal.type === 'service' || principal.userEntityRef === ADMIN;
 }
+
+/** ADMIN is the one operator; the users here belong to no group. */
+export const adminOnlyPermissions = ownershipPermissions({
+  operators: [ADMIN],
+});

@@ -123,7 +123,6 @@ export function registerDocuchatActions(options: {
     },
     action: async ({ input, credentials }) => {
       const tenant = await tenantFor(credentials, input.tenantId);
-      await limits.beforeAsk(tenant);
       const response = await ask.ask({
         tenantId: tenant.id,
         userRef: userRefOf(credentials),
@@ -131,6 +130,7 @@ export function registerDocuchatActions(options: {
         signal: new AbortController().signal,
         // MCP clients keep their own context; no portal conversation.
         keepConversation: false,
+        admit: batch => limits.beforeAsk(tenant, batch),
       });
       return {
         output: {

@@ -1,28 +1,31 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  ConflictError,
-  ServiceUnavailableError,
-  toError,
-} from '@backstage/errors';
+import { ServiceUnavailableError, toError } from '@backstage/errors';
 import {
   AskEvent,
   AskRequest,
   AskResponse,
-  AskUsage,
   ChatTurn,
 } from '@docuchat/backstage-plugin-docuchat-common';
 import { randomUUID } from 'node:crypto';
-import { ChatUsage } from '@docuchat/backstage-plugin-docuchat-node';
 import { ChatChainAnswer, ChatModelChain } from '../chat/ChatModelChain';
+import { countPromptTokens } from '../chat/chatTokens';
 import { ConversationStore } from '../database/ConversationStore';
-import { UsageEntry } from '../usage/UsageLedger';
+import { WriteBatch } from '../database/WriteBatch';
 import { DocuchatMetrics, RagQueryOutcome } from '../metrics/DocuchatMetrics';
 import { UsageMeter } from '../usage/UsageMeter';
 import { HybridSearch } from '../search/HybridSearch';
+import { QueryEmbedder } from '../search/QueryEmbedder';
 import { RunningWork } from '../lifecycle/RunningWork';
 import { buildPrompt } from './buildPrompt';
-import { ConversationMemory } from './ConversationMemory';
+import { ConversationMemory, TurnPlace } from './ConversationMemory';
+import { QuestionLedger } from './QuestionLedger';
 import { selectSources } from './selectSources';
+
+/**
+ * What the numbering and place of one source add to the prompt beyond its
+ * text (`[n] title › headings`, blank lines), in tokens, generously.
+ */
+const SOURCE_FRAMING_TOKENS = 32;
 
 /** Counters the metrics registry keeps about questions and model calls. */
 export type AskCounters = Pick<
@@ -56,6 +59,8 @@ export interface AskSettings {
   minVectorSimilarity: number;
   /** Earlier messages of a conversation put in the prompt. */
   maxHistoryMessages: number;
+  /** The most tokens a chunk holds (`docuchat.ingestion.chunkTokens`). */
+  maxSourceTokens: number;
 }
 
 export interface AskInput {
@@ -72,6 +77,12 @@ export interface AskInput {
   keepConversation?: boolean;
   /** Each event as it happens (the streaming mode); optional for JSON. */
   onEvent?: (event: AskEvent) => void;
+  /**
+   * The caller's admission of the question (rate limit, budget), written
+   * with the question's first rows in `batch`; rejects to refuse it. The
+   * question's rows are removed then.
+   */
+  admit?: (batch: WriteBatch) => Promise<void>;
 }
 
 /**
@@ -82,6 +93,8 @@ export interface AskInput {
  */
 export class AskService {
   readonly #search: HybridSearch;
+  readonly #queryEmbedder: QueryEmbedder;
+  readonly #writes: () => WriteBatch;
   readonly #chain: ChatModelChain;
   readonly #meter: UsageMeter;
   readonly #revision: (tenantId: string) => Promise<string>;
@@ -91,9 +104,14 @@ export class AskService {
   readonly #answers?: AskAnswerCache;
   readonly #counters?: AskCounters;
   readonly #running?: RunningWork;
+  #instructionTokens?: number;
 
   constructor(options: {
     search: HybridSearch;
+    /** The search's query embedder: whether a question's vector is cached. */
+    queryEmbedder: QueryEmbedder;
+    /** A batch for the writes of one question's start, or of its end. */
+    writes: () => WriteBatch;
     chain: ChatModelChain;
     meter: UsageMeter;
     /** The tenant's corpus revision, part of the answer cache key. */
@@ -107,6 +125,8 @@ export class AskService {
     running?: RunningWork;
   }) {
     this.#search = options.search;
+    this.#queryEmbedder = options.queryEmbedder;
+    this.#writes = options.writes;
     this.#chain = options.chain;
     this.#meter = options.meter;
     this.#revision = options.revision;
@@ -114,7 +134,6 @@ export class AskService {
     this.#logger = options.logger;
     this.#conversations = new ConversationMemory({
       conversations: options.conversations,
-      logger: options.logger,
       maxHistoryMessages: options.settings.maxHistoryMessages,
     });
     this.#answers = options.answers;
@@ -143,55 +162,16 @@ export class AskService {
     const k = request.k ?? this.#settings.defaultK;
 
     // Checks that answer 4xx come first, before any event is sent.
-    if (
-      request.requestId &&
-      (await this.#meter.isRecorded(chatId(requestId)))
-    ) {
-      throw new ConflictError(
-        `Request ${requestId} was already answered; send a new requestId to ask again`,
-      );
-    }
     const history = await this.#conversations.history(
       tenantId,
       userRef,
       request,
     );
-    const conversationId =
-      input.keepConversation === false
-        ? undefined
-        : await this.#conversations.conversationFor(tenantId, userRef, request);
-
-    try {
-      return await this.#answer(input, {
-        requestId,
-        k,
-        history,
-        conversationId,
-        emit,
-      });
-    } catch (error) {
-      // A conversation this question opened has no turn when the answer
-      // fails: do not leave it empty in the user's list.
-      if (conversationId && userRef && !request.conversationId) {
-        await this.#conversations.discard(tenantId, userRef, conversationId);
-      }
-      throw error;
-    }
-  }
-
-  /** Retrieval, the model's answer and its bookkeeping, once the checks passed. */
-  async #answer(
-    input: AskInput,
-    context: {
-      requestId: string;
-      k: number;
-      history: ChatTurn[];
-      conversationId?: string;
-      emit: (event: AskEvent) => void;
-    },
-  ): Promise<AskResponse> {
-    const { tenantId, userRef, request, signal } = input;
-    const { requestId, k, history, conversationId, emit } = context;
+    const conversation = this.#conversations.placeFor(
+      userRef,
+      request,
+      input.keepConversation,
+    );
     const answerKey =
       history.length === 0 && this.#answers
         ? {
@@ -204,81 +184,190 @@ export class AskService {
         : undefined;
     const cached = answerKey && (await this.#cachedAnswer(answerKey));
     if (cached) {
+      await this.#admit(input);
       const response: AskResponse = {
         ...cached,
         requestId,
-        conversationId,
+        conversationId: conversation?.id,
         cached: true,
         usage: [],
       };
       this.#replay(response, emit);
-      await this.#conversations.remember(
-        tenantId,
-        userRef,
-        response,
-        request.question,
-      );
+      await this.#finish(input, conversation, response);
       this.#count(tenantId, 'cached');
       return response;
     }
 
-    const usage: AskUsage[] = [];
-    const onUsage = (entry: UsageEntry) => usage.push(toAskUsage(entry));
-    // One ledger row per chat call: the first is `<id>:chat`, the n-th after
-    // it `<id>:chat:attempt-n`. A model call's row is begun (pending, with
-    // the prompt counted locally) before the call and settled when it ends,
-    // on every path; a crash in between leaves it to the sweep.
-    let calls = 0;
-    let pendingCall: UsageEntry | undefined;
-    const nextCallId = () =>
-      ++calls === 1
-        ? chatId(requestId)
-        : `${chatId(requestId)}:attempt-${calls}`;
-    const chatEntry = (id: string, model: string, spent: ChatUsage) => ({
-      requestId: id,
+    const ledger = new QuestionLedger(this.#meter, {
+      requestId,
       tenantId,
-      model,
-      operation: 'chat' as const,
-      promptTokens: spent.promptTokens,
-      completionTokens: spent.completionTokens,
-      estimated: spent.estimated,
       userRef,
-      conversationId,
+      conversationId: conversation?.id,
     });
-    const beginChatCall = async (model: string, estimate: ChatUsage) => {
-      const entry = chatEntry(nextCallId(), model, estimate);
-      // Another request with this id got there first: never call twice.
-      if (!(await this.#meter.begin(entry))) {
-        throw new ConflictError(
-          `Request ${requestId} was already answered; send a new requestId to ask again`,
+    const queryVector = await this.#queryEmbedder.cached(request.question);
+    await this.#admit(input, ledger, {
+      embedding: queryVector
+        ? undefined
+        : this.#queryEmbedder.pendingEntry(request.question, {
+            ...ledger.embeddingContext(),
+            tenantId,
+          }),
+      chat: {
+        model: this.#chain.modelIds[0],
+        promptTokens: this.#promptEstimate(request.question, history, k),
+      },
+    });
+
+    let outcome: { response: AskResponse; answered: boolean } | undefined;
+    try {
+      outcome = await this.#answer(input, {
+        requestId,
+        k,
+        history,
+        conversationId: conversation?.id,
+        ledger,
+        emit,
+      });
+    } finally {
+      // The calls were made (or not) whatever happened: their rows settle
+      // now, with the turn when there is one.
+      await this.#finish(input, conversation, outcome?.response, ledger);
+    }
+    const { response, answered } = outcome;
+    emit({ event: 'done', data: response });
+    // A fallback's answer is not cached: the better model may be back soon.
+    if (answerKey && response.fallbacks.length === 0 && answered) {
+      await this.#cacheAnswer(answerKey, response);
+    }
+    this.#count(tenantId, answered ? 'answered' : 'no_sources');
+    return response;
+  }
+
+  /**
+   * The caller's admission (rate limit, budget) and the rows of the calls
+   * the question will make, in one round trip. A refused question leaves
+   * no rows.
+   */
+  async #admit(
+    input: AskInput,
+    ledger?: QuestionLedger,
+    calls?: Parameters<QuestionLedger['begin']>[1],
+  ): Promise<void> {
+    const batch = this.#writes();
+    const admitted = input.admit?.(batch);
+    const begun = ledger && calls ? ledger.begin(batch, calls) : undefined;
+    await batch.run();
+    try {
+      await admitted;
+    } catch (error) {
+      await begun?.then(
+        () => ledger!.discard(),
+        () => undefined,
+      );
+      throw error;
+    }
+    await begun;
+  }
+
+  /**
+   * The question's last writes, in one round trip: its ledger rows settled
+   * and, for a complete answer, the turn stored in its conversation. The
+   * rows must settle even when the turn cannot be stored (the user has the
+   * answer; a lost history entry is logged): then they settle alone.
+   */
+  async #finish(
+    input: AskInput,
+    conversation: TurnPlace | undefined,
+    response: AskResponse | undefined,
+    ledger?: QuestionLedger,
+  ): Promise<void> {
+    const { tenantId, userRef, request } = input;
+    const batch = this.#writes();
+    const settled = ledger?.finish(batch);
+    const stored =
+      conversation && userRef && response
+        ? this.#conversations.storeTurn(
+            { tenantId, userRef },
+            conversation,
+            request.question,
+            response,
+            batch,
+          )
+        : undefined;
+    try {
+      await batch.run();
+      await settled;
+      await stored;
+      return;
+    } catch (error) {
+      this.#logger.warn(
+        `Could not write the end of question ${
+          response?.requestId ?? request.requestId ?? ''
+        } in one batch, writing its parts alone`,
+        toError(error),
+      );
+    }
+    await ledger?.finish();
+    if (conversation && userRef && response) {
+      try {
+        await this.#conversations.storeTurn(
+          { tenantId, userRef },
+          conversation,
+          request.question,
+          response,
+        );
+      } catch (error) {
+        // The user has the answer; a lost history entry must not undo that.
+        this.#logger.error(
+          `Could not store a turn of conversation ${conversation.id}`,
+          toError(error),
         );
       }
-      pendingCall = entry;
-    };
-    const settleChatCall = async (model: string, spent: ChatUsage) => {
-      const begun = pendingCall;
-      pendingCall = undefined;
-      const entry = chatEntry(begun?.requestId ?? nextCallId(), model, spent);
-      if (begun) {
-        await this.#meter.settle(entry);
-      } else {
-        // The local answerer: no provider call, nothing to lose to a crash.
-        await this.#meter.record(entry);
-      }
-      onUsage(entry);
-    };
+    }
+  }
+
+  /**
+   * The most tokens the prompt can hold, known before retrieval: the
+   * instructions, history and question as they are, and k sources of at
+   * most `maxSourceTokens` each.
+   */
+  #promptEstimate(question: string, history: ChatTurn[], k: number): number {
+    const { maxHistoryMessages, maxSourceTokens } = this.#settings;
+    const [instructions, ...conversation] = buildPrompt({
+      question,
+      sources: [],
+      history,
+      maxHistoryMessages,
+    });
+    // The instructions are the same for every question: counted once.
+    this.#instructionTokens ??= countPromptTokens([instructions]);
+    return (
+      this.#instructionTokens +
+      countPromptTokens(conversation) +
+      k * (maxSourceTokens + SOURCE_FRAMING_TOKENS)
+    );
+  }
+
+  /** Retrieval and the model's answer, once the checks passed. */
+  async #answer(
+    input: AskInput,
+    context: {
+      requestId: string;
+      k: number;
+      history: ChatTurn[];
+      conversationId?: string;
+      ledger: QuestionLedger;
+      emit: (event: AskEvent) => void;
+    },
+  ): Promise<{ response: AskResponse; answered: boolean }> {
+    const { tenantId, request, signal } = input;
+    const { requestId, k, history, conversationId, ledger, emit } = context;
     const hits = await this.#search.search(
       tenantId,
       request.question,
       k,
       'hybrid',
-      {
-        requestId: `${requestId}:embedding`,
-        userRef,
-        conversationId,
-        signal,
-        onUsage,
-      },
+      { ...ledger.embeddingContext(), signal },
     );
     const selected = selectSources(hits, this.#settings.minVectorSimilarity);
     const citations = selected.map(s => s.citation);
@@ -297,12 +386,10 @@ export class AskService {
             question: request.question,
             sources: selected.map(s => s.source),
             signal,
-            onAttemptStart: attempt =>
-              beginChatCall(attempt.model, attempt.usage),
+            onAttemptStart: ledger.onAttemptStart,
             // Each failed attempt was a model call too: settled now, before
             // the next model is tried or the error goes up.
-            onFailedAttempt: attempt =>
-              settleChatCall(attempt.model, attempt.usage),
+            onFailedAttempt: ledger.onFailedAttempt,
           });
     const fallbacks = chosen.fallbacks.map(({ from, to, reason }) => ({
       from,
@@ -326,12 +413,11 @@ export class AskService {
     } catch (error) {
       failure = error;
     } finally {
-      // The model was called: its row is written whatever happened above.
-      const spent = await chosen.stream.usage();
-      await settleChatCall(chosen.model, spent);
+      // The model was called: its row is settled whatever happened above.
+      ledger.answered(chosen.model, await chosen.stream.usage());
       this.#countModel(chosen.model, failure ? 'error' : 'success');
     }
-    emit({ event: 'usage', data: { usage } });
+    emit({ event: 'usage', data: { usage: ledger.usage } });
 
     if (signal.aborted) {
       this.#count(tenantId, 'aborted');
@@ -347,30 +433,19 @@ export class AskService {
         failure,
       );
     }
-
-    const response: AskResponse = {
-      requestId,
-      conversationId,
-      answer,
-      model: chosen.model,
-      citations,
-      usage,
-      fallbacks,
-      cached: false,
+    return {
+      response: {
+        requestId,
+        conversationId,
+        answer,
+        model: chosen.model,
+        citations,
+        usage: ledger.usage,
+        fallbacks,
+        cached: false,
+      },
+      answered: selected.length > 0,
     };
-    emit({ event: 'done', data: response });
-    await this.#conversations.remember(
-      tenantId,
-      userRef,
-      response,
-      request.question,
-    );
-    // A fallback's answer is not cached: the better model may be back soon.
-    if (answerKey && fallbacks.length === 0 && selected.length > 0) {
-      await this.#cacheAnswer(answerKey, response);
-    }
-    this.#count(tenantId, selected.length === 0 ? 'no_sources' : 'answered');
-    return response;
   }
 
   async #cachedAnswer(key: AnswerKey) {
@@ -447,18 +522,4 @@ export class AskService {
       this.#logger.error('Could not count a question', toError(error));
     }
   }
-}
-
-function chatId(requestId: string) {
-  return `${requestId}:chat`;
-}
-
-function toAskUsage(entry: UsageEntry): AskUsage {
-  return {
-    model: entry.model,
-    operation: entry.operation,
-    promptTokens: entry.promptTokens,
-    completionTokens: entry.completionTokens,
-    estimated: entry.estimated ?? false,
-  };
 }

@@ -1,32 +1,36 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
-import { NotFoundError, toError } from '@backstage/errors';
+import { randomUUID } from 'node:crypto';
+import { NotFoundError } from '@backstage/errors';
 import {
   AskRequest,
   AskResponse,
   ChatTurn,
 } from '@docuchat/backstage-plugin-docuchat-common';
 import { ConversationStore } from '../database/ConversationStore';
+import { WriteBatch } from '../database/WriteBatch';
+
+/** The conversation a question's turn goes to. */
+export interface TurnPlace {
+  id: string;
+  /** Named now, written with its first turn at the end. */
+  isNew: boolean;
+}
 
 /**
  * What the ask service remembers of a user's conversations: the earlier
  * turns a question continues, the conversation its turn goes to, and the
- * turn once answered. Storing is best effort: a lost history entry never
- * costs the user an answer. Without a store (or for callers that are not
- * users) nothing is kept.
+ * turn once answered. Without a store (or for callers that are not users)
+ * nothing is kept.
  */
 export class ConversationMemory {
   readonly #conversations?: ConversationStore;
-  readonly #logger: LoggerService;
   readonly #maxHistoryMessages: number;
 
   constructor(options: {
     conversations?: ConversationStore;
-    logger: LoggerService;
     /** Earlier messages of a conversation put in the prompt. */
     maxHistoryMessages: number;
   }) {
     this.#conversations = options.conversations;
-    this.#logger = options.logger;
     this.#maxHistoryMessages = options.maxHistoryMessages;
   }
 
@@ -52,60 +56,52 @@ export class ConversationMemory {
     return turns;
   }
 
-  /** The conversation the turn goes to: the one continued, or a new one. */
-  async conversationFor(
-    tenantId: string,
+  /**
+   * The conversation the turn goes to: the one continued, or a new one,
+   * named now and written with its first turn at the end (so a question
+   * that fails leaves no empty conversation). Undefined when nothing is
+   * kept.
+   */
+  placeFor(
     userRef: string | undefined,
     request: AskRequest,
-  ): Promise<string | undefined> {
-    if (request.conversationId) return request.conversationId;
+    keepConversation = true,
+  ): TurnPlace | undefined {
+    if (!keepConversation || !userRef || !this.#conversations) {
+      return undefined;
+    }
+    if (request.conversationId) {
+      return { id: request.conversationId, isNew: false };
+    }
     // Clients that keep their own history keep their own conversations.
-    if (!userRef || !this.#conversations || request.history) return undefined;
-    const { id } = await this.#conversations.create(
-      { tenantId, userRef },
-      { title: request.question },
-    );
-    return id;
+    if (request.history) return undefined;
+    return { id: randomUUID(), isNew: true };
   }
 
-  /** Stores the answered turn in its conversation. */
-  async remember(
-    tenantId: string,
-    userRef: string | undefined,
-    response: AskResponse,
+  /**
+   * Stores the answered turn in its place (a new conversation is created
+   * with it), in `batch` when given.
+   */
+  storeTurn(
+    owner: { tenantId: string; userRef: string },
+    place: TurnPlace,
     question: string,
-  ) {
-    if (!userRef || !response.conversationId || !this.#conversations) return;
-    try {
-      await this.#conversations.appendTurn(
-        { tenantId, userRef },
-        response.conversationId,
-        {
-          question,
-          answer: response.answer,
-          citations: response.citations,
-          model: response.model,
-          requestId: response.requestId,
-        },
-      );
-    } catch (error) {
-      // The user has the answer; a lost history entry must not undo that.
-      this.#logger.error(
-        `Could not store a turn of conversation ${response.conversationId}`,
-        toError(error),
-      );
-    }
-  }
-
-  /** Removes a conversation the question opened when its answer failed. */
-  async discard(tenantId: string, userRef: string, conversationId: string) {
-    try {
-      await this.#conversations?.delete({ tenantId, userRef }, conversationId);
-    } catch (error) {
-      this.#logger.warn(
-        `Could not remove empty conversation ${conversationId}`,
-        toError(error),
-      );
-    }
+    response: AskResponse,
+    batch?: WriteBatch,
+  ): Promise<unknown> {
+    if (!this.#conversations) return Promise.resolve();
+    const turn = {
+      question,
+      answer: response.answer,
+      citations: response.citations,
+      model: response.model,
+      requestId: response.requestId,
+    };
+    return place.isNew
+      ? this.#conversations.createWithTurn(owner, turn, {
+          id: place.id,
+          batch,
+        })
+      : this.#conversations.appendTurn(owner, place.id, turn, batch);
   }
 }

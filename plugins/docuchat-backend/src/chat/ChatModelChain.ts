@@ -125,7 +125,11 @@ export class ChatModelChain {
       signal?.throwIfAborted();
       await request.onAttemptStart?.({
         model: model.id,
-        usage: estimatedPromptUsage(messages),
+        // Counted only if read: a caller that wrote the call's row before
+        // (with an estimate of its own) does not pay for the tokenizer.
+        get usage() {
+          return estimatedPromptUsage(messages);
+        },
       });
       try {
         const stream = await model.stream({ messages, signal });

@@ -5,6 +5,7 @@ import {
   ConversationDetail,
   ConversationSummary,
 } from '@docuchat/backstage-plugin-docuchat-common';
+import { WriteBatch } from './WriteBatch';
 
 /** Whose conversation: every store call is scoped to one user in one tenant. */
 export interface ConversationOwner {
@@ -50,6 +51,18 @@ export interface ConversationStore {
     owner: ConversationOwner,
     request: { title: string },
   ): Promise<ConversationSummary>;
+  /**
+   * Starts a conversation with its first turn, titled by the question (as
+   * `create` titles): the conversation a question opens exists only with
+   * its answer. `id` (a UUID) is the caller's when it named the
+   * conversation before (e.g. in the answer's events); `batch` sends it
+   * with the caller's other writes.
+   */
+  createWithTurn(
+    owner: ConversationOwner,
+    turn: ConversationTurn,
+    options?: { id?: string; batch?: WriteBatch },
+  ): Promise<ConversationSummary>;
   /** The conversation with its messages, oldest first. */
   get(
     owner: ConversationOwner,
@@ -61,14 +74,16 @@ export interface ConversationStore {
     options: ConversationListOptions,
   ): Promise<ConversationSummary[]>;
   /**
-   * Appends the question and the answer in one transaction and bumps
-   * `updatedAt`; false when the conversation is not the owner's (nothing is
-   * written then).
+   * Appends the question and the answer together and bumps `updatedAt`;
+   * false when the conversation is not the owner's (nothing is written
+   * then). In `batch` when given: should a concurrent turn take the same
+   * place, the batch fails and the caller appends again without one.
    */
   appendTurn(
     owner: ConversationOwner,
     id: string,
     turn: ConversationTurn,
+    batch?: WriteBatch,
   ): Promise<boolean>;
   /**
    * The last `maxTurns` messages (questions and answers count one each),

@@ -234,6 +234,61 @@ describe('DatabaseConversationStore', () => {
       );
     });
 
+    it('starts a conversation with its first turn, in one statement or none', async () => {
+      const { knex, store } = await setUp(databaseId);
+      const queries: string[] = [];
+      const listen = (q: { sql: string }) => queries.push(q.sql);
+      knex.on('query', listen);
+      const id = randomUUID();
+      const created = await store.createWithTurn(
+        ALICE_ACME,
+        {
+          question: '  How long\n are backups kept?',
+          answer: 'Thirty days [1].',
+          citations: [citation],
+          model: 'openai:gpt-4o-mini',
+          requestId: 'req-first',
+        },
+        { id },
+      );
+      knex.removeListener('query', listen);
+      // PostgreSQL: one statement; SQLite: BEGIN, two inserts, COMMIT.
+      expect(queries).toHaveLength(databaseId.startsWith('POSTGRES') ? 1 : 4);
+      expect(created).toEqual({
+        id,
+        tenantId: 'acme',
+        title: 'How long are backups kept?',
+        createdAt: '2026-11-25T10:00:00.000Z',
+        updatedAt: '2026-11-25T10:00:00.000Z',
+        messageCount: 2,
+      });
+      const detail = await store.get(ALICE_ACME, id);
+      expect(
+        detail?.messages.map(m => [m.role, m.content, m.requestId]),
+      ).toEqual([
+        ['user', '  How long\n are backups kept?', undefined],
+        ['assistant', 'Thirty days [1].', 'req-first'],
+      ]);
+      expect(detail?.messages[1].citations).toEqual([citation]);
+      expect(await store.recentTurns(ALICE_ACME, id, 10)).toHaveLength(2);
+
+      await expect(
+        store.createWithTurn(
+          { tenantId: 'nobody', userRef: 'user:default/alice' },
+          { question: 'q', answer: 'a' },
+        ),
+      ).rejects.toMatchObject({ name: 'NotFoundError' });
+      // The same id again: the first conversation stays as it was.
+      await expect(
+        store.createWithTurn(
+          ALICE_ACME,
+          { question: 'q', answer: 'a' },
+          { id },
+        ),
+      ).rejects.toHaveProperty('message');
+      expect((await store.get(ALICE_ACME, id))?.messageCount).toBe(2);
+    });
+
     it('shortens long titles to 80 characters', async () => {
       const { store } = await setUp(databaseId);
       const question = `${'Why '.repeat(30)}?`;

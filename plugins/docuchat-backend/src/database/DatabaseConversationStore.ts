@@ -30,6 +30,7 @@ import {
   requireString,
   StringRule,
 } from './stringInput';
+import { WriteBatch } from './WriteBatch';
 
 const CONVERSATIONS = 'docuchat_conversations';
 const MESSAGES = 'docuchat_conversation_messages';
@@ -159,6 +160,19 @@ function isUniqueViolation(error: unknown): boolean {
   );
 }
 
+/** Two turns of one conversation took the same ordinals at once. */
+function isOrdinalConflict(error: unknown): boolean {
+  const e = error as { constraint?: string; message?: string };
+  return (
+    isUniqueViolation(error) &&
+    (e?.constraint === 'docuchat_conversation_messages_order_uq' ||
+      /docuchat_conversation_messages\.ordinal/.test(e?.message ?? ''))
+  );
+}
+
+/** Tries of a turn that lost its ordinals to a concurrent one. */
+const APPEND_ATTEMPTS = 10;
+
 function toSummary(row: ConversationRow, messageCount: number) {
   const summary: ConversationSummary = {
     id: row.id,
@@ -190,6 +204,52 @@ function toMessage(row: MessageRow): ConversationMessage {
         : undefined,
     createdAt: fromDbTime(row.created_at),
   };
+}
+
+/** A message about to be stored, but for its place in the conversation. */
+interface MessageDraft {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  citations: string | null;
+  model: string | null;
+  request_id: string | null;
+}
+
+/** A turn's two messages as rows, validated. */
+function turnMessages(turn: ConversationTurn): MessageDraft[] {
+  const question = requireString(
+    'question',
+    turn?.question,
+    Infinity,
+    NON_BLANK,
+  );
+  if (typeof turn.answer !== 'string') {
+    throw new InputError('answer must be a string');
+  }
+  if (turn.citations !== undefined && !Array.isArray(turn.citations)) {
+    throw new InputError('citations must be an array');
+  }
+  const model = optionalString('model', turn.model, NON_BLANK);
+  const requestId = optionalString('requestId', turn.requestId, NON_BLANK);
+  return [
+    {
+      id: randomUUID(),
+      role: 'user',
+      content: question,
+      citations: null,
+      model: null,
+      request_id: null,
+    },
+    {
+      id: randomUUID(),
+      role: 'assistant',
+      content: turn.answer,
+      citations: turn.citations ? JSON.stringify(turn.citations) : null,
+      model,
+      request_id: requestId,
+    },
+  ];
 }
 
 /**
@@ -235,6 +295,51 @@ export class DatabaseConversationStore implements ConversationStore {
       throw error;
     }
     return toSummary({ ...row, created_at: now, updated_at: now }, 0);
+  }
+
+  async createWithTurn(
+    owner: ConversationOwner,
+    turn: ConversationTurn,
+    options: { id?: string; batch?: WriteBatch } = {},
+  ): Promise<ConversationSummary> {
+    const { tenantId, userRef } = requireOwner(owner);
+    const messages = turnMessages(turn);
+    const now = this.#now();
+    const row: ConversationRow = {
+      id: normalizeId(options.id ?? randomUUID()) ?? '',
+      tenant_id: tenantId,
+      user_ref: userRef,
+      title: toTitle(turn.question),
+      created_at: this.#toDbTime(now),
+      updated_at: this.#toDbTime(now),
+    };
+    if (!row.id) throw new InputError('id must be a UUID');
+    try {
+      await WriteBatch.addOrRun(
+        this.#db,
+        options.batch,
+        [
+          this.#db(CONVERSATIONS).insert(row).returning('id'),
+          this.#db(MESSAGES)
+            .insert(
+              messages.map((message, ordinal) => ({
+                ...message,
+                conversation_id: row.id,
+                ordinal,
+                created_at: row.created_at,
+              })),
+            )
+            .returning('id'),
+        ],
+        () => undefined,
+      );
+    } catch (error) {
+      if (isForeignKeyViolation(error)) {
+        throw new NotFoundError(`Tenant ${tenantId} not found`);
+      }
+      throw error;
+    }
+    return toSummary({ ...row, created_at: now, updated_at: now }, 2);
   }
 
   async get(
@@ -296,68 +401,48 @@ export class DatabaseConversationStore implements ConversationStore {
     owner: ConversationOwner,
     id: string,
     turn: ConversationTurn,
+    batch?: WriteBatch,
   ): Promise<boolean> {
     const { tenantId, userRef } = requireOwner(owner);
-    const question = requireString(
-      'question',
-      turn?.question,
-      Infinity,
-      NON_BLANK,
-    );
-    if (typeof turn.answer !== 'string') {
-      throw new InputError('answer must be a string');
-    }
-    if (turn.citations !== undefined && !Array.isArray(turn.citations)) {
-      throw new InputError('citations must be an array');
-    }
-    const model = optionalString('model', turn.model, NON_BLANK);
-    const requestId = optionalString('requestId', turn.requestId, NON_BLANK);
+    const messages = turnMessages(turn);
     const conversationId = normalizeId(id);
     if (!conversationId) return false;
+    const append = (into?: WriteBatch) => {
+      const now = this.#toDbTime(this.#now());
+      const owned = {
+        id: conversationId,
+        tenant_id: tenantId,
+        user_ref: userRef,
+      };
+      return WriteBatch.addOrRun(
+        this.#db,
+        into,
+        [
+          this.#db(CONVERSATIONS)
+            .where(owned)
+            .update({ updated_at: now })
+            .returning('id'),
+          this.#insertTurn(owned, messages, now),
+        ],
+        ([updated]) => updated.length > 0,
+      );
+    };
 
     try {
-      return await this.#db.transaction(async trx => {
-        const now = this.#toDbTime(this.#now());
-        // The UPDATE both proves ownership and, on PostgreSQL, locks the row,
-        // so concurrent turns of one conversation get consecutive ordinals.
-        const updated = await trx(CONVERSATIONS)
-          .where({ id: conversationId, tenant_id: tenantId, user_ref: userRef })
-          .update({ updated_at: now });
-        if (!updated) return false;
-        const [{ last }] = await trx(MESSAGES)
-          .where({ conversation_id: conversationId })
-          .max({ last: 'ordinal' });
-        const next = last === null || last === undefined ? 0 : Number(last) + 1;
-        await trx(MESSAGES).insert([
-          {
-            id: randomUUID(),
-            conversation_id: conversationId,
-            ordinal: next,
-            role: 'user',
-            content: question,
-            citations: null,
-            model: null,
-            request_id: null,
-            created_at: now,
-          },
-          {
-            id: randomUUID(),
-            conversation_id: conversationId,
-            ordinal: next + 1,
-            role: 'assistant',
-            content: turn.answer,
-            citations: turn.citations ? JSON.stringify(turn.citations) : null,
-            model,
-            request_id: requestId,
-            created_at: now,
-          },
-        ]);
-        return true;
-      });
+      if (batch) return await append(batch);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await append();
+        } catch (error) {
+          if (!isOrdinalConflict(error) || attempt >= APPEND_ATTEMPTS) {
+            throw error;
+          }
+        }
+      }
     } catch (error) {
-      if (isUniqueViolation(error)) {
+      if (isUniqueViolation(error) && !isOrdinalConflict(error)) {
         throw new ConflictError(
-          `Request ${requestId} is already part of conversation ${conversationId}`,
+          `Request ${messages[1].request_id} is already part of conversation ${conversationId}`,
         );
       }
       throw error;
@@ -370,14 +455,97 @@ export class DatabaseConversationStore implements ConversationStore {
     maxTurns: number,
   ): Promise<ChatTurn[] | undefined> {
     requireInteger('maxTurns', maxTurns, 0, MAX_RECENT_TURNS);
-    const row = await this.#find(owner, id);
-    if (!row) return undefined;
-    const latest = await this.#db<MessageRow>(MESSAGES)
-      .select('role', 'content')
-      .where({ conversation_id: row.id })
-      .orderBy('ordinal', 'desc')
-      .limit(maxTurns);
-    return latest.reverse().map(m => ({ role: m.role, content: m.content }));
+    const { tenantId, userRef } = requireOwner(owner);
+    const conversationId = normalizeId(id);
+    if (!conversationId) return undefined;
+    // One statement: a marker row when the conversation is the owner's,
+    // then its latest messages (none when it is not).
+    const owned = `SELECT id FROM ${CONVERSATIONS}
+       WHERE id = ? AND tenant_id = ? AND user_ref = ?`;
+    const result = await this.#db.raw(
+      `SELECT NULL AS role, NULL AS content, -1 AS ordinal FROM (${owned}) AS c
+       UNION ALL
+       SELECT role, content, ordinal FROM (
+         SELECT m.role, m.content, m.ordinal
+         FROM ${MESSAGES} m JOIN (${owned}) AS c ON c.id = m.conversation_id
+         ORDER BY m.ordinal DESC
+         LIMIT ?) AS latest`,
+      [
+        conversationId,
+        tenantId,
+        userRef,
+        conversationId,
+        tenantId,
+        userRef,
+        maxTurns,
+      ],
+    );
+    const rows: Array<{
+      role: string | null;
+      content: string | null;
+      ordinal: number;
+    }> = this.#dialect === 'pg' ? result.rows : result;
+    if (rows.length === 0) return undefined;
+    return rows
+      .filter(row => Number(row.ordinal) >= 0)
+      .sort((a, b) => Number(a.ordinal) - Number(b.ordinal))
+      .map(row => ({
+        role: row.role as ChatTurn['role'],
+        content: row.content as string,
+      }));
+  }
+
+  /**
+   * Inserts the turn's messages after the conversation's last ones, if it
+   * is the owner's. The next ordinals and the ownership are read by the
+   * insert itself, so it joins a write batch; a turn appended at the same
+   * moment takes the same ordinals and fails on their unique index (the
+   * caller tries again).
+   */
+  #insertTurn(
+    owned: { id: string; tenant_id: string; user_ref: string },
+    messages: MessageDraft[],
+    now: Date | number,
+  ): Knex.Raw {
+    // PostgreSQL types the selected parameters itself only as text.
+    const pg = this.#dialect === 'pg';
+    const as = (type: string) => (pg ? `CAST(? AS ${type})` : '?');
+    const message = `SELECT ${as('uuid')} AS id, ${as('integer')} AS step, ${as(
+      'text',
+    )} AS role, ${as('text')} AS content, ${as('text')} AS citations, ${as(
+      'text',
+    )} AS model, ${as('text')} AS request_id, ${as(
+      'timestamptz',
+    )} AS created_at`;
+    return this.#db.raw(
+      `INSERT INTO ${MESSAGES}
+         (id, conversation_id, ordinal, role, content, citations, model,
+          request_id, created_at)
+       SELECT m.id, c.id,
+              coalesce((SELECT max(ordinal) FROM ${MESSAGES}
+                        WHERE conversation_id = c.id), -1) + m.step,
+              m.role, m.content, m.citations, m.model, m.request_id,
+              m.created_at
+       FROM ${CONVERSATIONS} c
+       CROSS JOIN (${message} UNION ALL ${message}) AS m
+       WHERE c.id = ? AND c.tenant_id = ? AND c.user_ref = ?
+       RETURNING id`,
+      [
+        ...messages.flatMap((m, i) => [
+          m.id,
+          i + 1,
+          m.role,
+          m.content,
+          m.citations,
+          m.model,
+          m.request_id,
+          now,
+        ]),
+        owned.id,
+        owned.tenant_id,
+        owned.user_ref,
+      ],
+    );
   }
 
   async rename(

@@ -11,6 +11,8 @@ import {
 jest.setTimeout(60_000);
 
 const inAMinute = () => new Date(Date.now() + 60_000);
+/** One document at a time, as a replica without batching claims. */
+const ONE = { maxDocuments: 1, maxTokens: Infinity };
 const aMinuteAgo = () => new Date(Date.now() - 60_000);
 
 function chunk(documentId: string, ordinal: number): StoredChunk {
@@ -63,7 +65,7 @@ describe('DatabaseDocumentStore claims', () => {
       const ids = [await upload('a'), await upload('b'), await upload('c')];
       const claims = await Promise.all(
         ['r1', 'r2', 'r3', 'r4'].map(owner =>
-          store.claimNext(owner, inAMinute()),
+          store.claimBatch(owner, inAMinute(), ONE).then(([c]) => c),
         ),
       );
       const claimed = claims.filter(Boolean).map(c => c!.id);
@@ -72,7 +74,9 @@ describe('DatabaseDocumentStore claims', () => {
       expect(claims.every(c => !c || c.attempts === 1)).toBe(true);
       expect(await row(ids[0])).toMatchObject({ status: 'processing' });
       // Live leases are not claimable.
-      expect(await store.claimNext('r5', inAMinute())).toBeUndefined();
+      expect(
+        await store.claimBatch('r5', inAMinute(), ONE).then(([c]) => c),
+      ).toBeUndefined();
     },
   );
 
@@ -81,8 +85,10 @@ describe('DatabaseDocumentStore claims', () => {
     async databaseId => {
       const { knex, store, upload, row } = await setUp(databaseId);
       const id = await upload('a');
-      await store.claimNext('dead', aMinuteAgo());
-      const takeover = await store.claimNext('alive', inAMinute());
+      await store.claimBatch('dead', aMinuteAgo(), ONE).then(([c]) => c);
+      const takeover = await store
+        .claimBatch('alive', inAMinute(), ONE)
+        .then(([c]) => c);
       expect(takeover).toEqual({ tenantId: 'acme', id, attempts: 2 });
       expect(await store.renewClaim('acme', id, 'dead', inAMinute())).toBe(
         false,
@@ -125,10 +131,10 @@ describe('DatabaseDocumentStore claims', () => {
     async databaseId => {
       const { store, upload, row } = await setUp(databaseId);
       const id = await upload('a');
-      await store.claimNext('r1', aMinuteAgo());
-      await store.claimNext('r2', aMinuteAgo());
+      await store.claimBatch('r1', aMinuteAgo(), ONE).then(([c]) => c);
+      await store.claimBatch('r2', aMinuteAgo(), ONE).then(([c]) => c);
       expect(await store.failExhausted(3, 'gave up')).toEqual([]);
-      await store.claimNext('r3', aMinuteAgo());
+      await store.claimBatch('r3', aMinuteAgo(), ONE).then(([c]) => c);
       expect(await store.failExhausted(3, 'gave up')).toEqual([
         { tenantId: 'acme', id },
       ]);
@@ -138,7 +144,9 @@ describe('DatabaseDocumentStore claims', () => {
         error: 'gave up',
         claimed_by: null,
       });
-      expect(await store.claimNext('r4', inAMinute())).toBeUndefined();
+      expect(
+        await store.claimBatch('r4', inAMinute(), ONE).then(([c]) => c),
+      ).toBeUndefined();
     },
   );
 
@@ -147,7 +155,7 @@ describe('DatabaseDocumentStore claims', () => {
     async databaseId => {
       const { store, upload, row } = await setUp(databaseId);
       const id = await upload('a');
-      await store.claimNext('r1', inAMinute());
+      await store.claimBatch('r1', inAMinute(), ONE).then(([c]) => c);
       expect(await store.releaseClaim('acme', id, 'r2')).toBe(false);
       expect(await store.releaseClaim('acme', id, 'r1')).toBe(true);
       expect(await row(id)).toMatchObject({
@@ -155,7 +163,7 @@ describe('DatabaseDocumentStore claims', () => {
         attempts: 0,
         claimed_by: null,
       });
-      await store.claimNext('r1', inAMinute());
+      await store.claimBatch('r1', inAMinute(), ONE).then(([c]) => c);
       expect(await store.requeue('acme', id)).toBe(true);
       expect(await row(id)).toMatchObject({ status: 'queued', attempts: 0 });
       expect(await store.renewClaim('acme', id, 'r1', inAMinute())).toBe(false);

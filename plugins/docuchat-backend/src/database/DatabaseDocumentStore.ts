@@ -4,6 +4,7 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import {
   ChunkWithDocument,
+  ClaimLimits,
   ClaimLostError,
   DocumentStore,
   IngestionClaim,
@@ -64,9 +65,13 @@ function toSummary(row: any): DocumentSummary {
   };
 }
 
-// Claims compared per statement: of two replicas the database lets one
-// update the row, the other's WHERE no longer matches.
+// Documents looked at per claim: of two replicas the database lets one
+// update a row, the other's WHERE no longer matches.
 const CLAIM_CANDIDATES = 8;
+/** Claims tried in a row while other replicas take the candidates. */
+const CLAIM_ATTEMPTS = 3;
+/** A document's tokens, roughly, from its size: batches are bounded by it. */
+const BYTES_PER_TOKEN = 4;
 
 export class DatabaseDocumentStore implements DocumentStore {
   private readonly dialect: Dialect;
@@ -189,43 +194,69 @@ export class DatabaseDocumentStore implements DocumentStore {
     };
   }
 
-  async claimNext(
+  async claimBatch(
     owner: string,
     leaseUntil: Date,
-  ): Promise<IngestionClaim | undefined> {
-    const now = new Date();
-    const candidates = await this.claimable(
-      this.db(DOCUMENTS).select('tenant_id', 'id', 'attempts'),
-      now,
-    )
-      .orderBy(['created_at', 'id'])
-      .limit(CLAIM_CANDIDATES);
-    for (const row of candidates) {
-      const claimed = await this.claimable(
-        this.db(DOCUMENTS).where({ tenant_id: row.tenant_id, id: row.id }),
+    limits: ClaimLimits,
+  ): Promise<IngestionClaim[]> {
+    // A replica claiming at the same moment may take the candidates first:
+    // then look again, a few times.
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      const now = new Date();
+      const candidates = await this.claimable(
+        this.db(DOCUMENTS).select('tenant_id', 'id', 'size_bytes'),
         now,
-      ).update({
-        status: 'processing',
-        error: null,
-        claimed_by: owner,
-        lease_expires_at: this.time(leaseUntil),
-        attempts: this.db.raw('attempts + 1'),
-        updated_at: this.db.fn.now(),
-      });
-      if (claimed > 0) {
-        const current = await this.db(DOCUMENTS)
-          .select('attempts')
-          .where({ tenant_id: row.tenant_id, id: row.id, claimed_by: owner })
-          .first();
-        if (!current) continue; // deleted or reset in between
-        return {
-          tenantId: row.tenant_id,
-          id: row.id,
-          attempts: Number(current.attempts),
-        };
+      )
+        .modify(q => {
+          if (limits.tenantId) q.where('tenant_id', limits.tenantId);
+        })
+        .orderBy(['created_at', 'id'])
+        .limit(Math.max(CLAIM_CANDIDATES, limits.maxDocuments * 2));
+      if (candidates.length === 0) return [];
+      const tenantId: string = candidates[0].tenant_id;
+      const picked: string[] = [];
+      let tokens = 0;
+      for (const row of candidates) {
+        if (row.tenant_id !== tenantId) continue;
+        const estimate = Math.ceil(Number(row.size_bytes) / BYTES_PER_TOKEN);
+        if (
+          picked.length > 0 &&
+          (picked.length >= limits.maxDocuments ||
+            tokens + estimate > limits.maxTokens)
+        ) {
+          break;
+        }
+        picked.push(row.id);
+        tokens += estimate;
+      }
+      // The claimable condition again: of two replicas updating the same
+      // row, the second finds it claimed and leaves it.
+      const claimed: Array<{ id: string; attempts: number | string }> =
+        await this.claimable(
+          this.db(DOCUMENTS).where('tenant_id', tenantId).whereIn('id', picked),
+          now,
+        )
+          .update({
+            status: 'processing',
+            error: null,
+            claimed_by: owner,
+            lease_expires_at: this.time(leaseUntil),
+            attempts: this.db.raw('attempts + 1'),
+            updated_at: this.db.fn.now(),
+          })
+          .returning(['id', 'attempts']);
+      if (claimed.length > 0) {
+        const order = new Map(picked.map((id, i) => [id, i]));
+        return claimed
+          .sort((a, b) => order.get(a.id)! - order.get(b.id)!)
+          .map(row => ({
+            tenantId,
+            id: row.id,
+            attempts: Number(row.attempts),
+          }));
       }
     }
-    return undefined;
+    return [];
   }
 
   async failExhausted(maxAttempts: number, reason: string) {
@@ -359,63 +390,132 @@ export class DatabaseDocumentStore implements DocumentStore {
     madeWith: Pick<IngestedWith, 'parserVersion' | 'embeddingTextVersion'>,
     claimedBy?: string,
   ): Promise<void> {
+    const { lost } = await this.replaceChunksOfDocuments(
+      trx,
+      tenantId,
+      [{ documentId, chunks }],
+      madeWith,
+      claimedBy,
+    );
+    const error = lost.get(documentId);
+    if (error) throw error;
+  }
+
+  async replaceChunksOfDocuments(
+    trx: Knex.Transaction,
+    tenantId: string,
+    documents: Array<{ documentId: string; chunks: StoredChunk[] }>,
+    madeWith: Pick<IngestedWith, 'parserVersion' | 'embeddingTextVersion'>,
+    claimedBy?: string,
+  ): Promise<{ stored: string[]; lost: Map<string, Error> }> {
+    const lost = new Map<string, Error>();
+    if (documents.length === 0) return { stored: [], lost };
     // A document deleted while it was being ingested must not come back as
-    // orphan chunks: fail the transaction instead.
+    // orphan chunks; the row lock orders this against a takeover: once
+    // another replica (or a reindex) holds a document, this work is not
+    // stored.
     const query = trx(DOCUMENTS)
-      .select('title', 'status', 'claimed_by')
-      .where({ tenant_id: tenantId, id: documentId });
+      .select('id', 'title', 'status', 'claimed_by')
+      .where('tenant_id', tenantId)
+      .whereIn(
+        'id',
+        documents.map(d => d.documentId),
+      );
     // SQLite serialises writers anyway and knex warns on FOR UPDATE there.
     if (trx.client.config.client === 'pg') query.forUpdate();
-    const document = await query.first();
-    if (!document) {
-      throw new NotFoundError(`Document ${documentId} no longer exists`);
-    }
-    // The row lock above orders this against a takeover: once another
-    // replica (or a reindex) holds the document, this work is not stored.
-    if (
-      claimedBy !== undefined &&
-      (document.status !== 'processing' || document.claimed_by !== claimedBy)
-    ) {
-      throw new ClaimLostError(
-        `Document ${documentId} is no longer claimed by ${claimedBy}`,
-      );
-    }
+    const rows = new Map(
+      (await query).map((row: { id: string }) => [row.id, row]),
+    );
+    const held = documents.filter(({ documentId }) => {
+      const row: any = rows.get(documentId);
+      if (!row) {
+        lost.set(
+          documentId,
+          new NotFoundError(`Document ${documentId} no longer exists`),
+        );
+        return false;
+      }
+      if (
+        claimedBy !== undefined &&
+        (row.status !== 'processing' || row.claimed_by !== claimedBy)
+      ) {
+        lost.set(
+          documentId,
+          new ClaimLostError(
+            `Document ${documentId} is no longer claimed by ${claimedBy}`,
+          ),
+        );
+        return false;
+      }
+      return true;
+    });
+    if (held.length === 0) return { stored: [], lost };
+    const ids = held.map(d => d.documentId);
+
     await trx(CHUNKS)
-      .where({ tenant_id: tenantId, document_id: documentId })
+      .where('tenant_id', tenantId)
+      .whereIn('document_id', ids)
       .delete();
-    const rows = chunks.map(chunk => ({
-      id: chunk.id,
-      tenant_id: tenantId,
-      document_id: documentId,
-      ordinal: chunk.ordinal,
-      text: chunk.text,
-      heading_path: JSON.stringify(chunk.headingPath),
-      fts_heading: fullTextHeading(document.title, chunk.headingPath),
-      char_start: chunk.charStart,
-      char_end: chunk.charEnd,
-      token_count: chunk.tokenCount,
-      embedding_model: chunk.embeddingModel,
-      embedding_dimensions: chunk.embeddingDimensions,
-      blocks: chunk.blocks ? JSON.stringify(chunk.blocks) : null,
-    }));
+    const chunkRows = held.flatMap(({ documentId, chunks }) =>
+      chunks.map(chunk => ({
+        id: chunk.id,
+        tenant_id: tenantId,
+        document_id: documentId,
+        ordinal: chunk.ordinal,
+        text: chunk.text,
+        heading_path: JSON.stringify(chunk.headingPath),
+        fts_heading: fullTextHeading(
+          (rows.get(documentId) as any).title,
+          chunk.headingPath,
+        ),
+        char_start: chunk.charStart,
+        char_end: chunk.charEnd,
+        token_count: chunk.tokenCount,
+        embedding_model: chunk.embeddingModel,
+        embedding_dimensions: chunk.embeddingDimensions,
+        blocks: chunk.blocks ? JSON.stringify(chunk.blocks) : null,
+      })),
+    );
     // Stay under SQLite's bound-variable limit (13 columns a row).
-    for (let i = 0; i < rows.length; i += 75) {
-      await trx(CHUNKS).insert(rows.slice(i, i + 75));
+    for (let i = 0; i < chunkRows.length; i += 75) {
+      await trx(CHUNKS).insert(chunkRows.slice(i, i + 75));
     }
+    // One statement for every document's counts: each gets its own values
+    // by id.
+    const byId = (
+      value: (chunks: StoredChunk[]) => Knex.Value,
+      type: string,
+    ) => ({
+      sql: `CASE id ${held
+        .map(() => `WHEN ? THEN CAST(? AS ${type})`)
+        .join(' ')} END`,
+      bindings: held.flatMap(({ documentId, chunks }) => [
+        documentId,
+        value(chunks),
+      ]),
+    });
+    const chunkCount = byId(chunks => chunks.length, 'integer');
+    const tokenCount = byId(
+      chunks => chunks.reduce((sum, c) => sum + c.tokenCount, 0),
+      'integer',
+    );
+    const model = byId(chunks => chunks[0]?.embeddingModel ?? null, 'text');
     await trx(DOCUMENTS)
-      .where({ tenant_id: tenantId, id: documentId })
+      .where('tenant_id', tenantId)
+      .whereIn('id', ids)
       .update({
         status: 'ready',
         error: null,
-        chunk_count: chunks.length,
-        token_count: chunks.reduce((sum, c) => sum + c.tokenCount, 0),
-        embedding_model: chunks[0]?.embeddingModel ?? null,
+        chunk_count: trx.raw(chunkCount.sql, chunkCount.bindings),
+        token_count: trx.raw(tokenCount.sql, tokenCount.bindings),
+        embedding_model: trx.raw(model.sql, model.bindings),
         claimed_by: null,
         lease_expires_at: null,
         parser_version: madeWith.parserVersion,
         embedding_text_version: madeWith.embeddingTextVersion,
         updated_at: trx.fn.now(),
       });
+    return { stored: ids, lost };
   }
 
   async delete(

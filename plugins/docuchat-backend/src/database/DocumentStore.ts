@@ -66,6 +66,16 @@ export class ClaimLostError extends Error {
 }
 
 /** A document a replica claimed for ingestion. */
+/** How much one claim takes at most. */
+export interface ClaimLimits {
+  /** Documents (at least one is claimed when there is any). */
+  maxDocuments: number;
+  /** Tokens, estimated from the documents' sizes (4 bytes a token). */
+  maxTokens: number;
+  /** Only this tenant's documents. */
+  tenantId?: string;
+}
+
 export interface IngestionClaim {
   tenantId: string;
   id: string;
@@ -100,14 +110,17 @@ export interface DocumentStore {
     sourceId?: string;
   }>;
   /**
-   * Claims the oldest document that is queued, or processing under a lease
-   * that expired (its replica died), for `owner` until `leaseUntil`. Of
-   * replicas claiming at once exactly one gets a document.
+   * Claims documents that are queued, or processing under a lease that
+   * expired (their replica died), for `owner` until `leaseUntil`: the
+   * oldest, with as many more of its tenant (or of `limits.tenantId`) as
+   * fit `limits`, oldest first. Of replicas claiming at once exactly one
+   * gets each document. Empty when there is nothing to claim.
    */
-  claimNext(
+  claimBatch(
     owner: string,
     leaseUntil: Date,
-  ): Promise<IngestionClaim | undefined>;
+    limits: ClaimLimits,
+  ): Promise<IngestionClaim[]>;
   /**
    * Fails the documents whose lease expired after `maxAttempts` claims (they
    * stopped their worker every time), with `reason`; returns them.
@@ -146,6 +159,20 @@ export interface DocumentStore {
   ): Promise<Array<{ tenantId: string; id: string }>>;
   /** Ready documents whose chunks were embedded from an older text version. */
   listEmbeddedBefore(embeddingTextVersion: number): Promise<EmbeddedBefore[]>;
+  /**
+   * `replaceChunks` of several documents of one tenant with few statements
+   * (a batch of small documents ingested together). Documents that are gone
+   * or, with `claimedBy`, no longer claimed by it are left alone and
+   * returned in `lost` with their error (NotFoundError, ClaimLostError);
+   * `stored` lists the others.
+   */
+  replaceChunksOfDocuments(
+    trx: Knex.Transaction,
+    tenantId: string,
+    documents: Array<{ documentId: string; chunks: StoredChunk[] }>,
+    madeWith: Pick<IngestedWith, 'parserVersion' | 'embeddingTextVersion'>,
+    claimedBy?: string,
+  ): Promise<{ stored: string[]; lost: Map<string, Error> }>;
   /**
    * Replaces the document's chunks and marks it ready, in `trx`, recording
    * the parser and embedding text versions that made them. With `claimedBy`, throws

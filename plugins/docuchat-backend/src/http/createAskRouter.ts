@@ -63,10 +63,15 @@ export function createAskRouter(options: AskRouterOptions): express.Router {
       docuchatChatPermission,
     );
     const request = parseInput(askRequestSchema, req.body, 'question');
-    await limits.beforeAsk(tenant);
     await respondToAsk(
       ask,
-      { tenantId: tenant.id, userRef: userRefOf(credentials), request },
+      {
+        tenantId: tenant.id,
+        userRef: userRefOf(credentials),
+        request,
+        // Counted with the question's first writes, in one round trip.
+        admit: batch => limits.beforeAsk(tenant, batch),
+      },
       res,
     );
   });

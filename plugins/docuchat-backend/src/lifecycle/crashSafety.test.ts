@@ -250,7 +250,9 @@ describeWithPostgres('crash safety (child processes, PostgreSQL 17)', () => {
 
   it('SIGKILL mid-ingestion, then a new backend: every document ready once, as in a clean run', async () => {
     embedDelayMs = 1200;
-    const first = await start();
+    // Batches of two, so that one batch is ready while the next is
+    // processing when the replica dies.
+    const first = await start({ ingestion: { batch: { maxDocuments: 2 } } });
     const uploaded = [];
     for (let n = 0; n < 4; n++) uploaded.push(await upload(first, n));
     const killedWhile = await waitFor(

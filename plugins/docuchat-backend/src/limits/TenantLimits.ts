@@ -1,4 +1,5 @@
 import { Tenant } from '@docuchat/backstage-plugin-docuchat-common';
+import { WriteBatch } from '../database/WriteBatch';
 import { UsageLedger } from '../usage/UsageLedger';
 import { billingDayOf, billingDayRange } from '../usage/billingDays';
 import { DatabaseRateWindows } from './DatabaseRateWindows';
@@ -29,8 +30,12 @@ export class TenantLimits {
     },
   ) {}
 
-  /** Before a question: the rate limit, then the budget. */
-  async beforeAsk(tenant: Tenant): Promise<void> {
+  /**
+   * Before a question: the rate limit, then the budget. The question is
+   * counted in `batch` when given (with the question's other first writes;
+   * this settles once the batch was sent), else now.
+   */
+  async beforeAsk(tenant: Tenant, batch?: WriteBatch): Promise<void> {
     const limit = this.options.config.asksPerTenantPerMinute;
     if (limit > 0) {
       const now = this.now();
@@ -38,6 +43,7 @@ export class TenantLimits {
         `ask:${tenant.id}`,
         MINUTE,
         now,
+        batch,
       );
       if (count > limit) {
         throw new LimitExceededError(

@@ -238,6 +238,60 @@ describe('PostgresFullTextIndex', () => {
       expect(await lexemesOfAcme()).not.toContain('recoveri');
     });
 
+    it('scores a second round when the rare words only occur in long chunks', async () => {
+      // zeta: rare, in three long chunks once each, so they score low;
+      // alpha: common, twice in each of thirty short chunks. The first
+      // round scores the zeta chunks alone, and their k-th score is below
+      // what alpha could add: the top 3 must come from a second round.
+      const { knex, fullText } = await setUp(databaseId);
+      const filler = (n: number) =>
+        Array.from({ length: n }, (_, i) => `filler${i % 40}`).join(' ');
+      const texts = [
+        ...Array.from({ length: 3 }, () => `zeta ${filler(300)}`),
+        ...Array.from({ length: 30 }, (_, i) => `alpha alpha beta${i}`),
+        ...Array.from({ length: 67 }, () => filler(12)),
+      ];
+      const ids = await addDocument(knex, fullText, 'acme', texts);
+      const queries: string[] = [];
+      const listen = (q: { sql: string }) => queries.push(q.sql);
+      knex.on('query', listen);
+      const hits = await fullText.search('acme', 'zeta alpha', 3);
+      knex.removeListener('query', listen);
+
+      expect(queries).toHaveLength(2);
+      const reference = await referenceScores(knex, 'acme', 'zeta alpha');
+      const best = [...reference.values()].sort((a, b) => b - a);
+      expect(hits).toHaveLength(3);
+      hits.forEach((hit, i) => {
+        expect(hit.score).toBeCloseTo(best[i], 9);
+        expect(hit.score).toBeCloseTo(reference.get(hit.chunkId)!, 9);
+      });
+      const alphaChunks = ids.slice(3, 33);
+      expect(alphaChunks).toEqual(
+        expect.arrayContaining(hits.map(h => h.chunkId)),
+      );
+    });
+
+    it('answers in one statement when the first guess holds', async () => {
+      const { knex, fullText } = await setUp(databaseId);
+      await addDocument(knex, fullText, 'acme', [
+        'backups run nightly',
+        'backups are kept thirty days',
+        'secrets rotate every ninety days',
+      ]);
+      const queries: string[] = [];
+      const listen = (q: { sql: string }) => queries.push(q.sql);
+      knex.on('query', listen);
+      const hits = await fullText.search(
+        'acme',
+        'How long are backups kept?',
+        2,
+      );
+      knex.removeListener('query', listen);
+      expect(queries).toHaveLength(1);
+      expect(hits).toHaveLength(2);
+    });
+
     it('ranks exactly as scoring every matching chunk would, for common and rare words', async () => {
       const { knex, fullText } = await setUp(databaseId);
       const random = seededRandom(42);

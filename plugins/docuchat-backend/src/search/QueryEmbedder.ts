@@ -1,8 +1,12 @@
 import { EmbeddingProvider } from '@docuchat/backstage-plugin-docuchat-node';
 import { randomUUID } from 'node:crypto';
-import { UsageEntry } from '../usage/UsageLedger';
+import { UsageEntry, UsageSettlement } from '../usage/UsageLedger';
 import { countTokens } from '../ingest/tokens';
-import { embeddingCounts, UsageMeter } from '../usage/UsageMeter';
+import {
+  embeddingCounts,
+  failedCallSettlement,
+  UsageMeter,
+} from '../usage/UsageMeter';
 
 /** Where query vectors are kept between questions (see src/cache). */
 export interface QueryVectorCache {
@@ -28,6 +32,15 @@ export interface QueryContext {
   conversationId?: string;
   /** Told about the call once it is recorded (not on cache hits). */
   onUsage?: (entry: UsageEntry) => void;
+  /**
+   * Set when the caller wrote the call's pending row (`requestId`) itself,
+   * with a question's other rows, and settles it: the embedder then writes
+   * nothing and tells this what the row settles at, the call's counts or,
+   * when it failed (`failed`), what `UsageMeter.metered` would bill
+   * (nothing when refused, the estimate when aborted). Not called when no
+   * call was made (the vector came from the cache).
+   */
+  settle?: (settlement: UsageSettlement, failed: boolean) => void;
 }
 
 /**
@@ -54,19 +67,21 @@ export class QueryEmbedder {
     return this.#embeddings.model;
   }
 
-  async embed(
-    text: string,
-    context: QueryContext,
-    signal?: AbortSignal,
-  ): Promise<Float32Array> {
+  /** The vector of `text` if the cache holds it (no call, no cost). */
+  async cached(text: string): Promise<Float32Array | undefined> {
     const { model, dimensions } = this.#embeddings;
-    const cached = await this.#cache?.get(model, dimensions, text);
-    if (cached) return cached;
+    return this.#cache?.get(model, dimensions, text);
+  }
 
-    const entry: UsageEntry = {
+  /**
+   * The ledger row of embedding `text` for `context`, as it is written
+   * before the call: the text counted locally, estimated.
+   */
+  pendingEntry(text: string, context: QueryContext): UsageEntry {
+    return {
       requestId: context.requestId ?? randomUUID(),
       tenantId: context.tenantId,
-      model,
+      model: this.#embeddings.model,
       operation: 'embedding',
       promptTokens: countTokens(text),
       completionTokens: 0,
@@ -74,16 +89,35 @@ export class QueryEmbedder {
       userRef: context.userRef,
       conversationId: context.conversationId,
     };
-    const result = await this.#meter.metered(
-      entry,
-      () =>
-        this.#embeddings.embed([text], { signal }).catch(error => {
-          this.#meter.countFailedEmbedding(model, signal);
-          throw error;
-        }),
-      embeddingCounts,
-      signal,
-    );
+  }
+
+  async embed(
+    text: string,
+    context: QueryContext,
+    signal?: AbortSignal,
+  ): Promise<Float32Array> {
+    const cached = await this.cached(text);
+    if (cached) return cached;
+
+    const { model, dimensions } = this.#embeddings;
+    const entry = this.pendingEntry(text, context);
+    const call = () =>
+      this.#embeddings.embed([text], { signal }).catch(error => {
+        this.#meter.countFailedEmbedding(model, signal);
+        throw error;
+      });
+    const result = context.settle
+      ? await call().then(
+          done => {
+            context.settle!(embeddingCounts(done), false);
+            return done;
+          },
+          error => {
+            context.settle!(failedCallSettlement(entry, signal), true);
+            throw error;
+          },
+        )
+      : await this.#meter.metered(entry, call, embeddingCounts, signal);
     context.onUsage?.({ ...entry, ...embeddingCounts(result) });
     const [vector] = result.vectors;
     await this.#cache?.set(model, dimensions, text, vector);

@@ -8,16 +8,14 @@ import {
   ClaimLostError,
   DocumentStore,
   IngestionClaim,
-  StoredChunk,
 } from '../database/DocumentStore';
-import { embeddingCounts, UsageMeter } from '../usage/UsageMeter';
+import { UsageMeter } from '../usage/UsageMeter';
 import { checkUpload } from '../ingest/checkUpload';
 import { PayloadTooLargeError } from '../ingest/errors';
 import { DocumentFormat, resolveFormat } from '../ingest/mediaTypes';
 import { failureReason, FailureReason } from '../ingest/parseFailures';
 import { DocumentParser } from '../ingest/ParserPool';
 import { PARSER_VERSION } from '../ingest/parserVersion';
-import { countTokens } from '../ingest/tokens';
 import {
   EMBEDDING_TEXT_VERSION,
   embeddingText,
@@ -25,6 +23,7 @@ import {
 import { FullTextIndex } from '../search/FullTextIndex';
 import { VectorStore } from '../vectors/types';
 import { RunningWork } from '../lifecycle/RunningWork';
+import { ChunkBatchWriter, PreparedDocument } from './ChunkBatchWriter';
 
 export interface Upload {
   title?: string;
@@ -69,17 +68,33 @@ export interface IngestionWorkSettings {
   leaseMs: number;
   /** Claims of one document before it ends failed. */
   maxAttempts: number;
-  /** Documents one replica ingests at once. */
+  /** Batches one replica ingests at once. */
   concurrency: number;
+  /**
+   * Small documents of one tenant are ingested together: one claim, shared
+   * embedding calls, one transaction (see ChunkBatchWriter).
+   */
+  batch: {
+    /** Documents in one batch. */
+    maxDocuments: number;
+    /**
+     * Tokens in one batch (estimated from the documents' sizes) and in one
+     * embedding call (counted).
+     */
+    maxTokens: number;
+    /** How long a batch that is not full waits for more documents, in ms. */
+    waitMs: number;
+  };
 }
 
 export const DEFAULT_INGESTION_WORK: IngestionWorkSettings = {
   leaseMs: 60_000,
   maxAttempts: 3,
   concurrency: 1,
+  batch: { maxDocuments: 32, maxTokens: 16_384, waitMs: 20 },
 };
 
-// Embedding calls per document are sliced so one huge upload cannot hold a
+// Embedding calls are sliced so one huge upload cannot hold a
 // single request open for minutes, and progress shows in the log.
 const EMBED_SLICE = 64;
 
@@ -103,6 +118,7 @@ export class IngestionService {
   readonly #options: IngestionOptions;
   readonly #settings: IngestionWorkSettings;
   readonly #running: RunningWork;
+  readonly #writer: ChunkBatchWriter;
   /** This replica's claims carry this id (host, process, random). */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   #workers = 0;
@@ -115,6 +131,13 @@ export class IngestionService {
     this.#options = options;
     this.#settings = { ...DEFAULT_INGESTION_WORK, ...options.work };
     this.#running = options.running ?? new RunningWork();
+    this.#writer = new ChunkBatchWriter({
+      ...options,
+      limits: {
+        maxTexts: EMBED_SLICE,
+        maxTokens: this.#settings.batch.maxTokens,
+      },
+    });
   }
 
   /** Validates and stores an upload; duplicates return the existing doc. */
@@ -181,7 +204,7 @@ export class IngestionService {
   async remove(tenantId: string, id: string): Promise<boolean> {
     const { documents, vectors, fullText } = this.#options;
     return documents.transaction(async trx => {
-      await vectors.deleteDocument(trx, tenantId, id);
+      await vectors.deleteDocuments(trx, tenantId, [id]);
       await fullText.deleteDocument(trx, tenantId, id);
       return documents.delete(trx, tenantId, id);
     });
@@ -237,28 +260,51 @@ export class IngestionService {
     const { logger } = this.#options;
     while (!this.#running.closing) {
       const wakes = this.#wakes;
-      let claim: IngestionClaim | undefined;
+      let claims: IngestionClaim[];
       try {
         await this.#failExhausted();
-        claim = await this.#options.documents.claimNext(
-          this.owner,
-          this.#leaseUntil(),
-        );
+        claims = await this.#claimBatch();
       } catch (error) {
         logger.error('Could not claim ingestion work', toError(error));
         return; // the next poll tries again
       }
-      if (claim) {
-        const current = claim;
+      if (claims.length > 0) {
         await this.#running
-          .run(undefined, signal => this.#process(current, signal))
+          .run(undefined, signal => this.#process(claims, signal))
           .catch(error =>
-            logger.error(`Ingestion of ${current.id} stopped`, toError(error)),
+            logger.error(
+              `Ingestion of ${claims.map(c => c.id).join(', ')} stopped`,
+              toError(error),
+            ),
           );
       } else if (wakes === this.#wakes) {
         return;
       }
     }
+  }
+
+  /**
+   * The next batch: the oldest claimable document with more of its tenant,
+   * up to the batch's limits; a batch that is not full waits a moment for
+   * documents still being uploaded, then takes those too.
+   */
+  async #claimBatch(): Promise<IngestionClaim[]> {
+    const { documents } = this.#options;
+    const { maxDocuments, maxTokens, waitMs } = this.#settings.batch;
+    const claims = await documents.claimBatch(this.owner, this.#leaseUntil(), {
+      maxDocuments,
+      maxTokens,
+    });
+    if (claims.length === 0 || claims.length >= maxDocuments || waitMs <= 0) {
+      return claims;
+    }
+    await new Promise(resolve => setTimeout(resolve, waitMs));
+    const more = await documents.claimBatch(this.owner, this.#leaseUntil(), {
+      maxDocuments: maxDocuments - claims.length,
+      maxTokens,
+      tenantId: claims[0].tenantId,
+    });
+    return [...claims, ...more];
   }
 
   async #failExhausted() {
@@ -276,54 +322,100 @@ export class IngestionService {
     return new Date(Date.now() + this.#settings.leaseMs);
   }
 
-  async #process(claim: IngestionClaim, signal: AbortSignal): Promise<void> {
+  async #process(claims: IngestionClaim[], signal: AbortSignal): Promise<void> {
     const { documents, logger } = this.#options;
-    const { tenantId, id } = claim;
-    const lost = new AbortController();
-    const work = AbortSignal.any([signal, lost.signal]);
-    // Renewed well before it expires; a renewal that finds the claim gone
-    // (deleted, reindexed, taken over) stops the work at once.
+    // Renewed well before they expire. A renewal that finds a claim gone
+    // (deleted, reindexed, taken over) leaves that document's work to be
+    // dropped when it is stored; when every claim is gone the work stops.
+    const lost = new Set<string>();
+    const allLost = new AbortController();
+    const work = AbortSignal.any([signal, allLost.signal]);
     const renewal = setInterval(() => {
-      documents
-        .renewClaim(tenantId, id, this.owner, this.#leaseUntil())
-        .then(held => {
-          if (!held) lost.abort(new ClaimLostError(`Claim on ${id} lost`));
-        })
-        .catch(error =>
-          logger.warn(`Could not renew the lease on ${id}`, toError(error)),
-        );
+      for (const { tenantId, id } of claims) {
+        if (lost.has(id)) continue;
+        documents
+          .renewClaim(tenantId, id, this.owner, this.#leaseUntil())
+          .then(held => {
+            if (held) return;
+            lost.add(id);
+            if (lost.size === claims.length) {
+              allLost.abort(new ClaimLostError(`Claims on ${id} lost`));
+            }
+          })
+          .catch(error =>
+            logger.warn(`Could not renew the lease on ${id}`, toError(error)),
+          );
+      }
     }, Math.max(50, Math.floor(this.#settings.leaseMs / 3)));
     const started = Date.now();
+    const results = new Map<string, number | Error>();
     try {
-      const chunkCount = await this.#ingest(tenantId, id, work);
-      this.#options.onChunksIndexed?.(tenantId, chunkCount);
-      logger.info(
-        `Ingested document ${id} of tenant ${tenantId}: ${chunkCount} chunks in ${
-          Date.now() - started
-        } ms (attempt ${claim.attempts})`,
-      );
-      await this.#audit(tenantId, id, undefined, { chunkCount });
+      const prepared: PreparedDocument[] = [];
+      for (const claim of claims) {
+        try {
+          prepared.push(await this.#prepare(claim, work));
+        } catch (error) {
+          if (work.aborted) throw error;
+          results.set(claim.id, toError(error));
+        }
+      }
+      const written = await this.#writer.write(prepared, this.owner, work);
+      for (const [id, result] of written) results.set(id, result);
     } catch (error) {
-      if (lost.signal.aborted || error instanceof ClaimLostError) {
-        logger.info(
-          `Ingestion of document ${id} dropped: it was deleted, reindexed or taken over`,
-        );
-        return;
-      }
-      if (signal.aborted) {
-        // Shutdown: give the document back so another replica takes it now.
-        await documents.releaseClaim(tenantId, id, this.owner);
-        logger.info(`Released document ${id} for another replica`);
-        return;
-      }
-      const message = error instanceof Error ? error.message : String(error);
-      logger.warn(`Ingestion of document ${id} failed: ${message}`);
-      if (await documents.failClaim(tenantId, id, this.owner, message)) {
-        this.#options.observer?.failed(failureReason(error));
-        await this.#audit(tenantId, id, error);
+      // The batch stopped as a whole: shutdown, every claim lost, or the
+      // database failing. What is not settled yet ends with that error.
+      for (const { id } of claims) {
+        if (!results.has(id)) results.set(id, toError(error));
       }
     } finally {
       clearInterval(renewal);
+    }
+    for (const claim of claims) {
+      await this.#finish(claim, results.get(claim.id)!, {
+        lost: lost.has(claim.id) || allLost.signal.aborted,
+        shutdown: signal.aborted,
+        ms: Date.now() - started,
+        batch: claims.length,
+      });
+    }
+  }
+
+  /** A document's ingestion ended: logged, audited, given back or failed. */
+  async #finish(
+    claim: IngestionClaim,
+    result: number | Error,
+    how: { lost: boolean; shutdown: boolean; ms: number; batch: number },
+  ): Promise<void> {
+    const { documents, logger } = this.#options;
+    const { tenantId, id } = claim;
+    if (typeof result === 'number') {
+      this.#options.onChunksIndexed?.(tenantId, result);
+      logger.info(
+        `Ingested document ${id} of tenant ${tenantId}: ${result} chunks in ${
+          how.ms
+        } ms (attempt ${claim.attempts}${
+          how.batch > 1 ? `, with ${how.batch - 1} more documents` : ''
+        })`,
+      );
+      await this.#audit(tenantId, id, undefined, { chunkCount: result });
+      return;
+    }
+    if (how.lost || result instanceof ClaimLostError) {
+      logger.info(
+        `Ingestion of document ${id} dropped: it was deleted, reindexed or taken over`,
+      );
+      return;
+    }
+    if (how.shutdown) {
+      // Shutdown: give the document back so another replica takes it now.
+      await documents.releaseClaim(tenantId, id, this.owner);
+      logger.info(`Released document ${id} for another replica`);
+      return;
+    }
+    logger.warn(`Ingestion of document ${id} failed: ${result.message}`);
+    if (await documents.failClaim(tenantId, id, this.owner, result.message)) {
+      this.#options.observer?.failed(failureReason(result));
+      await this.#audit(tenantId, id, result);
     }
   }
 
@@ -375,18 +467,20 @@ export class IngestionService {
     }
   }
 
-  async #ingest(
-    tenantId: string,
-    id: string,
+  /**
+   * A claimed document read, parsed and chunked (in the parser pool), with
+   * the text the model embeds for each chunk. Redoing chunks an older
+   * parser, embedding text or another model made is maintenance the
+   * operator caused: metered, never invoiced to the tenant.
+   */
+  async #prepare(
+    claim: IngestionClaim,
     signal: AbortSignal,
-  ): Promise<number> {
-    const { documents, vectors, fullText, embeddings, chunking, meter } =
-      this.#options;
+  ): Promise<PreparedDocument> {
+    const { documents, embeddings, chunking } = this.#options;
+    const { tenantId, id } = claim;
     const { content, contentType, fileName, title, ingestedWith, sourceId } =
       await documents.getContent(tenantId, id);
-    // Redoing chunks an older parser, embedding text or another model made
-    // is maintenance the operator caused: metered, never invoiced to the
-    // tenant.
     const maintenance =
       ingestedWith !== undefined &&
       (ingestedWith.embeddingModel !== embeddings.model ||
@@ -397,81 +491,15 @@ export class IngestionService {
       { contentType, fileName, chunking },
       signal,
     );
-
-    const vectorsByChunk: Float32Array[] = [];
-    for (let i = 0; i < chunks.length; i += EMBED_SLICE) {
-      signal.throwIfAborted();
-      const slice = chunks.slice(i, i + EMBED_SLICE);
-      const texts = slice.map(c => embeddingText(title, c.headingPath, c.text));
-      // Billed even if storing fails later: the model was called.
-      const result = await meter.metered(
-        {
-          requestId: randomUUID(),
-          tenantId,
-          model: embeddings.model,
-          operation: 'embedding',
-          promptTokens: texts.reduce((sum, text) => sum + countTokens(text), 0),
-          completionTokens: 0,
-          estimated: true,
-          documentId: id,
-          // A source's pages are billed like uploads, marked on the ledger.
-          sourceId,
-          billable: !maintenance,
-        },
-        () =>
-          embeddings.embed(texts, { signal }).catch(error => {
-            meter.countFailedEmbedding(embeddings.model, signal);
-            throw error;
-          }),
-        embeddingCounts,
-        signal,
-      );
-      vectorsByChunk.push(...result.vectors);
-    }
-
     signal.throwIfAborted();
-    const stored: StoredChunk[] = chunks.map(chunk => ({
-      id: randomUUID(),
+    return {
       tenantId,
-      documentId: id,
-      ordinal: chunk.ordinal,
-      text: chunk.text,
-      headingPath: chunk.headingPath,
-      charStart: chunk.start,
-      charEnd: chunk.end,
-      tokenCount: chunk.tokenCount,
-      embeddingModel: embeddings.model,
-      embeddingDimensions: embeddings.dimensions,
-      blocks: chunk.blocks,
-    }));
-
-    await documents.transaction(async trx => {
-      await vectors.deleteDocument(trx, tenantId, id);
-      await fullText.deleteDocument(trx, tenantId, id);
-      await documents.replaceChunks(
-        trx,
-        tenantId,
-        id,
-        stored,
-        {
-          parserVersion: PARSER_VERSION,
-          embeddingTextVersion: EMBEDDING_TEXT_VERSION,
-        },
-        this.owner,
-      );
-      await vectors.insert(
-        trx,
-        embeddings.model,
-        embeddings.dimensions,
-        stored.map((chunk, i) => ({
-          chunkId: chunk.id,
-          tenantId,
-          documentId: id,
-          vector: vectorsByChunk[i],
-        })),
-      );
-      await fullText.indexDocument(trx, tenantId, id);
-    });
-    return stored.length;
+      id,
+      chunks,
+      embedTexts: chunks.map(c => embeddingText(title, c.headingPath, c.text)),
+      billable: !maintenance,
+      // A source's pages are billed like uploads, marked on the ledger.
+      sourceId,
+    };
   }
 }

@@ -173,6 +173,32 @@ describe('background work and audit events', () => {
     expect(everything).not.toContain('09121234567');
   });
 
+  it('ingests small documents uploaded together in shared embedding calls, each ready, billed and audited on its own', async () => {
+    // The first call waits a moment, so the others queue up behind it.
+    openAi.script(EMBEDDINGS, behaviours.respond({ delayMs: 400 }));
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      ids.push(await upload(`Runbook ${i}: the vault is opened on day ${i}.`));
+    }
+    for (const id of ids) {
+      expect((await waitUntilReady(server, 'acme', id, ALICE)).status).toBe(
+        'ready',
+      );
+    }
+    const calls = openAi.requestsTo(EMBEDDINGS);
+    expect(calls.length).toBeLessThan(ids.length);
+    expect(calls.flatMap(c => c.body.input)).toHaveLength(ids.length);
+    const rows = await knex('docuchat_usage')
+      .whereIn('document_id', ids)
+      .select('document_id', 'status');
+    expect(new Set(rows.map(r => r.document_id))).toEqual(new Set(ids));
+    expect(rows.every(r => r.status === 'settled')).toBe(true);
+    const audited = events
+      .filter(e => e.eventId === 'document-ingestion')
+      .map(e => (e.meta as { documentId: string }).documentId);
+    expect(new Set(audited)).toEqual(new Set(ids));
+  });
+
   it('lets a delete win over a running ingestion: the model call is stopped, nothing is stored', async () => {
     openAi.script(EMBEDDINGS, behaviours.hang());
     const id = await upload(DOCUMENT);

@@ -5,6 +5,7 @@ import { DatabaseUsageLedger } from './DatabaseUsageLedger';
 import { UsageEntry } from './UsageLedger';
 import { dialectOf, toDbTime } from '../database/dialect';
 import { asStoreTransaction } from '../database/StoreTransaction';
+import { WriteBatch } from '../database/WriteBatch';
 import {
   createEveryTestDatabase,
   migratedDatabaseWithTenants,
@@ -626,6 +627,76 @@ describe('DatabaseUsageLedger settlement', () => {
       ).toBe(false);
       expect(await ledger.settleAbandoned(new Date('2100-01-01'))).toEqual([]);
       expect(await ledger.get(started.requestId)).toMatchObject(final);
+    });
+
+    it("begins a question's calls together, settles them together, and discards those never made", async () => {
+      const { knex, ledger } = await setUp();
+      const embedding = entry({ operation: 'embedding', estimated: true });
+      const chat = entry({ completionTokens: 0, estimated: true });
+      const unused = entry({ completionTokens: 0, estimated: true });
+      const queries: string[] = [];
+      const listen = (q: { sql: string }) => queries.push(q.sql);
+
+      // With another store's write, in one batch.
+      knex.on('query', listen);
+      const batch = new WriteBatch(knex);
+      const begun = ledger.beginAll([embedding, chat, unused], batch);
+      const window = batch.add(
+        [
+          knex('docuchat_rate_windows')
+            .insert({ key: 'ask:acme', window_start: 0, count: 1 })
+            .returning('count'),
+        ],
+        ([[row]]) => Number(row.count),
+      );
+      await batch.run();
+      knex.removeListener('query', listen);
+      expect(await begun).toEqual([true, true, true]);
+      expect(await window).toBe(1);
+      // PostgreSQL: one statement; SQLite: BEGIN, two inserts, COMMIT.
+      expect(queries).toHaveLength(databaseId.startsWith('POSTGRES') ? 1 : 4);
+      expect(await ledger.beginAll([chat, entry()])).toEqual([false, true]);
+
+      expect(
+        await ledger.settleAll([
+          {
+            requestId: embedding.requestId,
+            promptTokens: 7,
+            completionTokens: 0,
+            estimated: false,
+          },
+          {
+            requestId: chat.requestId,
+            model: 'local:extractive',
+            promptTokens: 0,
+            completionTokens: 0,
+            estimated: false,
+          },
+          {
+            requestId: 'never-begun',
+            promptTokens: 1,
+            completionTokens: 1,
+            estimated: false,
+          },
+        ]),
+      ).toEqual([true, true, false]);
+      expect(await ledger.get(embedding.requestId)).toMatchObject({
+        status: 'settled',
+        model: 'gpt-4o-mini',
+        promptTokens: 7,
+      });
+      expect(await ledger.get(chat.requestId)).toMatchObject({
+        status: 'settled',
+        model: 'local:extractive',
+        promptTokens: 0,
+      });
+
+      // Only pending rows go; settled ones stay.
+      expect(
+        await ledger.discard([unused.requestId, embedding.requestId]),
+      ).toBe(1);
+      expect(await ledger.get(unused.requestId)).toBeUndefined();
+      expect(await ledger.get(embedding.requestId)).toBeDefined();
     });
 
     it('settles abandoned pending rows as estimated, older ones only', async () => {

@@ -11,6 +11,7 @@ import {
   UsageSeriesPoint,
   UsageSettlement,
   UsageStatus,
+  UsageSettlementOf,
 } from './UsageLedger';
 import {
   Dialect,
@@ -26,6 +27,7 @@ import {
   optionalString,
   requireString,
 } from '../database/stringInput';
+import { WriteBatch } from '../database/WriteBatch';
 
 const TABLE = 'docuchat_usage';
 /** The columns' CHECK bound (PostgreSQL `integer`). */
@@ -212,36 +214,100 @@ export class DatabaseUsageLedger implements UsageLedger {
   }
 
   async record(entry: UsageEntry): Promise<boolean> {
-    return this.insert(entry, 'settled');
+    const [wrote] = await this.#insert([entry], 'settled');
+    return wrote;
   }
 
   async begin(entry: UsageEntry): Promise<boolean> {
-    return this.insert(entry, 'pending');
+    const [wrote] = await this.#insert([entry], 'pending');
+    return wrote;
+  }
+
+  beginAll(entries: UsageEntry[], batch?: WriteBatch): Promise<boolean[]> {
+    return this.#insert(entries, 'pending', batch);
   }
 
   async settle(
     requestId: string,
     settlement: UsageSettlement,
   ): Promise<boolean> {
-    requireString('requestId', requestId, MAX_STRING);
-    if (typeof settlement?.estimated !== 'boolean') {
+    const [settled] = await this.settleAll([{ requestId, ...settlement }]);
+    return settled;
+  }
+
+  async settleAll(
+    settlements: UsageSettlementOf[],
+    batch?: WriteBatch,
+  ): Promise<boolean[]> {
+    if (settlements.length === 0) return [];
+    const settledAt = this.toDbTime(new Date());
+    const rows = settlements.map(settlement => ({
+      request_id: requireString('requestId', settlement?.requestId, MAX_STRING),
+      prompt_tokens: requireTokens('promptTokens', settlement.promptTokens),
+      completion_tokens: requireTokens(
+        'completionTokens',
+        settlement.completionTokens,
+      ),
+      estimated: requireBoolean('estimated', settlement.estimated) ?? null,
+      model: optionalString('model', settlement.model) ?? null,
+    }));
+    if (rows.some(row => row.estimated === null)) {
       throw new InputError('estimated must be a boolean');
     }
     // The status condition makes the update the lock: of two concurrent
     // settles (a finishing call and the sweep) exactly one changes the row.
-    const updated = await this.db(TABLE)
-      .where({ request_id: requestId, status: 'pending' })
-      .update({
-        prompt_tokens: requireTokens('promptTokens', settlement.promptTokens),
-        completion_tokens: requireTokens(
-          'completionTokens',
-          settlement.completionTokens,
-        ),
-        estimated: settlement.estimated,
-        status: 'settled',
-        settled_at: this.toDbTime(new Date()),
-      });
-    return updated > 0;
+    const statements =
+      this.dialect === 'pg'
+        ? [
+            this.db.raw(
+              `UPDATE ${TABLE} AS u
+               SET prompt_tokens = v.prompt_tokens,
+                   completion_tokens = v.completion_tokens,
+                   estimated = v.estimated,
+                   model = coalesce(v.model, u.model),
+                   status = 'settled',
+                   settled_at = ?
+               FROM jsonb_to_recordset(?::jsonb) AS v(
+                 request_id text, prompt_tokens integer,
+                 completion_tokens integer, estimated boolean, model text)
+               WHERE u.request_id = v.request_id AND u.status = 'pending'
+                 AND u.request_id IN (${rows.map(() => '?').join(', ')})
+               RETURNING u.request_id`,
+              // The id list lets the planner find the rows by their unique
+              // index; joined to the JSON alone it scans the whole ledger.
+              [
+                settledAt,
+                JSON.stringify(rows),
+                ...rows.map(row => row.request_id),
+              ],
+            ),
+          ]
+        : rows.map(({ request_id, model, ...counts }) =>
+            this.db(TABLE)
+              .where({ request_id, status: 'pending' })
+              .update({
+                ...counts,
+                ...(model !== null && { model }),
+                status: 'settled',
+                settled_at: settledAt,
+              })
+              .returning('request_id'),
+          );
+    return WriteBatch.addOrRun(this.db, batch, statements, results => {
+      const settled = new Set(
+        results.flat().map((row: { request_id: string }) => row.request_id),
+      );
+      return rows.map(row => settled.has(row.request_id));
+    });
+  }
+
+  async discard(requestIds: string[]): Promise<number> {
+    if (requestIds.length === 0) return 0;
+    for (const id of requestIds) requireString('requestId', id, MAX_STRING);
+    return this.db(TABLE)
+      .whereIn('request_id', requestIds)
+      .where('status', 'pending')
+      .delete();
   }
 
   async settleAbandoned(startedBefore: Date): Promise<UsageRecord[]> {
@@ -268,10 +334,46 @@ export class DatabaseUsageLedger implements UsageLedger {
     return settled;
   }
 
-  private async insert(
-    entry: UsageEntry,
+  async #insert(
+    entries: UsageEntry[],
     status: UsageStatus,
-  ): Promise<boolean> {
+    batch?: WriteBatch,
+  ): Promise<boolean[]> {
+    if (entries.length === 0) return [];
+    const rows = entries.map(entry => this.#row(entry, status));
+    try {
+      // ON CONFLICT DO NOTHING: concurrent identical calls cannot both
+      // insert, and neither fails; RETURNING tells which one wrote.
+      return await WriteBatch.addOrRun(
+        this.db,
+        batch,
+        [
+          this.db(TABLE)
+            .insert(rows)
+            .onConflict('request_id')
+            .ignore()
+            .returning('request_id'),
+        ],
+        ([inserted]) => {
+          const wrote = new Set(
+            inserted.map((row: { request_id: string }) => row.request_id),
+          );
+          return rows.map(row => wrote.has(row.request_id));
+        },
+      );
+    } catch (error) {
+      if (isForeignKeyViolation(error)) {
+        throw new NotFoundError(
+          `Tenant ${[...new Set(rows.map(r => r.tenant_id))].join(
+            ', ',
+          )} not found`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  #row(entry: UsageEntry, status: UsageStatus) {
     if (!entry || typeof entry !== 'object') {
       throw new InputError('A usage entry is required');
     }
@@ -292,7 +394,7 @@ export class DatabaseUsageLedger implements UsageLedger {
     if (occurredAt.getTime() < 0) {
       throw new InputError('occurredAt must not be before 1970-01-01T00:00Z');
     }
-    const row = {
+    return {
       request_id: requireString('requestId', entry.requestId, MAX_STRING),
       tenant_id: requireString('tenantId', entry.tenantId, MAX_TENANT_ID),
       model: requireString('model', entry.model, MAX_STRING),
@@ -313,22 +415,6 @@ export class DatabaseUsageLedger implements UsageLedger {
       billable: entry.billable ?? true,
       demo: entry.demo ?? false,
     };
-
-    try {
-      // ON CONFLICT DO NOTHING: concurrent identical calls cannot both
-      // insert, and neither fails; RETURNING tells which one wrote.
-      const inserted = await this.db(TABLE)
-        .insert(row)
-        .onConflict('request_id')
-        .ignore()
-        .returning('request_id');
-      return inserted.length > 0;
-    } catch (error) {
-      if (isForeignKeyViolation(error)) {
-        throw new NotFoundError(`Tenant ${row.tenant_id} not found`);
-      }
-      throw error;
-    }
   }
 
   async get(requestId: string): Promise<UsageRecord | undefined> {

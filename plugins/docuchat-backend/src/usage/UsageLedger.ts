@@ -1,4 +1,5 @@
 import { StoreTransaction } from '../database/StoreTransaction';
+import { WriteBatch } from '../database/WriteBatch';
 
 /** What a model call was for; embeddings include document ingestion. */
 export type UsageOperation = 'chat' | 'embedding';
@@ -49,6 +50,16 @@ export interface UsageSettlement {
   completionTokens: number;
   /** True when counted by tokenizer because the provider sent no usage. */
   estimated: boolean;
+}
+
+/** The settlement of one row; `model` when another model answered. */
+export interface UsageSettlementOf extends UsageSettlement {
+  requestId: string;
+  /**
+   * The model that answered instead of the one the row was begun for (a
+   * local answer where a model call was expected).
+   */
+  model?: string;
 }
 
 /** A ledger row as read back. */
@@ -120,11 +131,31 @@ export interface UsageLedger {
   begin(entry: UsageEntry): Promise<boolean>;
 
   /**
+   * `begin` of several calls in one statement, e.g. every model call a
+   * question will make, written before the first; in `batch` when given
+   * (sent by its owner), else now. One result per entry.
+   */
+  beginAll(entries: UsageEntry[], batch?: WriteBatch): Promise<boolean[]>;
+
+  /**
    * Gives a pending row its final counts and marks it settled. True when
    * this call settled it; false when there is no pending row under that id
    * (already settled, or never begun): a row is settled once.
    */
   settle(requestId: string, settlement: UsageSettlement): Promise<boolean>;
+
+  /** `settle` of several rows in one statement, in `batch` when given. */
+  settleAll(
+    settlements: UsageSettlementOf[],
+    batch?: WriteBatch,
+  ): Promise<boolean[]>;
+
+  /**
+   * Removes pending rows whose calls never started (the request was
+   * refused or failed first): nothing was spent, so nothing is billed. A
+   * settled row is never removed. Returns how many went.
+   */
+  discard(requestIds: string[]): Promise<number>;
 
   /**
    * Settles, as estimated and with the counts they hold, the pending rows

@@ -95,7 +95,7 @@ describe('UsageMeter settlement', () => {
    */
   function away(
     ledger: UsageLedger,
-    method: 'begin' | 'settle',
+    method: 'beginAll' | 'settleAll',
     failures: number,
   ) {
     let left = failures;
@@ -121,7 +121,7 @@ describe('UsageMeter settlement', () => {
   it('keeps settling an answered call while the database restarts, then counts it once', async () => {
     const { tokens, row, ledger, metrics } = await setUp();
     const meter = new UsageMeter({
-      ledger: away(ledger, 'settle', 8),
+      ledger: away(ledger, 'settleAll', 8),
       counters: metrics,
       logger: mockServices.logger.mock(),
       retryDelayMs: 1,
@@ -149,7 +149,7 @@ describe('UsageMeter settlement', () => {
     const { row, ledger, metrics } = await setUp();
     const logger = mockServices.logger.mock();
     const beginning = new UsageMeter({
-      ledger: away(ledger, 'begin', 4),
+      ledger: away(ledger, 'beginAll', 4),
       counters: metrics,
       logger,
       retryDelayMs: 1,
@@ -161,7 +161,7 @@ describe('UsageMeter settlement', () => {
     expect(await row('never')).toBeUndefined();
 
     const settling = new UsageMeter({
-      ledger: away(ledger, 'settle', 1_000),
+      ledger: away(ledger, 'settleAll', 1_000),
       counters: metrics,
       logger,
       retryDelayMs: 1,

@@ -6,6 +6,7 @@ import {
   UsageRecord,
   UsageSettlement,
 } from './UsageLedger';
+import { WriteBatch } from '../database/WriteBatch';
 import { DocuchatMetrics } from '../metrics/DocuchatMetrics';
 
 /**
@@ -67,7 +68,7 @@ export class UsageMeter {
    */
   async record(entry: UsageEntry): Promise<boolean> {
     const wrote = await this.#write(
-      entry,
+      [entry],
       () => this.#ledger.record(entry),
       this.#settleRetryMs,
     );
@@ -83,7 +84,22 @@ export class UsageMeter {
    * do not call the model).
    */
   async begin(entry: UsageEntry): Promise<boolean> {
-    return this.#write(entry, () => this.#ledger.begin(entry));
+    const [wrote] = await this.beginAll([entry]);
+    return wrote;
+  }
+
+  /**
+   * `begin` of every call a request will make, in one statement: in
+   * `batch` when given (its owner sends it, once, without retries: a
+   * request that cannot write its rows fails before any call), else now,
+   * retried like every ledger write.
+   */
+  async beginAll(
+    entries: UsageEntry[],
+    batch?: WriteBatch,
+  ): Promise<boolean[]> {
+    if (batch) return this.#ledger.beginAll(entries, batch);
+    return this.#write(entries, () => this.#ledger.beginAll(entries));
   }
 
   /**
@@ -92,18 +108,83 @@ export class UsageMeter {
    * settled before, e.g. by the sweep.
    */
   async settle(entry: UsageEntry & UsageSettlement): Promise<boolean> {
-    const settlement: UsageSettlement = {
+    const [settled] = await this.settleAll([entry]);
+    return settled;
+  }
+
+  /**
+   * `settle` of several calls in one statement, each with its final counts
+   * (and the model that answered, which may differ from the one the row was
+   * begun for). In `batch` when given: its owner sends it; should the batch
+   * fail, this rejects and the caller settles again without a batch (the
+   * calls were made: their rows must not be lost to another store's failed
+   * write).
+   */
+  async settleAll(
+    entries: Array<UsageEntry & UsageSettlement>,
+    batch?: WriteBatch,
+  ): Promise<boolean[]> {
+    const settlements = entries.map(entry => ({
+      requestId: entry.requestId,
+      model: entry.model,
       promptTokens: entry.promptTokens,
       completionTokens: entry.completionTokens,
       estimated: entry.estimated,
-    };
+    }));
+    const settled = batch
+      ? await this.#ledger.settleAll(settlements, batch)
+      : await this.#write(
+          entries,
+          () => this.#ledger.settleAll(settlements),
+          this.#settleRetryMs,
+        );
+    entries.forEach((entry, i) => {
+      if (settled[i]) this.#count(entry);
+    });
+    return settled;
+  }
+
+  /**
+   * Settles the rows of calls that failed, each with what it is billed
+   * (`failedCallSettlement`: nothing when the provider refused the call,
+   * the estimate when it was aborted). Tokens are counted, not a successful
+   * request: the caller counts the failed request itself.
+   */
+  async settleFailed(
+    entries: Array<UsageEntry & UsageSettlement>,
+  ): Promise<void> {
+    const settlements = entries.map(entry => ({
+      requestId: entry.requestId,
+      promptTokens: entry.promptTokens,
+      completionTokens: entry.completionTokens,
+      estimated: entry.estimated,
+    }));
     const settled = await this.#write(
-      entry,
-      () => this.#ledger.settle(entry.requestId, settlement),
+      entries,
+      () => this.#ledger.settleAll(settlements),
       this.#settleRetryMs,
     );
-    if (settled) this.#count(entry);
-    return settled;
+    entries.forEach((entry, i) => {
+      if (settled[i]) this.#count(entry, false);
+    });
+  }
+
+  /**
+   * Removes the pending rows of calls that never started (see
+   * `UsageLedger.discard`); failures are logged, as the sweep would bill
+   * such a row's estimate at worst.
+   */
+  async discard(requestIds: string[]): Promise<void> {
+    try {
+      await this.#ledger.discard(requestIds);
+    } catch (error) {
+      this.#logger.error(
+        `Could not remove the pending usage rows ${requestIds.join(
+          ', ',
+        )} of calls that never started`,
+        toError(error),
+      );
+    }
   }
 
   /**
@@ -127,20 +208,9 @@ export class UsageMeter {
     try {
       result = await call();
     } catch (error) {
-      const settlement: UsageSettlement = signal?.aborted
-        ? {
-            promptTokens: entry.promptTokens,
-            completionTokens: entry.completionTokens,
-            estimated: true,
-          }
-        : { promptTokens: 0, completionTokens: 0, estimated: false };
-      const settled = await this.#write(
-        entry,
-        () => this.#ledger.settle(entry.requestId, settlement),
-        this.#settleRetryMs,
-      );
-      // Tokens only: the caller counts the failed request itself.
-      if (settled) this.#count({ ...entry, ...settlement }, false);
+      await this.settleFailed([
+        { ...entry, ...failedCallSettlement(entry, signal) },
+      ]);
       throw error;
     }
     await this.settle({ ...entry, ...counts(result) });
@@ -173,10 +243,10 @@ export class UsageMeter {
    * provider already answered must outlast a database restart, or the
    * answer's exact counts are lost to the sweep's estimate (a begin, made
    * before the call, gives up sooner: then the model is not called).
-   * Logs the entry whole if it never succeeds.
+   * Logs the entries whole if it never succeeds.
    */
   async #write<T>(
-    entry: UsageEntry,
+    entries: UsageEntry[],
     write: () => Promise<T>,
     patienceMs = 0,
   ): Promise<T> {
@@ -197,8 +267,10 @@ export class UsageMeter {
       delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
     }
     this.#logger.error(
-      `Usage ledger write failed ${attempt} times; entry to replay: ${JSON.stringify(
-        entry,
+      `Usage ledger write failed ${attempt} times; ${
+        entries.length === 1 ? 'entry' : 'entries'
+      } to replay: ${JSON.stringify(
+        entries.length === 1 ? entries[0] : entries,
       )}`,
       lastError instanceof Error ? lastError : undefined,
     );
@@ -250,6 +322,23 @@ function isPermanent(error: unknown) {
 
 function sleep(ms: number) {
   return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+/**
+ * What a call that failed is billed: nothing when the provider refused it,
+ * the estimate when it was aborted (the provider may have read the input).
+ */
+export function failedCallSettlement(
+  entry: UsageEntry,
+  signal?: AbortSignal,
+): UsageSettlement {
+  return signal?.aborted
+    ? {
+        promptTokens: entry.promptTokens,
+        completionTokens: entry.completionTokens,
+        estimated: true,
+      }
+    : { promptTokens: 0, completionTokens: 0, estimated: false };
 }
 
 /** An embedding call's counts as the provider reported them. */

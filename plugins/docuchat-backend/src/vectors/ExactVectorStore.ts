@@ -73,18 +73,22 @@ export class ExactVectorStore implements VectorStore {
     }
   }
 
-  async deleteDocument(
+  async deleteDocuments(
     db: Knex | Knex.Transaction,
     tenantId: string,
-    documentId: string,
+    documentIds: string[],
   ): Promise<void> {
     assertTenantId(tenantId);
-    assertUuid(documentId, 'documentId');
-    if (!(await this.#tableExists(db))) {
+    for (const id of documentIds) assertUuid(id, 'documentId');
+    if (documentIds.length === 0 || !(await this.#tableExists(db))) {
       return;
     }
     await db(EXACT_VECTORS_TABLE)
-      .where({ tenant_id: tenantId, document_id: documentId.toLowerCase() })
+      .where('tenant_id', tenantId)
+      .whereIn(
+        'document_id',
+        documentIds.map(id => id.toLowerCase()),
+      )
       .delete();
   }
 

@@ -4,7 +4,7 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { PgVectorStore } from './PgVectorStore';
-import { applyPlannerSettings, countStatement } from './pgvectorSearch';
+import { countStatement, runWithSettings } from './pgvectorSearch';
 import { ChunkVector } from './types';
 import {
   ensureTenant,
@@ -257,16 +257,14 @@ describe('PgVectorStore', () => {
         limit: 500,
       });
       // with the settings the store counts under
-      const plan = await knex.transaction(async trx => {
-        await applyPlannerSettings(trx, 'count');
-        const explained = await trx.raw(
-          `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${sql}`,
+      const plan = (
+        await runWithSettings<{ 'QUERY PLAN': string }>(knex, 'count', {
+          sql: `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${sql}`,
           bindings,
-        );
-        return explained.rows
-          .map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN'])
-          .join('\n');
-      });
+        })
+      )
+        .map(r => r['QUERY PLAN'])
+        .join('\n');
       expect(plan).toContain(
         `Index Only Scan using docuchat_vectors_${DIMS}_tenant_model`,
       );
@@ -276,6 +274,49 @@ describe('PgVectorStore', () => {
       expect(plan).toMatch(/Index Only Scan .*\(actual rows=500 loops=1\)/);
       const { rows } = await knex.raw(sql, bindings);
       expect(rows[0].n).toBe(500);
+    });
+
+    it('searches in one round trip, counting a tenant again in the same one once its size is old', async () => {
+      const dated = new PgVectorStore(knex, {
+        exactSearchThreshold: 500,
+        tenantSizeTtlMs: 1500,
+      });
+      const sent: string[] = [];
+      const listen = (q: { sql: string }) => sent.push(q.sql);
+      const search = async () => {
+        sent.length = 0;
+        knex.on('query', listen);
+        try {
+          return await dated.search(
+            'big',
+            MODEL,
+            randomVector(random, DIMS),
+            10,
+          );
+        } finally {
+          knex.removeListener('query', listen);
+        }
+      };
+      // First search: the index looked for, the tenant counted, searched.
+      expect(await search()).toHaveLength(10);
+      expect(sent.map(sql => /count\(\*\)/.test(sql))).toEqual([
+        false,
+        true,
+        false,
+      ]);
+      // Size known: the search alone, its settings in the same query.
+      expect(await search()).toHaveLength(10);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toMatch(/^SET LOCAL .*SELECT chunk_id/s);
+      // Size out of date: counted again within the search's round trip,
+      // and known again for the next search.
+      await new Promise(resolve => setTimeout(resolve, 1600));
+      expect(await search()).toHaveLength(10);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toMatch(/count\(\*\).*SELECT chunk_id/s);
+      await search();
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).not.toMatch(/count\(\*\)/);
     });
 
     it('redoes a short HNSW answer exactly', async () => {
@@ -328,6 +369,6 @@ describe('PgVectorStore', () => {
     expect(
       await store.search('acme', MODEL, randomVector(random, 5), 10),
     ).toEqual([]);
-    await store.deleteDocument(knex, 'acme', randomUUID());
+    await store.deleteDocuments(knex, 'acme', [randomUUID()]);
   });
 });

@@ -13,8 +13,10 @@ import {
   vectorTableName,
 } from './pgvectorSchema';
 import {
-  applyPlannerSettings,
+  countStatement,
   countTenantVectors,
+  runAllWithSettings,
+  runWithSettings,
   SearchPath,
   SearchRow,
   searchStatement,
@@ -65,6 +67,9 @@ export interface PgVectorStoreOptions {
   logger?: LoggerService;
 }
 
+/** One search: the tenant's `k` nearest vectors of `model` to `query`. */
+type SearchParams = Parameters<typeof searchStatement>[0];
+
 export const DEFAULT_EXACT_SEARCH_THRESHOLD = 20_000;
 export const DEFAULT_EF_SEARCH = 100;
 const DEFAULT_TENANT_SIZE_TTL_MS = 60_000;
@@ -88,6 +93,8 @@ export class PgVectorStore implements VectorStore {
   readonly #sizes: TenantSizeCache;
   /** dimension → whether its HNSW index exists, and when that was checked */
   readonly #hnsw = new Map<number, { exists: boolean; checkedAt: number }>();
+  /** Dimensions whose table exists (committed). */
+  readonly #tables = new Set<number>();
 
   constructor(knex: Knex, options: PgVectorStoreOptions = {}) {
     this.#knex = knex;
@@ -115,28 +122,38 @@ export class PgVectorStore implements VectorStore {
       return;
     }
     await this.#ensureTable(trx, dimensions);
-    await copyVectorRows(
-      trx,
-      vectorTableName(dimensions),
-      model,
-      dimensions,
-      rows,
-    );
+    try {
+      await copyVectorRows(
+        trx,
+        vectorTableName(dimensions),
+        model,
+        dimensions,
+        rows,
+      );
+    } catch (error) {
+      // Dropped since it was seen (a restore, a migration down): look again.
+      if ((error as { code?: string }).code === '42P01') {
+        this.#tables.delete(dimensions);
+      }
+      throw error;
+    }
     this.#sizes.invalidateTenants(new Set(rows.map(row => row.tenantId)));
   }
 
-  async deleteDocument(
+  async deleteDocuments(
     db: Knex | Knex.Transaction,
     tenantId: string,
-    documentId: string,
+    documentIds: string[],
   ): Promise<void> {
     assertTenantId(tenantId);
-    assertUuid(documentId, 'documentId');
+    for (const id of documentIds) assertUuid(id, 'documentId');
+    if (documentIds.length === 0) return;
     // A document's vectors may sit in several tables after a reindex with a
     // model of another dimension; each table has an index on document_id.
     for (const table of await listVectorTables(db)) {
       await db(table)
-        .where({ tenant_id: tenantId, document_id: documentId })
+        .where('tenant_id', tenantId)
+        .whereIn('document_id', documentIds)
         .delete();
     }
     this.#sizes.invalidateTenants([tenantId]);
@@ -150,22 +167,29 @@ export class PgVectorStore implements VectorStore {
   ): Promise<VectorHit[]> {
     assertSearch(tenantId, model, query, k);
     const params = { dimensions: query.length, tenantId, model, query, k };
-    const hnsw = await this.#hnswAvailable(params.dimensions);
     try {
-      const rows = await this.#knex.transaction(async trx => {
-        const path = await this.#choosePath(trx, hnsw, params);
-        const found = await this.#run(trx, path, params);
-        if (path === 'hnsw' && found.length < k) {
-          // The iterative scan gives up after hnsw.max_scan_tuples; a tenant
-          // that is large but far from the query (or smaller than the cached
-          // size says) can come back short. The exact path cannot.
-          this.#logger?.debug(
-            `DocuChat vectors: HNSW returned ${found.length} of ${k} for tenant ${tenantId}; searching exactly`,
-          );
-          return this.#run(trx, 'exact', params);
-        }
-        return found;
-      });
+      const hnsw = await this.#hnswAvailable(params.dimensions);
+      // One round trip: the search with its settings, after a count of the
+      // tenant when its cached size is out of date (the last one known
+      // chooses the path meanwhile). Only a tenant never counted here is
+      // counted in a round trip of its own first.
+      const { path, recount } = await this.#choosePath(
+        this.#knex,
+        hnsw,
+        params,
+      );
+      let rows = recount
+        ? await this.#countAndRun(path, params)
+        : await this.#run(path, params);
+      if (path === 'hnsw' && rows.length < k) {
+        // The iterative scan gives up after hnsw.max_scan_tuples; a tenant
+        // that is large but far from the query (or smaller than the cached
+        // size says) can come back short. The exact path cannot.
+        this.#logger?.debug(
+          `DocuChat vectors: HNSW returned ${rows.length} of ${k} for tenant ${tenantId}; searching exactly`,
+        );
+        rows = await this.#run('exact', params);
+      }
       return rows.map(row => ({
         chunkId: row.chunk_id,
         score: 1 - row.distance,
@@ -180,7 +204,8 @@ export class PgVectorStore implements VectorStore {
 
   /**
    * The path `search` would take for these arguments and PostgreSQL's plan
-   * for it (EXPLAIN, costs off), run with the same settings. For tests and
+   * for it (EXPLAIN, costs off), run with the same settings in the same
+   * way. For tests and
    * for operators checking that the planner does what this class intends.
    */
   async explainSearch(
@@ -192,16 +217,15 @@ export class PgVectorStore implements VectorStore {
     assertSearch(tenantId, model, query, k);
     const params = { dimensions: query.length, tenantId, model, query, k };
     const hnsw = await this.#hnswAvailable(params.dimensions);
-    return this.#knex.transaction(async trx => {
-      const path = await this.#choosePath(trx, hnsw, params);
-      await applyPlannerSettings(trx, path, this.#efSearchFor(k));
-      const { sql, bindings } = searchStatement(params);
-      const { rows } = await trx.raw(`EXPLAIN (COSTS OFF) ${sql}`, bindings);
-      const plan = rows
-        .map((row: { 'QUERY PLAN': string }) => row['QUERY PLAN'])
-        .join('\n');
-      return { path, plan };
-    });
+    const { path } = await this.#choosePath(this.#knex, hnsw, params);
+    const { sql, bindings } = searchStatement(params);
+    const rows = await runWithSettings<{ 'QUERY PLAN': string }>(
+      this.#knex,
+      path,
+      { sql: `EXPLAIN (COSTS OFF) ${sql}`, bindings },
+      this.#efSearchFor(k),
+    );
+    return { path, plan: rows.map(row => row['QUERY PLAN']).join('\n') };
   }
 
   /**
@@ -224,12 +248,17 @@ export class PgVectorStore implements VectorStore {
 
   /**
    * Creates the extension and the dimension's table when missing, inside
-   * the caller's transaction (see schemaLock.ts for why). One catalog query
-   * per insert when everything exists.
+   * the caller's transaction (see schemaLock.ts for why). Once a table is
+   * known to exist, inserts into it check nothing.
    */
   async #ensureTable(trx: Knex.Transaction, dimensions: number) {
+    if (this.#tables.has(dimensions)) return;
     await ensureVectorExtension(trx);
-    if (!(await vectorTableExists(trx, dimensions))) {
+    if (await vectorTableExists(trx, dimensions)) {
+      // Committed by someone: it stays (a table made in this transaction
+      // is checked again, as the transaction may still roll back).
+      this.#tables.add(dimensions);
+    } else {
       await ensureVectorTable(trx, dimensions, {
         withHnsw: !this.#deferHnswIndex,
       });
@@ -259,30 +288,58 @@ export class PgVectorStore implements VectorStore {
     return exists;
   }
 
+  /**
+   * The path for the tenant's size: `recount` when the size cached is out
+   * of date (the search then counts again, see `#countAndRun`).
+   */
   async #choosePath(
-    trx: Knex.Transaction,
+    db: Knex,
     hnsw: boolean,
     params: { dimensions: number; tenantId: string; model: string },
-  ): Promise<SearchPath> {
+  ): Promise<{ path: SearchPath; recount: boolean }> {
     if (!hnsw || this.#threshold === Infinity) {
-      return 'exact';
+      return { path: 'exact', recount: false };
     }
     if (this.#threshold === 0) {
-      return 'hnsw';
+      return { path: 'hnsw', recount: false };
     }
-    let size = this.#sizes.get(
-      params.dimensions,
-      params.tenantId,
-      params.model,
-    );
-    if (size === undefined) {
-      size = await countTenantVectors(trx, {
-        ...params,
-        limit: this.#threshold,
-      });
-      this.#sizes.set(params.dimensions, params.tenantId, params.model, size);
+    const { dimensions, tenantId, model } = params;
+    const fresh = this.#sizes.get(dimensions, tenantId, model);
+    const size = fresh ?? this.#sizes.lastKnown(dimensions, tenantId, model);
+    if (size !== undefined) {
+      return { path: this.#pathFor(size), recount: fresh === undefined };
     }
+    const counted = await countTenantVectors(db, {
+      ...params,
+      limit: this.#threshold,
+    });
+    this.#sizes.set(dimensions, tenantId, model, counted);
+    return { path: this.#pathFor(counted), recount: false };
+  }
+
+  #pathFor(size: number): SearchPath {
     return size >= this.#threshold ? 'hnsw' : 'exact';
+  }
+
+  /** The tenant counted again and searched, in one round trip. */
+  async #countAndRun(
+    path: SearchPath,
+    params: SearchParams,
+  ): Promise<Array<{ chunk_id: string; distance: number }>> {
+    const [[{ n }], rows] = await runAllWithSettings<any>(this.#knex, [
+      {
+        mode: 'count',
+        statement: countStatement({ ...params, limit: this.#threshold }),
+      },
+      {
+        mode: path,
+        statement: searchStatement(params),
+        efSearch: this.#efSearchFor(params.k),
+      },
+    ]);
+    const { dimensions, tenantId, model } = params;
+    this.#sizes.set(dimensions, tenantId, model, n);
+    return sortedHits(rows);
   }
 
   #efSearchFor(k: number) {
@@ -290,23 +347,27 @@ export class PgVectorStore implements VectorStore {
   }
 
   async #run(
-    trx: Knex.Transaction,
     path: SearchPath,
-    params: {
-      dimensions: number;
-      tenantId: string;
-      model: string;
-      query: Float32Array;
-      k: number;
-    },
+    params: SearchParams,
   ): Promise<Array<{ chunk_id: string; distance: number }>> {
-    await applyPlannerSettings(trx, path, this.#efSearchFor(params.k));
-    const { sql, bindings } = searchStatement(params);
-    const { rows } = await trx.raw(sql, bindings);
-    // pgvector returns distances as float8 (numbers); relaxed_order may
-    // leave neighbours slightly out of order, so sort the k rows again.
-    return (rows as SearchRow[])
-      .map(row => ({ chunk_id: row.chunk_id, distance: Number(row.distance) }))
-      .sort((a, b) => a.distance - b.distance);
+    const rows = await runWithSettings<SearchRow>(
+      this.#knex,
+      path,
+      searchStatement(params),
+      this.#efSearchFor(params.k),
+    );
+    return sortedHits(rows);
   }
+}
+
+/**
+ * pgvector returns distances as float8 (numbers); relaxed_order may leave
+ * neighbours slightly out of order, so the k rows are sorted again.
+ */
+function sortedHits(
+  rows: SearchRow[],
+): Array<{ chunk_id: string; distance: number }> {
+  return rows
+    .map(row => ({ chunk_id: row.chunk_id, distance: Number(row.distance) }))
+    .sort((a, b) => a.distance - b.distance);
 }

@@ -9,6 +9,10 @@ describe('TenantSizeCache', () => {
     expect(cache.get(512, 'acme', 'm')).toBeUndefined();
     now += 100;
     expect(cache.get(384, 'acme', 'm')).toBeUndefined();
+    // Still there to choose a path while it is counted again.
+    expect(cache.lastKnown(384, 'acme', 'm')).toBe(42);
+    cache.invalidateTenants(['acme']);
+    expect(cache.lastKnown(384, 'acme', 'm')).toBeUndefined();
   });
 
   it("invalidates every entry of a tenant, and only that tenant's", () => {

@@ -27,16 +27,21 @@ export class TenantSizeCache {
   }
 
   get(dimensions: number, tenantId: string, model: string): number | undefined {
-    const key = cacheKey(dimensions, tenantId, model);
-    const entry = this.#entries.get(key);
-    if (!entry) {
-      return undefined;
-    }
-    if (entry.expires <= this.#now()) {
-      this.#entries.delete(key);
-      return undefined;
-    }
-    return entry.size;
+    const entry = this.#entries.get(cacheKey(dimensions, tenantId, model));
+    return entry && entry.expires > this.#now() ? entry.size : undefined;
+  }
+
+  /**
+   * The last size counted, even after its TTL (until the tenant is written
+   * here or the entry is evicted): good enough to choose a path while the
+   * size is counted again.
+   */
+  lastKnown(
+    dimensions: number,
+    tenantId: string,
+    model: string,
+  ): number | undefined {
+    return this.#entries.get(cacheKey(dimensions, tenantId, model))?.size;
   }
 
   set(dimensions: number, tenantId: string, model: string, size: number) {

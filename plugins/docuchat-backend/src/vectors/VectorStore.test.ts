@@ -199,19 +199,19 @@ describe('VectorStore behaviour', () => {
       const query = vectors[0];
 
       // the wrong tenant deletes nothing
-      await store.deleteDocument(knex, 'acme', first[0].documentId);
+      await store.deleteDocuments(knex, 'acme', [first[0].documentId]);
       expect(await store.search('docs', MODEL, query, 20)).toHaveLength(16);
 
       await knex.transaction(trx =>
-        store.deleteDocument(trx, 'docs', first[0].documentId),
+        store.deleteDocuments(trx, 'docs', [first[0].documentId]),
       );
       const hits = await store.search('docs', MODEL, query, 20);
       expect(hits.map(h => h.chunkId).sort()).toEqual(
         second.map(r => r.chunkId).sort(),
       );
       // deleting again, or a document without vectors, is a no-op
-      await store.deleteDocument(knex, 'docs', first[0].documentId);
-      await store.deleteDocument(knex, 'docs', randomUUID());
+      await store.deleteDocuments(knex, 'docs', [first[0].documentId]);
+      await store.deleteDocuments(knex, 'docs', [randomUUID()]);
       expect(await store.search('docs', MODEL, query, 20)).toHaveLength(8);
     });
 

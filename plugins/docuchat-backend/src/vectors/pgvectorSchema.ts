@@ -10,7 +10,7 @@ import { withSchemaLock } from './schemaLock';
  * inside the caller's ingest transaction, and a REFERENCES clause would lock
  * docuchat_chunks (SHARE ROW EXCLUSIVE) against every other ingest that has
  * written chunks, and it would add a per-row trigger to the binary COPY.
- * Deleting a document's vectors is explicit (`VectorStore.deleteDocument`).
+ * Deleting a document's vectors is explicit (`VectorStore.deleteDocuments`).
  */
 
 const TABLE_PREFIX = 'docuchat_vectors_';

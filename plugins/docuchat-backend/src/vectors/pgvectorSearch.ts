@@ -1,11 +1,14 @@
 import { Knex } from 'knex';
+import { inlineBindings } from './inlineSql';
 import { vectorTableName } from './pgvectorSchema';
 
 /**
- * The two ways the pgvector store answers a tenant's query, as statements
- * run inside one transaction. Settings are transaction-local
- * (`set_config(…, true)` = SET LOCAL), so they end with it and never leak
- * into the pool.
+ * The two ways the pgvector store answers a tenant's query. Each search is
+ * one round trip: its settings (`SET LOCAL`) and its query sent as one
+ * multi-statement query, which PostgreSQL runs as one transaction, so the
+ * settings end with it and never leak into the pool. (The simple query
+ * protocol that carries several statements has no parameters: the values
+ * are written into the text, see inlineSql.ts.)
  *
  * The path is chosen by this store (from the tenant's size), not left to
  * the planner: on a small or freshly loaded table the planner prefers a
@@ -76,11 +79,7 @@ const PLANNER_SETTINGS: Record<Mode, Record<string, 'on' | 'off'>> = {
   },
 };
 
-export async function applyPlannerSettings(
-  trx: Knex.Transaction,
-  mode: Mode,
-  efSearch?: number,
-): Promise<void> {
+function settingsFor(mode: Mode, efSearch?: number): Array<[string, string]> {
   const settings: Array<[string, string]> = Object.entries(
     PLANNER_SETTINGS[mode],
   );
@@ -88,10 +87,49 @@ export async function applyPlannerSettings(
     settings.push(['hnsw.iterative_scan', 'relaxed_order']);
     settings.push(['hnsw.ef_search', String(efSearch ?? 40)]);
   }
-  await trx.raw(
-    `SELECT ${settings.map(() => 'set_config(?, ?, true)').join(', ')}`,
-    settings.flat(),
+  return settings;
+}
+
+/**
+ * Runs `statement` under the mode's settings in one round trip: `SET LOCAL`
+ * of each setting and the statement, as one multi-statement query (one
+ * implicit transaction). Returns the statement's rows.
+ */
+export async function runWithSettings<Row>(
+  db: Knex,
+  mode: Mode,
+  statement: SearchStatement,
+  efSearch?: number,
+): Promise<Row[]> {
+  const [rows] = await runAllWithSettings<Row>(db, [
+    { mode, statement, efSearch },
+  ]);
+  return rows;
+}
+
+/**
+ * Several statements, each under its mode's settings (set again before
+ * each), in one round trip; the rows of each.
+ */
+export async function runAllWithSettings<Row>(
+  db: Knex,
+  steps: Array<{ mode: Mode; statement: SearchStatement; efSearch?: number }>,
+): Promise<Row[][]> {
+  const parts = steps.map(({ mode, statement, efSearch }) => [
+    // Setting names and values are this module's constants and integers.
+    ...settingsFor(mode, efSearch).map(
+      ([name, value]) => `SET LOCAL ${name} = ${value}`,
+    ),
+    inlineBindings(statement.sql, statement.bindings),
+  ]);
+  const results: Array<{ rows: Row[] }> = await db.raw(
+    parts.flat().join(';\n'),
   );
+  let end = 0;
+  return parts.map(part => {
+    end += part.length;
+    return results[end - 1].rows;
+  });
 }
 
 /**
@@ -144,7 +182,7 @@ export function countStatement(params: {
 }
 
 export async function countTenantVectors(
-  trx: Knex.Transaction,
+  db: Knex,
   params: {
     dimensions: number;
     tenantId: string;
@@ -152,8 +190,10 @@ export async function countTenantVectors(
     limit: number;
   },
 ): Promise<number> {
-  await applyPlannerSettings(trx, 'count');
-  const { sql, bindings } = countStatement(params);
-  const { rows } = await trx.raw(sql, bindings);
-  return rows[0].n;
+  const [row] = await runWithSettings<{ n: number }>(
+    db,
+    'count',
+    countStatement(params),
+  );
+  return row.n;
 }

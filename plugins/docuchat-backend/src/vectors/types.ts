@@ -31,11 +31,11 @@ export interface VectorStore {
     dimensions: number,
     rows: ChunkVector[],
   ): Promise<void>;
-  /** Removes every vector of a document (delete, reindex). */
-  deleteDocument(
+  /** Removes every vector of these documents of one tenant (delete, reindex). */
+  deleteDocuments(
     db: Knex | Knex.Transaction,
     tenantId: string,
-    documentId: string,
+    documentIds: string[],
   ): Promise<void>;
   /**
    * The k nearest chunks of the tenant. Returns min(k, the tenant's vector

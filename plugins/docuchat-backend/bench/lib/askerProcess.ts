@@ -1,11 +1,11 @@
 /**
- * The bench:ask client side, in a worker thread: the OpenAI test server
- * (the model, answering at once) and the askers. Running them off the main
- * thread keeps the plugin's event loop for the plugin's own work, as in a
- * deployment where browsers and the model provider are other machines; they
- * still share the machine's cores.
+ * The bench:ask client side, in a child process: the OpenAI test server
+ * (the model, answering at once) and the askers. Running them in another
+ * process keeps the plugin's event loop for the plugin's own work, as in a
+ * deployment where browsers and the model provider are other machines, and
+ * keeps their CPU out of the backend's `process.cpuUsage()`; they still
+ * share the machine's cores.
  */
-import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import {
   chatCompletionsRoute,
@@ -48,14 +48,18 @@ function timeChatRoute(
   });
 }
 
+function send(message: AskerMessage) {
+  process.send!(message);
+}
+
 async function main() {
-  const port = parentPort!;
   const openAi = await startOpenAiTestServer();
   const timings = new Map<string, ModelTiming>();
   timeChatRoute(openAi, timings);
 
-  // The thread ends by terminate(), the test server with it.
-  port.on('message', async (request: AskRequest) => {
+  // The process ends when the bench kills it or goes away (IPC closes).
+  process.on('disconnect', () => process.exit(0));
+  process.on('message', async (request: AskRequest) => {
     timings.clear();
     const run = await askConcurrently(request.target, request.questions, {
       concurrency: request.concurrency,
@@ -66,13 +70,12 @@ async function main() {
       ...run,
       modelTimings: [...timings],
     };
-    port.postMessage(reply);
+    send(reply);
   });
-  const ready: AskerMessage = { kind: 'ready', baseURL: openAi.baseURL };
-  port.postMessage(ready);
+  send({ kind: 'ready', baseURL: openAi.baseURL });
 }
 
 main().catch(error => {
-  process.stderr.write(`bench:ask asker thread: ${error.stack ?? error}\n`);
+  process.stderr.write(`bench:ask asker process: ${error.stack ?? error}\n`);
   process.exit(1);
 });
