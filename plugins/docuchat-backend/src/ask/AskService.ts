@@ -296,6 +296,8 @@ export class AskService {
             }),
             question: request.question,
             sources: selected.map(s => s.source),
+            wordStatistics: words =>
+              this.#search.wordStatistics(tenantId, words),
             signal,
             onAttemptStart: attempt =>
               beginChatCall(attempt.model, attempt.usage),

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { ENGLISH_STOP_WORDS } from '../ingest/englishStopWords';
-import { FullTextHit, FullTextIndex } from './FullTextIndex';
+import { FullTextHit, FullTextIndex, WordStatistics } from './FullTextIndex';
 import { fts5Tokens, porterStem } from './fts5Terms';
 import {
   DEFAULT_FEEDBACK,
@@ -129,6 +129,31 @@ export class SqliteFullTextIndex implements FullTextIndex {
       .map(([chunkId, score]) => ({ chunkId, score }))
       .sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : 1))
       .slice(0, k);
+  }
+
+  /**
+   * From FTS5's vocabulary, like bm25(): every tenant's chunks count. A
+   * word FTS5 cuts into several terms counts as its commonest.
+   */
+  async wordStatistics(
+    _tenantId: string,
+    words: string[],
+  ): Promise<WordStatistics> {
+    const termsOf = new Map(
+      words.map(word => [word, indexTerms(word).map(t => t.term)]),
+    );
+    const { documentFrequency: byTerm, chunkCount } = await this.#statistics([
+      ...new Set([...termsOf.values()].flat()),
+    ]);
+    return {
+      chunkCount,
+      documentFrequency: new Map(
+        [...termsOf].map(([word, terms]) => [
+          word,
+          Math.max(0, ...terms.map(term => byTerm.get(term) ?? 0)),
+        ]),
+      ),
+    };
   }
 
   /** bm25() of an FTS5 query's matches in the tenant; -1: no limit. */
