@@ -13,7 +13,9 @@
  * Prints p50/p95 of hybrid search and of the full-text branch alone, and
  * the ratios to before. Query vectors come from the OpenAI test server's
  * hash embedding, computed in process, so the times are the database's.
- * Exits non-zero on errors.
+ * Then the same corpus and questions in SQLite (in memory, the embedded
+ * default): its full-text branch with and without feedback. Exits non-zero
+ * on errors.
  *
  *   BENCH_SCALE=0.02 yarn bench:search
  */
@@ -38,6 +40,7 @@ import { createVectorStore } from '../src/vectors/createVectorStore';
 import { AskCorpus, loadAskCorpus } from './lib/askCorpus';
 import { fixed, percentile, printTable, timed } from './lib/report';
 import { withScratchDatabase } from './lib/scratchDatabase';
+import knexFactory, { Knex } from 'knex';
 import { benchScale } from './lib/settings';
 
 const TENANT = 'bench-search';
@@ -64,25 +67,31 @@ const hashEmbeddings: EmbeddingProvider = {
   },
 };
 
+/** The benchmark tenant, migrated and loaded; the corpus asks the questions. */
+async function loadTenant(knex: Knex, chunks: number): Promise<AskCorpus> {
+  await applyDatabaseMigrations(knex);
+  await new DatabaseTenantStore(knex).create({
+    id: TENANT,
+    displayName: 'bench',
+    ownerRef: 'group:default/bench',
+  });
+  const corpus = new AskCorpus();
+  await loadAskCorpus(knex, corpus, {
+    tenantId: TENANT,
+    chunks,
+    model: MODEL,
+    dimensions: DIMENSIONS,
+    logger: quiet,
+  });
+  return corpus;
+}
+
 async function main() {
   const scale = benchScale();
   const chunks = Math.max(200, Math.round(10_000 * scale));
   const questionCount = Math.max(30, Math.round(300 * scale));
   await withScratchDatabase('search', async ({ knex }) => {
-    await applyDatabaseMigrations(knex);
-    await new DatabaseTenantStore(knex).create({
-      id: TENANT,
-      displayName: 'bench',
-      ownerRef: 'group:default/bench',
-    });
-    const corpus = new AskCorpus();
-    await loadAskCorpus(knex, corpus, {
-      tenantId: TENANT,
-      chunks,
-      model: MODEL,
-      dimensions: DIMENSIONS,
-      logger: quiet,
-    });
+    const corpus = await loadTenant(knex, chunks);
     const documents = new DatabaseDocumentStore(knex);
     const vectors = await createVectorStore(knex, { logger: quiet });
     const queryEmbedder = new QueryEmbedder({
@@ -164,6 +173,61 @@ async function main() {
       }\n`,
     );
   });
+  await benchSqlite(chunks, questionCount);
+}
+
+/** The full-text branch on SQLite, one pass and with feedback, interleaved. */
+async function benchSqlite(chunks: number, questionCount: number) {
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
+  try {
+    const corpus = await loadTenant(knex, chunks);
+    const variants = [
+      {
+        label: 'one pass',
+        index: createFullTextIndex(knex, {
+          ...DEFAULT_FEEDBACK,
+          enabled: false,
+        }),
+      },
+      {
+        label: 'RM3 10/10/0.5',
+        index: createFullTextIndex(knex, DEFAULT_FEEDBACK),
+      },
+    ];
+    // As HybridSearch asks the branch: max(4k, 40) candidates.
+    const candidates = Math.max(K * 4, 40);
+    const questions = corpus.questions(questionCount);
+    const times = variants.map(() => [] as number[]);
+    for (const variant of variants) {
+      await variant.index.search(TENANT, questions[0], candidates);
+    }
+    for (const question of questions) {
+      for (const [i, variant] of variants.entries()) {
+        const { ms } = await timed(() =>
+          variant.index.search(TENANT, question, candidates),
+        );
+        times[i].push(ms);
+      }
+    }
+    process.stdout.write(
+      `\nSQLite (in memory), full-text branch: ${chunks} chunks, ${questions.length} questions\n\n`,
+    );
+    printTable(
+      ['variant', 'p50 ms', 'p95 ms', 'p95 / one pass'],
+      variants.map((variant, i) => [
+        variant.label,
+        fixed(percentile(times[i], 50), 2),
+        fixed(percentile(times[i], 95), 2),
+        `${fixed(percentile(times[i], 95) / percentile(times[0], 95), 2)}×`,
+      ]),
+    );
+  } finally {
+    await knex.destroy();
+  }
 }
 
 main().then(

@@ -31,6 +31,7 @@ import { parseArgs } from 'node:util';
 import { selectSources } from '../src/ask/selectSources';
 import { PromptSource } from '../src/ask/buildPrompt';
 import { ExtractiveAnswerer } from '../src/chat/ExtractiveAnswerer';
+import { WordStatisticsLookup } from '../src/chat/rankUnits';
 import { localSemanticSimilarity } from '../src/chat/semanticOverlap';
 import { splitSentences } from '../src/chat/sentences';
 import { DatabaseTenantStore } from '../src/database/DatabaseTenantStore';
@@ -102,12 +103,18 @@ interface Tally {
 /** The answerers side by side; the first is today's, with `extractive`. */
 const answerers = (
   extractive: ExtractiveAnswerer,
+  wordStatistics: WordStatisticsLookup,
 ): Array<{ label: string; answer: Answerer }> => [
   {
     label: 'ExtractiveAnswerer',
     answer: async (question, sources) => {
       const deltas: string[] = [];
-      for await (const delta of extractive.answer(question, sources)) {
+      for await (const delta of extractive.answer(
+        question,
+        sources,
+        undefined,
+        wordStatistics,
+      )) {
         deltas.push(delta);
       }
       return deltas;
@@ -196,12 +203,6 @@ async function main(): Promise<void> {
       ledger: new DatabaseUsageLedger(knex),
       logger,
     });
-    // As the plugin builds it: semantic overlap from the local model.
-    const compared = answerers(
-      new ExtractiveAnswerer({
-        similarity: localSemanticSimilarity(embeddings),
-      }),
-    );
     const { ingestion, search } = await createRetrievalServices({
       knex,
       embeddings,
@@ -209,6 +210,14 @@ async function main(): Promise<void> {
       logger,
       settings: options,
     });
+    // As the plugin builds it: semantic overlap from the local model, and
+    // the tenant's word statistics from the full-text index.
+    const compared = answerers(
+      new ExtractiveAnswerer({
+        similarity: localSemanticSimilarity(embeddings),
+      }),
+      asked => search.wordStatistics(TENANT, asked),
+    );
     await new DatabaseTenantStore(knex).create({
       id: TENANT,
       displayName: 'Answer evaluation',

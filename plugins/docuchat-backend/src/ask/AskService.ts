@@ -385,6 +385,8 @@ export class AskService {
             }),
             question: request.question,
             sources: selected.map(s => s.source),
+            wordStatistics: words =>
+              this.#search.wordStatistics(tenantId, words),
             signal,
             onAttemptStart: ledger.onAttemptStart,
             // Each failed attempt was a model call too: settled now, before

@@ -192,6 +192,19 @@ describe('ChatModelChain', () => {
     expect(recorded).toEqual([]);
   });
 
+  it("gives the extractive answerer the tenant's word statistics", async () => {
+    const wordStatistics = jest.fn(async (words: string[]) => ({
+      chunkCount: 100,
+      documentFrequency: new Map(words.map(word => [word, 1])),
+    }));
+    const answer = await chain([]).open({ ...request, wordStatistics });
+    expect(await read(answer.stream)).toContain('[2]');
+    expect(wordStatistics).toHaveBeenCalledWith(
+      ['tenants', 'pay', 'invoices'],
+      undefined,
+    );
+  });
+
   it('does not switch models after the first token', async () => {
     // The primary sends two tokens, then its connection drops.
     server.script(

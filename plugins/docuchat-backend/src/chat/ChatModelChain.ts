@@ -11,6 +11,7 @@ import {
 import { countPromptTokens } from './chatTokens';
 import { ExtractiveAnswerer, NumberedSource } from './ExtractiveAnswerer';
 import { FallbackRecorder } from './FallbackRecorder';
+import { WordStatisticsLookup } from './rankUnits';
 
 const NOTHING_BILLED: ChatUsage = {
   promptTokens: 0,
@@ -35,6 +36,8 @@ export interface ChatChainRequest {
   question: string;
   /** The retrieved passages as numbered in the prompt. */
   sources: NumberedSource[];
+  /** The tenant's word statistics, for the extractive answerer. */
+  wordStatistics?: WordStatisticsLookup;
   signal?: AbortSignal;
   /**
    * Called (and awaited) for every model call that does not give the
@@ -163,6 +166,7 @@ export class ChatModelChain {
         request.question,
         request.sources,
         signal,
+        request.wordStatistics,
       ),
       fallbacks,
     };

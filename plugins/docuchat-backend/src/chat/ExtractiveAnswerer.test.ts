@@ -419,3 +419,135 @@ describe('ExtractiveAnswerer keeps to the topic', () => {
     expect(text).not.toMatch(/do not answer/);
   }, 60_000);
 });
+
+describe("ExtractiveAnswerer weighs the question's words", () => {
+  const answerer = new ExtractiveAnswerer();
+
+  it("weighs words by the tenant's statistics: the product's name says little", async () => {
+    const sources = sourcesFrom(
+      'guide.md',
+      [
+        '# Guide',
+        '',
+        'DocuChat is a chat service for documents.',
+        '',
+        'Invoices are billed every day at midnight.',
+      ].join('\n'),
+    );
+    const question = 'When does DocuChat bill?';
+    // The passages alone: both words are as rare, both units as good.
+    const alone = await read(answerer.answer(question, sources));
+    expect(alone).toContain('chat service for documents');
+    expect(alone).toContain('billed every day');
+
+    const statistics = async (words: string[]) => ({
+      chunkCount: 100,
+      documentFrequency: new Map(
+        words.map(word => [word, word === 'docuchat' ? 100 : 3]),
+      ),
+    });
+    const weighed = await read(
+      answerer.answer(question, sources, undefined, statistics),
+    );
+    expect(weighed).toContain('Invoices are billed every day at midnight [1].');
+    expect(weighed).not.toContain('chat service');
+  });
+
+  it('answers from the passages alone when the statistics cannot be read', async () => {
+    const text = await read(
+      answerer.answer(
+        'How do tenants pay invoices?',
+        [{ n: 1, text: 'Tenants pay invoices through the Zibal gateway.' }],
+        undefined,
+        async () => {
+          throw new Error('database down');
+        },
+      ),
+    );
+    expect(text).toContain('through the Zibal gateway [1].');
+  });
+
+  it('prefers a unit with a number when the question asks how long or how many', async () => {
+    const sources = sourcesFrom(
+      'billing.md',
+      [
+        '# Invoices',
+        '',
+        "Paid invoices are kept in the tenant's database.",
+        '',
+        'Paid invoices are kept for 10 years.',
+      ].join('\n'),
+    );
+    const text = await read(
+      answerer.answer('How long are paid invoices kept?', sources),
+    );
+    expect(text).toContain('Paid invoices are kept for 10 years [1].');
+    expect(text).not.toContain('database');
+  });
+
+  it('quotes the sentence of a long list item that answers, and never its label alone', async () => {
+    const sources = sourcesFrom(
+      'retrieval.md',
+      [
+        '# Retrieval',
+        '',
+        '- Chunk: within one section, at most 400 tokens. Embeddings come later, in a worker.',
+        '- Documents. Uploads are parsed first.',
+      ].join('\n'),
+    );
+    const chunks = await deltasOf(
+      answerer.answer('How large is a chunk?', sources),
+    );
+    expect(chunks.join('')).toContain(
+      '\n- Chunk: within one section, at most 400 tokens [1].',
+    );
+    expect(chunks.join('')).not.toContain('Embeddings');
+
+    const uploads = await deltasOf(
+      answerer.answer('How are documents parsed?', sources),
+    );
+    expect(citedPieces(uploads).map(p => p.piece)).toEqual([
+      'Uploads are parsed first.',
+    ]);
+  });
+
+  it('matches two words of the question written as one ("times out", "timeout")', async () => {
+    const sources = sourcesFrom(
+      'models.md',
+      [
+        '# Models',
+        '',
+        'On a timeout the next model answers.',
+        '',
+        'Models are listed in the configuration.',
+      ].join('\n'),
+    );
+    const text = await read(
+      answerer.answer('What happens when the model times out?', sources),
+    );
+    expect(text).toContain('On a timeout the next model answers [1].');
+    expect(text).not.toContain('configuration');
+  });
+
+  it('lets meaning rescue an English question, never a Persian one (the local model reads no Persian)', async () => {
+    const similarity = jest.fn(async (_question: string, texts: string[]) =>
+      texts.map(() => 0.99),
+    );
+    const withMeaning = new ExtractiveAnswerer({ similarity });
+    const english = await read(
+      withMeaning.answer(
+        'How are invoices deployed with kubernetes and docker?',
+        [{ n: 1, text: 'Invoices are created every day.' }],
+      ),
+    );
+    expect(english).toContain('Invoices are created every day [1].');
+
+    const persian = await read(
+      withMeaning.answer('صورتحساب با کوبرنتیز و داکر چگونه مستقر می‌شود؟', [
+        { n: 1, text: 'صورتحساب‌ها هر روز ساخته می‌شوند.' },
+      ]),
+    );
+    expect(persian).toMatch(/^اسناد به این پرسش پاسخ نمی‌دهند/);
+    expect(similarity).toHaveBeenCalledTimes(1);
+  });
+});

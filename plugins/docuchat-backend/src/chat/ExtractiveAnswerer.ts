@@ -6,9 +6,16 @@ import {
 import { countTokens } from '../ingest/tokens';
 import { DeltaStream } from './DeltaStream';
 import { AnswerSource, AnswerUnit, answerUnits } from './answerUnits';
-import { scoreSentences } from './rankSentences';
+import { WordStatistics } from '../search/FullTextIndex';
+import {
+  queryTerms,
+  RankedUnit,
+  rankUnits,
+  stemsOf,
+  WordStatisticsLookup,
+} from './rankUnits';
 import { SemanticSimilarity } from './semanticOverlap';
-import { contentWords, isPersian } from './sentences';
+import { contentTerms, isPersian } from './sentences';
 
 /**
  * A retrieved passage as the prompt numbers it: cited as `[n]`. Its blocks
@@ -48,22 +55,28 @@ const PHRASES = {
 const ASKS_FOR_COMMAND =
   /\b(?:commands?|run|running|start|stop|restart|install|execute|launch|scripts?|cli|shell|terminal)\b|فرمان|دستور|اجرا|راه‌اندازی|نصب/iu;
 
-// Selection. A unit is on topic when it holds at least one of the
-// question's words and either enough of them (IDF-weighted share, its
-// headings counting half) or a close enough meaning (cosine with the
-// question). Meaning alone never suffices: with the local model unrelated
-// sentences reach 0.4-0.55. Among units on topic: maximal marginal
-// relevance (relevance, shorter units preferred, against overlap with what
-// was already chosen), down to a share of the best one's relevance. The
-// question is answered when any unit is on topic; otherwise the answer
-// says the documents do not answer it. Tuned on the first 47 questions of
-// `yarn eval:answers` (a01-a47), never on the 20 written blind (b01-b20).
-const MMR_LAMBDA = 0.7;
-const MIN_RELATIVE_RELEVANCE = 0.6;
-const MIN_UNIT_COVERAGE = 0.25;
+// Selection (tuned on the first 47 questions of `yarn eval:answers`,
+// a01-a47, never on the 20 written blind, b01-b20). Units are ranked by the
+// share of the question's IDF-weighted words they hold (rankUnits.ts), a
+// little more for a higher-ranked passage, less for a sentence introducing
+// code nobody asked for. The best one is quoted when it holds
+// MIN_COVERAGE of the question; up to MAX_UNITS with it when they come
+// within RELATIVE_VALUE of it, reach the bar themselves and repeat nothing
+// already quoted. When no unit reaches the bar, the unit closest in meaning
+// may answer instead (the local model, English only: it has no Persian
+// vocabulary, and unrelated English sentences still reach 0.4-0.55, so
+// meaning only rescues, it never ranks); otherwise the documents do not
+// answer.
+const MIN_COVERAGE = 0.3;
+const MAX_UNITS = 3;
+const RELATIVE_VALUE = 0.8;
+const PASSAGE_RANK_BONUS = 0.05;
+const UNASKED_CODE_PENALTY = 0.1;
 const MIN_SEMANTIC = 0.45;
-// Words at which a unit's value in the selection is halved.
-const BREVITY_WORDS = 60;
+/** Units embedded when words fall short. */
+const SEMANTIC_SHORTLIST = 8;
+/** Jaccard overlap of content words above which a unit repeats another. */
+const REPEATS = 0.5;
 
 /**
  * The last step of the chat model chain, and the answer when no model is
@@ -93,12 +106,14 @@ export class ExtractiveAnswerer implements ChatModel {
     question: string,
     sources: NumberedSource[],
     signal?: AbortSignal,
+    /** The tenant's word statistics, for weighing the question's words. */
+    statistics?: WordStatisticsLookup,
   ): ChatStream {
     const promptTokens =
       countTokens(question) +
       sources.reduce((sum, source) => sum + countTokens(source.text), 0);
     let text = '';
-    const compose = () => this.#compose(question, sources, signal);
+    const compose = () => this.#compose(question, sources, signal, statistics);
     return new DeltaStream({
       first: [],
       // One delta per quoted sentence, so a client sees the same kind of
@@ -137,11 +152,40 @@ export class ExtractiveAnswerer implements ChatModel {
     return this.answer(question, sources);
   }
 
+  /** The unit closest in meaning, if close enough; needs `similarity`. */
+  async #closeInMeaning(
+    question: string,
+    units: RankedUnit[],
+    withCode: boolean,
+    signal?: AbortSignal,
+  ): Promise<RankedUnit | undefined> {
+    if (!this.#similarity || units.length === 0 || isPersian(question)) {
+      return undefined;
+    }
+    const similarities = await this.#similarity(
+      question,
+      units.map(unit => quotedText(unit, withCode)),
+      signal,
+    );
+    let closest: RankedUnit | undefined;
+    units.forEach((unit, i) => {
+      unit.semantic = similarities[i];
+      if (
+        similarities[i] >= MIN_SEMANTIC &&
+        similarities[i] > (closest?.semantic ?? -1)
+      ) {
+        closest = unit;
+      }
+    });
+    return closest;
+  }
+
   /** The answer as deltas: the intro, then one cited unit each. */
   async #compose(
     question: string,
     sources: NumberedSource[],
     signal?: AbortSignal,
+    statisticsLookup?: WordStatisticsLookup,
   ): Promise<string[]> {
     const persian = isPersian(question);
     const phrases = persian ? PHRASES.fa : PHRASES.en;
@@ -150,59 +194,50 @@ export class ExtractiveAnswerer implements ChatModel {
     // Quotes in the question's language, when the passages have any.
     const sameLanguage = all.filter(unit => isPersian(unit.text) === persian);
     const units = sameLanguage.length > 0 ? sameLanguage : all;
-    const scored = scoreUnits(question, units, sources, withCode);
-    if (this.#similarity && scored.length > 0) {
-      const similarities = await this.#similarity(
+    const asked = [
+      ...new Set(contentTerms(question, 'whole').map(term => term.word)),
+    ];
+    const statistics = await lookUp(statisticsLookup, asked, signal);
+    // Without the tenant's statistics, every retrieved unit stands in.
+    const terms = queryTerms(
+      question,
+      all.map(unit => ({ words: stemsOf(quotedText(unit, withCode)) })),
+      statistics,
+    );
+    const ranked = rankUnits(units, sources, terms, unit =>
+      quotedText(unit, withCode),
+    ).filter(unit => unit.matched.size > 0);
+    const value = (unit: RankedUnit) =>
+      unit.coverage +
+      PASSAGE_RANK_BONUS / (1 + unit.rank) -
+      (unit.code !== undefined && !withCode ? UNASKED_CODE_PENALTY : 0);
+    ranked.sort((a, b) => value(b) - value(a));
+    let best: RankedUnit | undefined = ranked[0];
+    if (best && best.coverage < MIN_COVERAGE) {
+      best = await this.#closeInMeaning(
         question,
-        scored.map(unit => quotedText(unit, withCode)),
+        ranked.slice(0, SEMANTIC_SHORTLIST),
+        withCode,
         signal,
       );
-      scored.forEach((unit, i) => {
-        unit.semantic = similarities[i];
-      });
+      if (best) ranked.splice(0, ranked.length, best);
     }
-    const onTopic = scored.filter(isOnTopic);
-    const best = onTopic.reduce<ScoredUnit | undefined>(
-      (top, unit) => (!top || unit.relevance > top.relevance ? unit : top),
-      undefined,
-    );
     if (!best) return notAnswered(phrases, sources);
 
-    const chosen: ScoredUnit[] = [];
-    let words = 0;
-    const candidates = onTopic.filter(
-      unit => unit.relevance >= best.relevance * MIN_RELATIVE_RELEVANCE,
-    );
-    while (candidates.length > 0) {
-      let pick = 0;
-      let pickValue = -Infinity;
-      candidates.forEach((unit, i) => {
-        const overlap = Math.max(
-          0,
-          ...chosen.map(other => similarity(unit.words, other.words)),
-        );
-        const value =
-          MMR_LAMBDA *
-            Math.min(1, unit.relevance / best.relevance) *
-            brevity(wordCount(unit, withCode)) -
-          (1 - MMR_LAMBDA) * overlap;
-        if (value > pickValue) {
-          pick = i;
-          pickValue = value;
-        }
-      });
-      const [unit] = candidates.splice(pick, 1);
-      const length = wordCount(unit, withCode);
-      // The best unit is always quoted; the rest only while they fit and
-      // add something.
+    const chosen: RankedUnit[] = [best];
+    let words = best.length;
+    for (const unit of ranked.slice(1)) {
+      if (chosen.length >= MAX_UNITS) break;
+      if (value(unit) < RELATIVE_VALUE * value(best)) break;
       if (
-        chosen.length > 0 &&
-        (words + length > this.#maxWords || pickValue <= 0)
+        unit.coverage < MIN_COVERAGE ||
+        words + unit.length > this.#maxWords ||
+        chosen.some(other => similarity(unit.words, other.words) > REPEATS)
       ) {
         continue;
       }
       chosen.push(unit);
-      words += length;
+      words += unit.length;
     }
 
     // The passages' order, and each passage's own order: how it reads.
@@ -210,6 +245,7 @@ export class ExtractiveAnswerer implements ChatModel {
     const parts = [phrases.intro];
     let lineBreak = false;
     const leadIns = new Set<string>();
+    let previous: RankedUnit | undefined;
     for (const unit of chosen) {
       const quoted = cite(unit.text, unit.n);
       if (unit.leadIn && !leadIns.has(`${unit.n}:${unit.leadIn}`)) {
@@ -217,9 +253,12 @@ export class ExtractiveAnswerer implements ChatModel {
         leadIns.add(`${unit.n}:${unit.leadIn}`);
         parts.push(`${lineBreak ? '\n' : ' '}${cite(unit.leadIn, unit.n)}`);
       }
-      if (unit.kind === 'list-item') parts.push(`\n- ${quoted}`);
+      if (unit.kind === 'list-item' && sameItem(unit, previous)) {
+        parts.push(` ${quoted}`);
+      } else if (unit.kind === 'list-item') parts.push(`\n- ${quoted}`);
       else parts.push(`${lineBreak ? '\n' : ' '}${quoted}`);
       lineBreak = unit.kind === 'list-item';
+      previous = unit;
       if (withCode && unit.code !== undefined) {
         parts.push(`\n\`\`\`\n${unit.code}\n\`\`\`\n`);
         lineBreak = true;
@@ -229,20 +268,32 @@ export class ExtractiveAnswerer implements ChatModel {
   }
 }
 
-interface ScoredUnit extends AnswerUnit {
-  words: Set<string>;
-  relevance: number;
-  /** Share of the question's IDF-weighted words the unit (and headings) hold. */
-  coverage: number;
-  /** Cosine of the unit's meaning with the question's, when known. */
-  semantic?: number;
+/**
+ * The tenant's statistics for the question's words; without them (none
+ * given, or the database failed) the units' own words stand in: this
+ * answerer must answer whatever fails.
+ */
+async function lookUp(
+  lookup: WordStatisticsLookup | undefined,
+  words: string[],
+  signal?: AbortSignal,
+): Promise<WordStatistics | undefined> {
+  if (!lookup || words.length === 0) return undefined;
+  try {
+    return await lookup(words, signal);
+  } catch {
+    signal?.throwIfAborted();
+    return undefined;
+  }
 }
 
-/** Whether a unit answers the question rather than merely sharing a word. */
-function isOnTopic(unit: ScoredUnit): boolean {
+/** Whether two units are sentences of one list item. */
+function sameItem(unit: RankedUnit, other?: RankedUnit): boolean {
   return (
-    unit.relevance > 0 &&
-    (unit.coverage >= MIN_UNIT_COVERAGE || (unit.semantic ?? 0) >= MIN_SEMANTIC)
+    other !== undefined &&
+    other.n === unit.n &&
+    other.item !== undefined &&
+    other.item === unit.item
   );
 }
 
@@ -265,84 +316,12 @@ function uniqueUnits(sources: NumberedSource[]): AnswerUnit[] {
     });
 }
 
-/**
- * Relevance: BM25 of the unit (with its code, when code is wanted) against
- * the question, plus half the weight of question words found in its
- * passage's headings (a sentence under "Tests" is about tests), a little
- * for the retriever's rank; a sentence that introduces a code block not
- * quoted counts half.
- */
-function scoreUnits(
-  question: string,
-  units: AnswerUnit[],
-  sources: NumberedSource[],
-  withCode: boolean,
-): ScoredUnit[] {
-  const texts = units.map(unit =>
-    withCode && unit.code ? `${unit.text}\n${unit.code}` : unit.text,
-  );
-  const bm25 = scoreSentences(question, texts);
-  const queryTerms = [...new Set(contentWords(question))];
-  const unitWords = texts.map(text => new Set(contentWords(text)));
-  const idf = new Map(
-    queryTerms.map(term => {
-      const df = unitWords.filter(words => words.has(term)).length;
-      return [term, Math.log(1 + (units.length - df + 0.5) / (df + 0.5))];
-    }),
-  );
-  const totalIdf = [...idf.values()].reduce((sum, v) => sum + v, 0) || 1;
-  const headingWords = new Map(
-    sources.map(source => [
-      source.n,
-      new Set(
-        contentWords(
-          [source.documentTitle ?? '', ...(source.headingPath ?? [])].join(' '),
-        ),
-      ),
-    ]),
-  );
-  const rankOf = new Map(sources.map((source, rank) => [source.n, rank]));
-  return units.map((unit, i) => {
-    const headings = headingWords.get(unit.n) ?? new Set<string>();
-    let headingScore = 0;
-    let covered = 0;
-    for (const term of queryTerms) {
-      const inUnit = unitWords[i].has(term);
-      const inHeadings = headings.has(term);
-      if (inHeadings) headingScore += 0.5 * idf.get(term)!;
-      // Words only in the headings say where the unit is, not what it says.
-      if (inUnit) covered += idf.get(term)!;
-      else if (inHeadings) covered += 0.5 * idf.get(term)!;
-    }
-    let relevance =
-      bm25[i] > 0
-        ? bm25[i] + headingScore + 0.2 / (1 + (rankOf.get(unit.n) ?? 0))
-        : 0;
-    if (unit.code !== undefined && !withCode) relevance /= 2;
-    return {
-      ...unit,
-      words: unitWords[i],
-      relevance,
-      coverage: bm25[i] > 0 ? covered / totalIdf : 0,
-    };
-  });
-}
-
-/** Shorter units say the same in fewer of the answer's words. */
-function brevity(words: number): number {
-  return 1 / (1 + words / BREVITY_WORDS);
-}
-
 /** Jaccard overlap of two units' content words. */
 function similarity(a: Set<string>, b: Set<string>): number {
   let shared = 0;
   for (const word of a) if (b.has(word)) shared += 1;
   const union = a.size + b.size - shared;
   return union === 0 ? 0 : shared / union;
-}
-
-function wordCount(unit: AnswerUnit, withCode: boolean): number {
-  return quotedText(unit, withCode).split(/\s+/).filter(Boolean).length;
 }
 
 /** The "not in the documents" answer, with the closest passages if any. */

@@ -29,6 +29,17 @@ export interface AnswerUnit {
    * invoices unpaid for 30 days;" is a step of "A run:").
    */
   leadIn?: string;
+  /**
+   * The list item a sentence belongs to (its index in the passage's
+   * blocks): an item of several sentences is quoted by the sentences that
+   * answer, under one bullet.
+   */
+  item?: number;
+  /**
+   * What the list item is about, when it opens with a label ("Chunk:
+   * within one section…", "Documents. Upload by…").
+   */
+  label?: string;
   /** Position in the passage, for the natural order of an answer. */
   position: number;
 }
@@ -55,13 +66,24 @@ export function answerUnits(source: AnswerSource): AnswerUnit[] {
       if (leadIn === undefined) leadIn = listLeadIn(source, blocks, index);
       const item = text.replace(LIST_MARKER, '').trim();
       if (block.partial || !item || leadIn === undefined) return;
-      units.push({
-        n: source.n,
-        text: item,
-        kind: 'list-item',
-        ...(leadIn && { leadIn }),
-        position: 0,
-      });
+      let sentences = splitSentences(item);
+      // "Documents. Upload by drag and drop…": a label names what the
+      // item is about; alone it answers nothing.
+      const label = labelOf(sentences[0]);
+      if (sentences.length > 1 && label === sentences[0]) {
+        sentences = sentences.slice(1);
+      }
+      for (const sentence of sentences) {
+        units.push({
+          n: source.n,
+          text: sentence,
+          kind: 'list-item',
+          ...(leadIn && { leadIn }),
+          ...(label && { label }),
+          item: index,
+          position: 0,
+        });
+      }
     } else if (block.kind === 'paragraph') {
       if (!block.partial && !SENTENCE_END.test(text.trim())) return;
       let sentences = splitSentences(text);
@@ -103,6 +125,19 @@ export function answerUnits(source: AnswerSource): AnswerUnit[] {
     }
   });
   return units.map((unit, position) => ({ ...unit, position }));
+}
+
+/**
+ * The label opening a list item: a sentence of at most four words ("Node.js
+ * and npm."), or up to four words before a colon ("Chunk: within…",
+ * "Search (src/search): BM25…").
+ */
+function labelOf(sentence: string | undefined): string | undefined {
+  if (!sentence) return undefined;
+  const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
+  if (/[.!?؟۔…]$/u.test(sentence) && words(sentence) <= 4) return sentence;
+  const colon = sentence.match(/^([^:]{1,60}?):\s/u);
+  return colon && words(colon[1]) <= 4 ? colon[1] : undefined;
 }
 
 /**

@@ -1,4 +1,7 @@
-import { contentWords, isPersian, splitSentences } from './sentences';
+import { contentTerms, isPersian, splitSentences } from './sentences';
+
+const contentWords = (text: string) =>
+  contentTerms(text).map(term => term.stem);
 
 describe('splitSentences', () => {
   it('splits English sentences but not decimals or versions', () => {
@@ -46,7 +49,7 @@ describe('splitSentences', () => {
   });
 });
 
-describe('contentWords', () => {
+describe('contentTerms', () => {
   it('drops stop words and folds inflections and Arabic letter variants', () => {
     expect(contentWords('How are the invoices paid?')).toEqual(
       contentWords('invoice paid'),
@@ -63,6 +66,14 @@ describe('contentWords', () => {
     expect(contentWords('كيفيت ۱۲ سَند در سیستم')).toEqual(
       contentWords('کیفیت 12 سند سیستم'),
     );
+  });
+
+  it('keeps an identifier whole, splits it, or gives both', () => {
+    const words = (identifiers: 'split' | 'whole' | 'both') =>
+      contentTerms('Ask DocuChat', identifiers).map(term => term.word);
+    expect(words('split')).toEqual(['ask', 'docu', 'chat']);
+    expect(words('whole')).toEqual(['ask', 'docuchat']);
+    expect(words('both')).toEqual(['ask', 'docuchat', 'docu', 'chat']);
   });
 });
 

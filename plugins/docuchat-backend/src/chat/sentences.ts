@@ -62,19 +62,33 @@ function normalize(text: string): string {
 }
 
 /**
- * The content words of a text for matching: letters and digits, camelCase
- * identifiers split (`maxUploadMegabytes` meets "upload"), stop words
- * dropped, English inflections folded (`stem`).
+ * The content words of a text for matching: letters and digits, stop words
+ * dropped, each as written (lower case) and with its English inflections
+ * folded (`stem`). A camelCase identifier is split (`maxUploadMegabytes`
+ * meets "upload"); `identifiers: 'whole'` keeps a camelCase identifier one word (a question
+ * naming "DocuChat" asks about the product, not about chat), `'both'`
+ * gives the whole identifier and its parts (a passage's
+ * `maxUploadMegabytes` is about uploads, and about that setting).
  */
-export function contentWords(text: string): string[] {
-  const words =
-    normalize(text.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')).match(
-      /[\p{L}\p{N}]+/gu,
-    ) ?? [];
+export function contentTerms(
+  text: string,
+  identifiers: 'split' | 'whole' | 'both' = 'split',
+): Array<{ word: string; stem: string }> {
+  const tokens =
+    text
+      .normalize('NFKC')
+      .replace(/\p{Mn}/gu, '')
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = tokens.flatMap(token => {
+    const parts = token.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2').split(' ');
+    if (parts.length === 1 || identifiers === 'whole') return [token];
+    return identifiers === 'both' ? [token, ...parts] : parts;
+  });
   return words
+    .map(normalize)
     .filter(word => !ENGLISH_STOP_WORDS.has(word))
     .filter(word => !PERSIAN_STOP_WORDS.has(word))
-    .map(stem);
+    .map(word => ({ word, stem: stem(word) }));
 }
 
 /**

@@ -88,6 +88,31 @@ describe('FullTextIndex', () => {
       await expect(fullText.search('acme', '', 5)).resolves.toEqual([]);
     });
 
+    it('counts the chunks holding each word, stemmed as the index stems it', async () => {
+      const { knex, fullText } = await setUp(databaseId);
+      await addDocument(knex, fullText, 'acme', [
+        'The backups are kept for thirty days.',
+        'Backup restores are tested weekly.',
+        'Invoices are idempotent.',
+      ]);
+
+      const statistics = await fullText.wordStatistics('acme', [
+        'backup',
+        'invoices',
+        'kubernetes',
+        'notes',
+      ]);
+
+      expect(statistics.chunkCount).toBe(3);
+      expect(Object.fromEntries(statistics.documentFrequency)).toEqual({
+        backup: 2,
+        invoices: 1,
+        kubernetes: 0,
+        // The document's title ("notes.md") is indexed with every chunk.
+        notes: 3,
+      });
+    });
+
     it("never returns another tenant's chunks", async () => {
       const { knex, fullText } = await setUp(databaseId);
       const acme = await addDocument(knex, fullText, 'acme', [

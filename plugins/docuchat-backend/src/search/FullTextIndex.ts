@@ -26,4 +26,16 @@ export interface FullTextIndex {
     documentId: string,
   ): Promise<void>;
   search(tenantId: string, query: string, k: number): Promise<FullTextHit[]>;
+  /**
+   * How common each word is: the chunks holding it as this index stems it
+   * (0 for a word it never saw, or drops as a stop word), and the chunks
+   * counted, from the statistics BM25 itself uses.
+   */
+  wordStatistics(tenantId: string, words: string[]): Promise<WordStatistics>;
+}
+
+/** Document frequencies by the word as asked, and the number of chunks. */
+export interface WordStatistics {
+  chunkCount: number;
+  documentFrequency: Map<string, number>;
 }

@@ -1,7 +1,7 @@
 import { SearchHit } from '@docuchat/backstage-plugin-docuchat-common';
 import { DocumentStore } from '../database/DocumentStore';
 import { VectorStore } from '../vectors/types';
-import { FullTextIndex } from './FullTextIndex';
+import { FullTextIndex, WordStatistics } from './FullTextIndex';
 import { fuseRankings, FusionOptions } from './fuseRankings';
 import { QueryContext, QueryEmbedder } from './QueryEmbedder';
 
@@ -22,6 +22,11 @@ export class HybridSearch {
       fusion: FusionOptions;
     },
   ) {}
+
+  /** How common the words are in the tenant's chunks (full-text index). */
+  wordStatistics(tenantId: string, words: string[]): Promise<WordStatistics> {
+    return this.options.fullText.wordStatistics(tenantId, words);
+  }
 
   async search(
     tenantId: string,

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { preparedOnPostgres } from '../database/preparedStatements';
-import { FullTextHit, FullTextIndex } from './FullTextIndex';
+import { FullTextHit, FullTextIndex, WordStatistics } from './FullTextIndex';
 import {
   DEFAULT_FEEDBACK,
   expandQuery,
@@ -257,6 +257,36 @@ export class PostgresFullTextIndex implements FullTextIndex {
       return { lexeme, df, idf: weight * bm25Idf(chunkCount, df) };
     });
     return this.#bm25(tenantId, expanded, k, averageLength);
+  }
+
+  /**
+   * From the tenant's statistics (the triggers' counts): each word through
+   * the same text search configuration as the chunks; a word that gives
+   * several lexemes counts as its commonest.
+   */
+  async wordStatistics(
+    tenantId: string,
+    words: string[],
+  ): Promise<WordStatistics> {
+    const { rows } = await this.db.raw<{
+      rows: Array<{ word: string; df: number | null; n: number | null }>;
+    }>(
+      `SELECT w.word, max(l.chunk_count) AS df,
+              (SELECT chunk_count FROM docuchat_fts_tenants
+               WHERE tenant_id = :tenantId) AS n
+       FROM jsonb_array_elements_text(CAST(:words AS jsonb)) AS w(word)
+       LEFT JOIN LATERAL unnest(docuchat_fts_vector(w.word)) AS u ON true
+       LEFT JOIN docuchat_fts_lexemes l
+         ON l.tenant_id = :tenantId AND l.lexeme = u.lexeme
+       GROUP BY w.word`,
+      { tenantId, words: JSON.stringify(words) },
+    );
+    return {
+      chunkCount: Number(rows[0]?.n ?? 0),
+      documentFrequency: new Map(
+        rows.map(row => [row.word, Number(row.df ?? 0)]),
+      ),
+    };
   }
 
   /** BM25 (terms' IDFs carry their weights), the top k, by MaxScore. */

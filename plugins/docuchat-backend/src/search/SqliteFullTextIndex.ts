@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { ENGLISH_STOP_WORDS } from '../ingest/englishStopWords';
-import { FullTextHit, FullTextIndex } from './FullTextIndex';
+import { FullTextHit, FullTextIndex, WordStatistics } from './FullTextIndex';
 import { fts5Tokens, porterStem } from './fts5Terms';
 import {
   DEFAULT_FEEDBACK,
@@ -8,6 +8,7 @@ import {
   FeedbackChunk,
   FeedbackSettings,
   isFeedbackTerm,
+  undecidedTerms,
 } from './relevanceModel';
 
 const TABLE = 'docuchat_chunks_fts';
@@ -97,38 +98,93 @@ export class SqliteFullTextIndex implements FullTextIndex {
       first.slice(0, feedback.documents),
       words,
     );
-    const candidates = [
-      ...new Set(chunks.flatMap(chunk => [...chunk.termFrequencies.keys()])),
-    ];
-    const { documentFrequency, chunkCount } = await this.#statistics(
-      candidates,
-    );
-    const weights = expandQuery(
-      queryFrequencies,
-      chunks,
-      feedback,
-      term =>
-        !ENGLISH_STOP_WORDS.has(words.get(term)!) &&
-        isFeedbackTerm(term, documentFrequency.get(term) ?? 0, chunkCount),
-    );
-
-    const scores = new Map<string, number>();
-    for (const [term, weight] of weights) {
-      for (const hit of await this.#match(
-        `"${words.get(term)}"`,
-        tenantId,
-        -1,
-      )) {
-        scores.set(
-          hit.chunkId,
-          (scores.get(hit.chunkId) ?? 0) + weight * hit.score,
-        );
+    const chunkCount = await this.#chunkCount();
+    const eligible = (term: string, df: number) =>
+      !ENGLISH_STOP_WORDS.has(words.get(term)!) &&
+      isFeedbackTerm(term, df, chunkCount);
+    // Only the frequencies pruning reads, in as few rounds as it takes.
+    const documentFrequency = new Map<string, number>();
+    for (;;) {
+      const wanted = undecidedTerms(
+        chunks,
+        feedback,
+        documentFrequency,
+        eligible,
+      );
+      if (wanted.length === 0) break;
+      const found = await this.#documentFrequencies(wanted);
+      for (const term of wanted) {
+        documentFrequency.set(term, found.get(term) ?? 0);
       }
     }
-    return [...scores]
-      .map(([chunkId, score]) => ({ chunkId, score }))
-      .sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : 1))
-      .slice(0, k);
+    const weights = expandQuery(queryFrequencies, chunks, feedback, term => {
+      const df = documentFrequency.get(term);
+      return df !== undefined && eligible(term, df);
+    });
+
+    return this.#weightedMatch(
+      [...weights].map(([term, weight]) => ({
+        match: `"${words.get(term)}"`,
+        weight,
+      })),
+      tenantId,
+      k,
+    );
+  }
+
+  /**
+   * From FTS5's vocabulary, like bm25(): every tenant's chunks count. A
+   * word FTS5 cuts into several terms counts as its commonest.
+   */
+  async wordStatistics(
+    _tenantId: string,
+    words: string[],
+  ): Promise<WordStatistics> {
+    const termsOf = new Map(
+      words.map(word => [word, indexTerms(word).map(t => t.term)]),
+    );
+    const byTerm = await this.#documentFrequencies([
+      ...new Set([...termsOf.values()].flat()),
+    ]);
+    const chunkCount = await this.#chunkCount();
+    return {
+      chunkCount,
+      documentFrequency: new Map(
+        [...termsOf].map(([word, terms]) => [
+          word,
+          Math.max(0, ...terms.map(term => byTerm.get(term) ?? 0)),
+        ]),
+      ),
+    };
+  }
+
+  /**
+   * The top k by the weighted sum of each query's bm25() (one word each:
+   * exactly that word's share of a longer query's score), summed in one
+   * statement so that only the top k leave SQLite.
+   */
+  async #weightedMatch(
+    queries: Array<{ match: string; weight: number }>,
+    tenantId: string,
+    k: number,
+  ): Promise<FullTextHit[]> {
+    const one = `SELECT chunk_id, ? * -bm25(${TABLE}) AS score
+       FROM ${TABLE} WHERE ${TABLE} MATCH ? AND tenant_id = ?`;
+    const rows = await this.db.raw(
+      // Materialised: flattened into the aggregate, bm25() would lose the
+      // MATCH it belongs to.
+      `WITH hits AS MATERIALIZED (${queries.map(() => one).join(' UNION ALL ')})
+       SELECT chunk_id, sum(score) AS score
+       FROM hits
+       GROUP BY chunk_id
+       ORDER BY score DESC, chunk_id
+       LIMIT ?`,
+      [...queries.flatMap(q => [q.weight, q.match, tenantId]), k],
+    );
+    return rows.map((row: { chunk_id: string; score: number }) => ({
+      chunkId: row.chunk_id,
+      score: Number(row.score),
+    }));
   }
 
   /** bm25() of an FTS5 query's matches in the tenant; -1: no limit. */
@@ -180,11 +236,8 @@ export class SqliteFullTextIndex implements FullTextIndex {
     });
   }
 
-  /** Chunks holding each term, and all chunks (every tenant, as bm25()). */
-  async #statistics(terms: string[]): Promise<{
-    documentFrequency: Map<string, number>;
-    chunkCount: number;
-  }> {
+  /** Chunks holding each term (every tenant's, as bm25() counts). */
+  async #documentFrequencies(terms: string[]): Promise<Map<string, number>> {
     const documentFrequency = new Map<string, number>();
     // SQLite's limit on bound variables is 32766; a chunk has fewer terms.
     for (let i = 0; i < terms.length; i += 500) {
@@ -195,8 +248,13 @@ export class SqliteFullTextIndex implements FullTextIndex {
         .select('term', 'doc');
       for (const row of rows) documentFrequency.set(row.term, row.doc);
     }
+    return documentFrequency;
+  }
+
+  /** All chunks (every tenant's, as bm25() counts). */
+  async #chunkCount(): Promise<number> {
     const [{ n }] = await this.db('docuchat_chunks').count({ n: '*' });
-    return { documentFrequency, chunkCount: Number(n) };
+    return Number(n);
   }
 }
 

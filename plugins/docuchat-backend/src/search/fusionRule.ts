@@ -24,7 +24,7 @@ export interface FusionSettings {
  * collections kept for checking (library-readmes, redis-conf).
  */
 export const MEASURED_BRANCH_QUALITY: Record<string, BranchQuality> = {
-  'local:use-lite:512': { vector: 0.529, fullText: 0.819 },
+  'local:use-lite:512': { vector: 0.566, fullText: 0.819 },
 };
 
 /**

@@ -1,4 +1,4 @@
-import { expandQuery, isFeedbackTerm } from './relevanceModel';
+import { expandQuery, isFeedbackTerm, undecidedTerms } from './relevanceModel';
 
 describe('expandQuery (RM3)', () => {
   const all = () => true;
@@ -92,5 +92,59 @@ describe('expandQuery (RM3)', () => {
     expect(isFeedbackTerm('a', 1, 100)).toBe(false);
     expect(isFeedbackTerm('x'.repeat(21), 1, 100)).toBe(false);
     expect(isFeedbackTerm('ef_search', 1, 100)).toBe(false);
+  });
+
+  it('asks only for the frequencies pruning reads, and then prunes alike', () => {
+    // One term kept per chunk. Chunk A: "common" (tf 3) is read first;
+    // once it turns out too common, "rare" (tf 2) is next, and "unread" is
+    // never asked for. Chunk B: "other" and "rare2" tie; "other" comes
+    // first by term.
+    const chunks = [
+      {
+        score: 2,
+        termFrequencies: new Map([
+          ['common', 3],
+          ['rare', 2],
+          ['unread', 1],
+        ]),
+      },
+      {
+        score: 1,
+        termFrequencies: new Map([
+          ['rare2', 1],
+          ['other', 1],
+        ]),
+      },
+    ];
+    const frequencies = new Map([
+      ['common', 50],
+      ['rare', 2],
+      ['unread', 1],
+      ['rare2', 1],
+      ['other', 1],
+    ]);
+    const eligible = (_term: string, df: number) => df <= 10;
+    const settings = { terms: 1, originalQueryWeight: 0.5 };
+
+    const known = new Map<string, number>();
+    const rounds: string[][] = [];
+    for (;;) {
+      const wanted = undecidedTerms(chunks, settings, known, eligible);
+      if (wanted.length === 0) break;
+      rounds.push(wanted);
+      for (const term of wanted) known.set(term, frequencies.get(term)!);
+    }
+    expect(rounds).toEqual([['common', 'other'], ['rare']]);
+
+    const question = new Map([['backup', 1]]);
+    const lazily = expandQuery(question, chunks, settings, term =>
+      known.has(term) ? eligible(term, known.get(term)!) : false,
+    );
+    const everything = expandQuery(question, chunks, settings, term =>
+      eligible(term, frequencies.get(term)!),
+    );
+    expect(lazily).toEqual(everything);
+    // The model keeps its one heaviest term: rare (2 × 2/2) over other (1).
+    expect([...lazily.keys()].sort()).toEqual(['backup', 'rare']);
   });
 });

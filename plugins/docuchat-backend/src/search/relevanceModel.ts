@@ -102,6 +102,43 @@ export function expandQuery(
   return expanded;
 }
 
+/**
+ * The terms whose document frequency the relevance model still needs, for
+ * a database where looking one up costs (SQLite's FTS5 vocabulary walks
+ * the term's whole posting list): for each chunk, in the order `expandQuery`
+ * prunes (most frequent first, ties by term), the terms not yet `known`
+ * up to the `terms`-th that may be eligible. Empty once every chunk's kept
+ * terms are decided; `expandQuery` then picks the same terms as with every
+ * frequency known, if `eligible` holds for known terms only.
+ */
+export function undecidedTerms(
+  chunks: FeedbackChunk[],
+  settings: Pick<FeedbackSettings, 'terms'>,
+  known: ReadonlyMap<string, number>,
+  /** Eligibility with the given document frequency. */
+  eligible: (term: string, documentFrequency: number) => boolean,
+): string[] {
+  const wanted = new Set<string>();
+  for (const chunk of chunks) {
+    let kept = 0;
+    for (const [term] of [...chunk.termFrequencies].sort(
+      (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1),
+    )) {
+      if (kept >= settings.terms) break;
+      const df = known.get(term);
+      if (df === undefined) {
+        // Rare enough until the lookup says otherwise.
+        if (!eligible(term, 0)) continue;
+        wanted.add(term);
+        kept += 1;
+      } else if (eligible(term, df)) {
+        kept += 1;
+      }
+    }
+  }
+  return [...wanted];
+}
+
 function sum(vector: Map<string, number>): number {
   let total = 0;
   for (const value of vector.values()) total += value;
