@@ -2,13 +2,21 @@ import { SoakRecord } from '../record';
 import { InvariantResult } from './types';
 
 const REFUSALS = new Set([400, 413, 415, 422]);
+/**
+ * Bad files only a parser finds: uploads get the cheap checks (size, type,
+ * encoding, signature) and parsing runs in a worker afterwards (issue 23),
+ * so these may be accepted with 202 and then must end `failed` with the
+ * reason, or be refused up front.
+ */
+const FOUND_BY_PARSING = new Set(['corrupt pdf', 'corrupt docx']);
 
 /**
  * Every upload ends `ready` or `failed` with a reason; none is left
  * `queued` or `processing` once the leases and polls had time to work
  * (the soak waits for them before reading the rows). Every upload the API
  * accepted has its document; every bad file was refused with a 4xx and
- * left nothing behind; every good file was accepted.
+ * left nothing behind, or (a file only a parser can tell bad) accepted and
+ * failed with its reason; every good file was accepted.
  */
 export function checkUploadsSettle(record: SoakRecord): InvariantResult {
   const breaches: string[] = [];
@@ -36,6 +44,20 @@ export function checkUploadsSettle(record: SoakRecord): InvariantResult {
       upload.status
     }`;
     outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
+    if (
+      upload.bad &&
+      FOUND_BY_PARSING.has(upload.bad) &&
+      upload.status === 202
+    ) {
+      if (doc?.status !== 'failed') {
+        breaches.push(
+          `bad file ${upload.tag} (${upload.bad}) was accepted but its document ${
+            doc ? `is ${doc.status}` : 'is missing'
+          }, not failed with a reason`,
+        );
+      }
+      continue;
+    }
     if (upload.bad) {
       if (!REFUSALS.has(upload.status)) {
         breaches.push(

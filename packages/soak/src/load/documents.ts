@@ -99,7 +99,10 @@ const BAD_FILES = [
   'too large',
 ] as const;
 
-/** A file the API must refuse with a 4xx and write nothing for. */
+/**
+ * A file the API must refuse with a 4xx and write nothing for, or (corrupt
+ * PDF and DOCX, which only a parser finds) accept and fail with the reason.
+ */
 export function badFile(tag: string, random: () => number): UploadFile {
   const bad = BAD_FILES[Math.floor(random() * BAD_FILES.length)];
   const junk = (size: number) =>
