@@ -21,7 +21,11 @@
 #               with citations, usage recorded, the tenant entity in the
 #               catalog, the seven docuchat:* actions and templates in the
 #               scaffolder
-#   8. browser  the DocuChat page streams an answer in Chromium
+#   8. search   the collator's task triggered (as an operator can), the
+#               portal's search finds the document for its tenant's owner and
+#               not for a user who owns nothing
+#   9. browser  the DocuChat page streams an answer in Chromium; the search
+#               page shows the document with DocuChat's result item
 #
 # Each phase prints its time. Work files go to $DOCUCHAT_VERIFY_DIR (default
 # /tmp/docuchat-verify-install), wiped at the start; the app's logs stay there.
@@ -40,23 +44,10 @@ REGISTRY="http://127.0.0.1:$REGISTRY_PORT"
 APP="$WORK/app"
 UPSTREAM="$(npm config get registry)"
 
-# The published packages, in the order their READMEs are followed.
-PACKAGES=(
-  docuchat-common
-  docuchat-node
-  docuchat-backend
-  permission-backend-module-docuchat
-  catalog-backend-module-docuchat
-  scaffolder-backend-module-docuchat
-  docuchat
-)
-README_ORDER=(
-  docuchat-backend
-  permission-backend-module-docuchat
-  catalog-backend-module-docuchat
-  scaffolder-backend-module-docuchat
-  docuchat
-)
+# The published packages (plugins/ that are not private), in the order an
+# adopter follows their READMEs: see scripts/verify-install/packages.mjs.
+mapfile -t PACKAGES < <(node "$HERE/packages.mjs")
+[ "${#PACKAGES[@]}" -gt 0 ] || { echo "verify-install: no published package found" >&2; exit 1; }
 
 started=$SECONDS
 phase_started=$SECONDS
@@ -189,11 +180,24 @@ fi
 
 # --- 3. app ------------------------------------------------------------------
 phase app
+# The app's Yarn has its own global folder. Yarn takes a package it has in
+# its cache by name and version, without asking the registry: a DocuChat
+# 0.1.0 cached by an earlier run would be installed in place of the 0.1.0
+# just published. So its cache starts as the machine's without @docuchat/*
+# (hard links, no copy), or, with DOCUCHAT_VERIFY_COLD=1, empty, as on a
+# new machine (npx's cache too).
+mkdir -p "$WORK/yarn-global/cache"
 if [ -n "${DOCUCHAT_VERIFY_COLD:-}" ]; then
-  # As on a new machine: npx and the app's installs start from empty caches.
-  export npm_config_cache="$WORK/npm-cache" YARN_ENABLE_GLOBAL_CACHE=false \
-    YARN_CACHE_FOLDER="$WORK/yarn-cache"
+  export npm_config_cache="$WORK/npm-cache"
+else
+  global_cache="$(yarn config get globalFolder)/cache"
+  if [ -d "$global_cache" ]; then
+    find "$global_cache" -maxdepth 1 -name '*.zip' ! -name '@docuchat-*' \
+      -exec cp -al -t "$WORK/yarn-global/cache" {} + 2>/dev/null || true
+  fi
+  echo "   the app's Yarn cache: $(find "$WORK/yarn-global/cache" -name '*.zip' | wc -l) packages of $global_cache, none of @docuchat/*"
 fi
+export YARN_GLOBAL_FOLDER="$WORK/yarn-global"
 (cd "$WORK" && BACKSTAGE_APP_NAME=verify-portal \
   npx --yes @backstage/create-app@0.9.2 --path app --skip-install \
   >"$WORK/logs/create-app.log" 2>&1)
@@ -225,7 +229,7 @@ export YARN_ENABLE_IMMUTABLE_INSTALLS=false
 
 # --- 4. install (the READMEs) -------------------------------------------------
 phase install
-for pkg in "${README_ORDER[@]}"; do
+for pkg in "${PACKAGES[@]}"; do
   echo "-- plugins/$pkg/README.md, ## Install"
   node "$HERE/readme-install.mjs" "plugins/$pkg/README.md" "$APP" \
     >>"$WORK/logs/readme-install.log" 2>&1 || {
@@ -290,7 +294,11 @@ portal_check() {
 }
 portal_check api
 
-# --- 8. browser ------------------------------------------------------------------
+# --- 8. search -------------------------------------------------------------------
+phase search
+portal_check search
+
+# --- 9. browser ------------------------------------------------------------------
 phase browser
 portal_check browser
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Static checks of the app DocuChat was installed into:
 //  - one copy of each @backstage/* package in node_modules (at any depth),
-//    and each DocuChat package once, from the registry (no workspace link);
+//    and each published DocuChat package (packages.mjs) once, from the
+//    registry (no workspace link);
 //  - `backstage-cli config:check` passes on the app's config, and fails on
 //    a DocuChat config value of the wrong type (the published schema is read).
 //
@@ -9,6 +10,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { publishedPackages } from './packages.mjs';
 
 const [appDir] = process.argv.slice(2);
 if (!appDir) {
@@ -67,8 +69,52 @@ console.log(
     .map(([n, v]) => `${n}@${[...v.keys()].join('|')}`)
     .join(', ')}`,
 );
-if (docuchat.length !== 7) {
-  failures.push(`expected the 7 DocuChat packages, found ${docuchat.length}`);
+const expected = publishedPackages().map(p => p.name);
+const missing = expected.filter(name => !copies.has(name));
+const unexpected = docuchat.map(([n]) => n).filter(n => !expected.includes(n));
+if (missing.length || unexpected.length) {
+  failures.push(
+    `the app's DocuChat packages differ from the published ones: missing ${
+      missing.join(', ') || 'none'
+    }; not published here ${unexpected.join(', ') || 'none'}`,
+  );
+}
+
+// The installed packages are the ones this run built and published, not an
+// older build of the same version (from a cache, or a registry's storage).
+const ROOT = new URL('../..', import.meta.url).pathname;
+const filesUnder = dir =>
+  readdirSync(dir, { withFileTypes: true }).flatMap(entry =>
+    entry.isDirectory()
+      ? filesUnder(join(dir, entry.name)).map(f => `${entry.name}/${f}`)
+      : [entry.name],
+  );
+for (const { dir, name } of publishedPackages()) {
+  const installed = copies.get(name)?.values().next().value;
+  if (!installed) continue;
+  const built = join(ROOT, 'plugins', dir, 'dist');
+  const differing = filesUnder(built).filter(
+    file =>
+      !/\.(test|spec)\./.test(file) &&
+      (!existsSync(join(installed, 'dist', file)) ||
+        !readFileSync(join(installed, 'dist', file)).equals(
+          readFileSync(join(built, file)),
+        )),
+  );
+  if (differing.length) {
+    failures.push(
+      `${name}: ${
+        differing.length
+      } file(s) of dist/ differ from this build (${differing
+        .slice(0, 3)
+        .join(', ')}): an older build of the same version was installed`,
+    );
+  }
+}
+if (!failures.length) {
+  console.log(
+    "the app's DocuChat packages are this build's (dist/ file by file)",
+  );
 }
 
 const configCheck = (...extra) =>

@@ -9,9 +9,13 @@
 //            (streamed, with citations) and finds the usage recorded; the
 //            tenant entity in the catalog; the seven docuchat:* actions and
 //            the seven templates in the scaffolder, one template run
-//   browser  the DocuChat page in Chromium streams an answer with citations
+//   search   the portal's search (after the collator's task, triggered as
+//            an operator can) finds the document for its tenant's owner
+//            and nothing for a user who owns nothing
+//   browser  the DocuChat page in Chromium streams an answer with citations;
+//            the search page shows the document with DocuChat's result item
 //
-// Usage: node check-portal.mjs api|browser --app-dir DIR --backend URL
+// Usage: node check-portal.mjs api|search|browser --app-dir DIR --backend URL
 //          --frontend URL --screenshots DIR
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -45,6 +49,12 @@ const DOCUMENT = {
   ].join('\n\n'),
 };
 const QUESTION = 'How long are backups of the verify database kept?';
+// A word of DOCUMENT's first passage, for the portal's search.
+const SEARCH_TERM = 'vault';
+// The search backend's task for the DocuChat collator (search_index_<type>).
+const SEARCH_TASK = 'search_index_docuchat';
+// A second person, who owns nothing (the guest owns the tenant by now).
+const OUTSIDER = 'user:development/outsider';
 const BROWSER_QUESTION = 'When does the verify team take its holidays?';
 
 const sleep = ms => new Promise(r => setTimeout(r, ms));
@@ -78,6 +88,36 @@ async function guestToken() {
   assert.equal(res.status, 200, `guest sign-in answered ${res.status}`);
   const { token, identity } = (await res.json()).backstageIdentity;
   return { token, ownership: identity.ownershipEntityRefs };
+}
+
+/**
+ * Who the guest is, set in the app's local config (watched: no restart),
+ * and a token once the backend signs the guest in as that: `guest` is the
+ * `auth.providers.guest` config (`userEntityRef`, `ownershipEntityRefs`).
+ */
+async function signInGuestAs(what, guest, isReady) {
+  const local = join(APP_DIR, 'app-config.local.yaml');
+  const localConfig = parse(readFileSync(local, 'utf8'));
+  localConfig.auth = { providers: { guest } };
+  writeFileSync(local, JSON.stringify(localConfig, null, 2));
+  return until(`the guest signed in as ${what}`, 60, async () => {
+    const token = await guestToken();
+    return { done: isReady(token), value: token };
+  });
+}
+
+const operatorsGroupOfApp = () =>
+  parse(readFileSync(join(APP_DIR, 'app-config.yaml'), 'utf8')).docuchat
+    .permissions.operatorsGroup;
+
+/** The guest in the operators group the README's config names. */
+async function signInOperator() {
+  const group = operatorsGroupOfApp();
+  return signInGuestAs(
+    `a member of ${group}`,
+    { ownershipEntityRefs: [GUEST, group] },
+    token => token.ownership.includes(group),
+  );
 }
 
 function client(token) {
@@ -151,25 +191,9 @@ async function api() {
     `${GUEST}, who owns nothing: no tenant listed, 403 on POST /tenants, docuchat.tenant.create DENY`,
   );
 
-  // The same person joins the operators group the README's config names
-  // (the app's config file is watched: no restart).
-  const operatorsGroup = parse(
-    readFileSync(join(APP_DIR, 'app-config.yaml'), 'utf8'),
-  ).docuchat.permissions.operatorsGroup;
-  const local = join(APP_DIR, 'app-config.local.yaml');
-  const localConfig = parse(readFileSync(local, 'utf8'));
-  localConfig.auth = {
-    providers: { guest: { ownershipEntityRefs: [GUEST, operatorsGroup] } },
-  };
-  writeFileSync(local, JSON.stringify(localConfig, null, 2));
-  const operator = await until(
-    'the guest in the operators group',
-    60,
-    async () => {
-      const token = await guestToken();
-      return { done: token.ownership.includes(operatorsGroup), value: token };
-    },
-  );
+  // The same person joins the operators group the README's config names.
+  const operatorsGroup = operatorsGroupOfApp();
+  const operator = await signInOperator();
   call = client(operator.token);
   res = await call('POST', '/api/docuchat/tenants', {
     id: TENANT,
@@ -327,6 +351,91 @@ async function api() {
   step(`template docuchat-new-tenant ran: tenant ${TENANT}-scaffolded exists`);
 }
 
+/**
+ * `GET /api/search/query` as the holder of `token`: DocuChat's results, or
+ * undefined while the engine has no `docuchat` index yet (Lunr answers 500
+ * MissingIndexError until the collator's first run ends).
+ */
+async function searchAs(token, params, { indexed = true } = {}) {
+  const res = await client(token)(
+    'GET',
+    `/api/search/query?${new URLSearchParams(params)}`,
+  );
+  if (!indexed && res.body?.error?.name === 'MissingIndexError') {
+    return undefined;
+  }
+  assert.equal(
+    res.status,
+    200,
+    `search: ${res.status} ${JSON.stringify(res.body)}`,
+  );
+  return res.body.results.filter(r => r.type === 'docuchat');
+}
+
+async function search() {
+  // Tokens of the tenant's owner (not an operator) and of a person who owns
+  // nothing; a token keeps the ownership it was issued with.
+  const owner = await signInGuestAs(
+    `${GUEST}, the owner of ${TENANT}`,
+    {},
+    token => token.ownership.join() === GUEST,
+  );
+  const outsider = await signInGuestAs(
+    `${OUTSIDER}, who owns nothing`,
+    { userEntityRef: OUTSIDER },
+    token => token.ownership.join() === OUTSIDER,
+  );
+  // The browser phase signs in as the operator again.
+  const operator = await signInOperator();
+
+  // The collator runs 30 s after start-up and then every 10 minutes (the
+  // module's defaults), so the document uploaded in the api phase is not in
+  // the index yet: run the task now, as an operator can (search module
+  // README). 409 while a run is under way: that one may have started before
+  // the upload, so ask again until this request starts one.
+  const trigger = `/api/search/.backstage/scheduler/v1/tasks/${SEARCH_TASK}/trigger`;
+  const started = Date.now();
+  await until(`POST ${trigger}`, 120, async () => {
+    const res = await client(operator.token)('POST', trigger);
+    if (![200, 409].includes(res.status)) {
+      throw new Error(
+        `POST ${trigger}: ${res.status} ${JSON.stringify(res.body)}`,
+      );
+    }
+    return { done: res.status === 200, value: res.status };
+  });
+  const query = { term: SEARCH_TERM, 'types[0]': 'docuchat' };
+  const hits = await until(
+    'the document in the portal search',
+    180,
+    async () => {
+      const results = await searchAs(owner.token, query, { indexed: false });
+      return { done: results?.length > 0, value: results ?? 'no index yet' };
+    },
+  );
+  const { document } = hits[0];
+  assert.equal(document.tenantId, TENANT, JSON.stringify(document));
+  assert.equal(document.documentTitle, DOCUMENT.title);
+  assert.match(document.text, new RegExp(SEARCH_TERM));
+  assert.match(
+    document.location,
+    new RegExp(`^/docuchat/tenants/${TENANT}/documents\\?passage=`),
+  );
+  step(
+    `search task triggered; ${GUEST} (the tenant's owner, not an operator) finds "${
+      document.title
+    }" for "${SEARCH_TERM}" after ${Math.round(
+      (Date.now() - started) / 1000,
+    )} s, linking to ${document.location}`,
+  );
+
+  assert.deepEqual(await searchAs(outsider.token, query), []);
+  assert.deepEqual(await searchAs(outsider.token, { term: SEARCH_TERM }), []);
+  step(
+    `${OUTSIDER}, who owns nothing, finds no DocuChat result for "${SEARCH_TERM}" (of type docuchat or any type)`,
+  );
+}
+
 async function browser() {
   const { chromium } = await import('playwright-core');
   mkdirSync(values.screenshots, { recursive: true });
@@ -388,14 +497,37 @@ async function browser() {
         'docuchat-page.png',
       )})`,
     );
+
+    // The app's search page (the search phase indexed the document) renders
+    // the result with the frontend plugin's result item: the passage's
+    // title linking to it, and the tenant.
+    await page.goto(`${FRONTEND}/search?query=${SEARCH_TERM}`);
+    const hit = page
+      .getByRole('link', { name: new RegExp(`^${DOCUMENT.title}`) })
+      .first();
+    await hit.waitFor();
+    await page.getByText('DocuChat · Verify install').first().waitFor();
+    assert.match(
+      await hit.getAttribute('href'),
+      new RegExp(`/docuchat/tenants/${TENANT}/documents\\?passage=`),
+    );
+    await page.screenshot({
+      path: join(values.screenshots, 'search-page.png'),
+    });
+    step(
+      `the search page shows "${await hit.innerText()}" with DocuChat's result item (screenshot ${join(
+        values.screenshots,
+        'search-page.png',
+      )})`,
+    );
   } finally {
     await instance.close();
   }
 }
 
-const phases = { api, browser };
+const phases = { api, search, browser };
 if (!phases[phase]) {
-  console.error('usage: check-portal.mjs api|browser --app-dir DIR ...');
+  console.error('usage: check-portal.mjs api|search|browser --app-dir DIR ...');
   process.exit(2);
 }
 try {

@@ -1,24 +1,20 @@
 // The root README's "Add DocuChat to your Backstage" is the plugin READMEs'
 // Install sections in short: the same packages added to the same
 // workspaces, the same lines in the backend and the same config. Those
-// sections are what verify-install.sh executes; this keeps the summary true.
+// sections are what verify-install.sh executes; this keeps the summary true,
+// and the table of packages and their release notes complete.
 //
 //   node --test scripts/verify-install/readmes.test.mjs
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { installBlocks } from './readmeBlocks.mjs';
+import { publishedPackages } from './packages.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const read = path => readFileSync(`${ROOT}/${path}`, 'utf8');
-const PLUGINS = [
-  'docuchat-backend',
-  'permission-backend-module-docuchat',
-  'catalog-backend-module-docuchat',
-  'scaffolder-backend-module-docuchat',
-  'docuchat',
-];
+const PLUGINS = publishedPackages().map(p => p.dir);
 
 /** `workspace package` for every package a `yarn --cwd <ws> add` adds. */
 function added(code) {
@@ -90,4 +86,32 @@ test("the root README's config is the plugin READMEs' config", () => {
 test('the plugin READMEs edit at most 3 files of the app', () => {
   const files = new Set(plugins.filter(b => b.title).map(b => b.title));
   assert.ok(files.size <= 3, [...files].join(', '));
+});
+
+test("the root README's package table names every published package", () => {
+  const table = rootSection
+    .split('\n')
+    .filter(line => line.startsWith('|'))
+    .join('\n');
+  assert.deepEqual(
+    publishedPackages()
+      .map(p => p.dir)
+      .filter(dir => !table.includes(`\`…-${dir}\``)),
+    [],
+  );
+});
+
+test('every published package has a changeset or a changelog', () => {
+  const changesets = readdirSync(`${ROOT}/.changeset`)
+    .filter(f => f.endsWith('.md') && f !== 'README.md')
+    .map(f => read(`.changeset/${f}`));
+  const missing = publishedPackages().filter(
+    ({ dir, name }) =>
+      !existsSync(`${ROOT}/plugins/${dir}/CHANGELOG.md`) &&
+      !changesets.some(text => text.includes(`'${name}':`)),
+  );
+  assert.deepEqual(
+    missing.map(p => p.name),
+    [],
+  );
 });

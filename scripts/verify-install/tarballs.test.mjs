@@ -16,17 +16,10 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { publishedPackages } from './packages.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const PACKAGES = [
-  'docuchat-common',
-  'docuchat-node',
-  'docuchat-backend',
-  'permission-backend-module-docuchat',
-  'catalog-backend-module-docuchat',
-  'scaffolder-backend-module-docuchat',
-  'docuchat',
-];
+const PACKAGES = publishedPackages().map(p => p.dir);
 
 /** Paths no published package may hold: test support, evaluation, benchmarks. */
 const FORBIDDEN = [

@@ -51,7 +51,9 @@ export function checkUploadsSettle(record: SoakRecord): InvariantResult {
     ) {
       if (doc?.status !== 'failed') {
         breaches.push(
-          `bad file ${upload.tag} (${upload.bad}) was accepted but its document ${
+          `bad file ${upload.tag} (${
+            upload.bad
+          }) was accepted but its document ${
             doc ? `is ${doc.status}` : 'is missing'
           }, not failed with a reason`,
         );

@@ -17,10 +17,18 @@ import {
 } from '@docuchat/backstage-plugin-docuchat-common';
 import { Readable } from 'node:stream';
 
-/** @public */
+/**
+ * What the DocuChat collator needs: the search plugin's own services (the
+ * module passes them).
+ *
+ * @public
+ */
 export interface DocuchatCollatorFactoryOptions {
+  /** Makes the search plugin's token for DocuChat (`plugin:search`). */
   auth: AuthService;
+  /** Finds the DocuChat backend's base URL. */
   discovery: DiscoveryService;
+  /** Logs each run's count of passages and tenants. */
   logger: LoggerService;
   /** Passages per request. Default 500. */
   pageSize?: number;
@@ -43,11 +51,17 @@ export interface DocuchatCollatorFactoryOptions {
  * @public
  */
 export class DocuchatCollatorFactory implements DocumentCollatorFactory {
+  /** The search documents' type, `docuchat` (`DOCUCHAT_SEARCH_TYPE`). */
   readonly type = DOCUCHAT_SEARCH_TYPE;
+  /**
+   * `docuchat.chat` on the document's tenant: who may ask a tenant may find
+   * its passages.
+   */
   readonly visibilityPermission = docuchatChatPermission;
 
   constructor(private readonly options: DocuchatCollatorFactoryOptions) {}
 
+  /** Every passage of every tenant, read page by page as the stream is read. */
   async getCollator(): Promise<Readable> {
     return Readable.from(this.collate());
   }

@@ -12,12 +12,19 @@ import { DocuchatSearchDocument } from '@docuchat/backstage-plugin-docuchat-comm
 import { ReactNode } from 'react';
 import { docuchatTranslationRef } from '../../translation';
 
-/** @public */
+/**
+ * What `<SearchResult>` passes to a result item, as for Backstage's own.
+ *
+ * @public
+ */
 export interface DocuchatSearchResultListItemProps {
   /** The search result's document (type `docuchat`). */
   result?: DocuchatSearchDocument;
+  /** The matched words of the title and text, highlighted when present. */
   highlight?: ResultHighlight;
+  /** The result's position in the list; accepted, not shown. */
   rank?: number;
+  /** Shown before the result; defaults to DocuChat's chat icon. */
   icon?: ReactNode;
 }
 
