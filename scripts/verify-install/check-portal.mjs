@@ -100,9 +100,21 @@ async function signInGuestAs(what, guest, isReady) {
   const localConfig = parse(readFileSync(local, 'utf8'));
   localConfig.auth = { providers: { guest } };
   writeFileSync(local, JSON.stringify(localConfig, null, 2));
+  // The backend re-reads the file when it changes; a second change soon
+  // after the first was seen to go unnoticed (the token kept the previous
+  // user for a minute in a CI run). So the file is written again every few
+  // seconds until the change shows, with other indentation, the same config.
+  let polls = 0;
   return until(`the guest signed in as ${what}`, 60, async () => {
     const token = await guestToken();
-    return { done: isReady(token), value: token };
+    const done = isReady(token);
+    if (!done && ++polls % 10 === 0) {
+      writeFileSync(
+        local,
+        JSON.stringify(localConfig, null, 2 + (polls % 20 ? 1 : 0)),
+      );
+    }
+    return { done, value: token };
   });
 }
 

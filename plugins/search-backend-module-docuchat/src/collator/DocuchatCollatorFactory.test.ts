@@ -1,7 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { DocuchatCollatorFactory } from './DocuchatCollatorFactory';
+import {
+  DocuchatCollatorFactory,
+  readableText,
+} from './DocuchatCollatorFactory';
 
 // The DocuChat API as the collator reads it: tenants, then passages a page
 // at a time (`after` = the last chunk id of the previous page).
@@ -127,5 +130,15 @@ describe('DocuchatCollatorFactory', () => {
     } finally {
       status = 200;
     }
+  });
+});
+
+describe('readableText', () => {
+  it('drops Markdown heading lines, which the title names, and keeps the rest', () => {
+    expect(
+      readableText(
+        '# Backups\nBackups are kept for 37 days.\n## Holidays\nIn August.\n#hashtag stays',
+      ),
+    ).toBe('Backups are kept for 37 days.\nIn August.\n#hashtag stays');
   });
 });

@@ -99,7 +99,7 @@ export class DocuchatCollatorFactory implements DocumentCollatorFactory {
           count++;
           yield {
             title: titleOf(passage),
-            text: passage.text,
+            text: readableText(passage.text),
             location: `/docuchat${tenantPath}/documents?passage=${passage.chunkId}`,
             tenantId: tenant.id,
             tenantName: tenant.displayName,
@@ -135,4 +135,17 @@ function titleOf(passage: {
       ? rest
       : passage.headingPath;
   return [passage.documentTitle, ...headings].join(' › ');
+}
+
+/**
+ * The passage as a result shows it: without Markdown heading lines (`# …`),
+ * which the result's title already names (document › headings) and which
+ * would read as "# Backups Backups of …" in the result item.
+ */
+export function readableText(text: string): string {
+  return text
+    .split('\n')
+    .filter(line => !/^\s{0,3}#{1,6}(\s|$)/.test(line))
+    .join('\n')
+    .trim();
 }
