@@ -21,8 +21,8 @@ import Typography from '@material-ui/core/Typography';
 import DeleteIcon from '@material-ui/icons/Delete';
 import SyncIcon from '@material-ui/icons/Sync';
 import { Source, SourceKind } from '@docuchat/backstage-plugin-docuchat-common';
-import { FormEvent, useEffect, useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { FormEvent, useCallback, useEffect, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import { docuchatApiRef } from '../../api';
 import { docuchatTranslationRef } from '../../translation';
 import { ConfirmDeleteDialog } from '../common/ConfirmDeleteDialog';
@@ -42,7 +42,15 @@ export function SourcesCard(props: { tenantId: string }) {
   const alertApi = useApi(alertApiRef);
   const { t } = useTranslationRef(docuchatTranslationRef);
   const { formatNumber, formatDate } = useLocale();
-  const sources = useAsyncRetry(() => api.listSources(tenantId), [tenantId]);
+  // Reloaded by bumping `version`: useAsyncRetry's retry is a no-op while a
+  // load runs, and a handler made during the first load kept that no-op, so
+  // a source added at once never showed its sync (seen in the e2e).
+  const [version, setVersion] = useState(0);
+  const reload = useCallback(() => setVersion(v => v + 1), []);
+  const sources = useAsync(
+    () => api.listSources(tenantId),
+    [api, tenantId, version],
+  );
   const [kind, setKind] = useState<SourceKind>('techdocs');
   const [filter, setFilter] = useState('');
   const [busy, setBusy] = useState(false);
@@ -50,12 +58,11 @@ export function SourcesCard(props: { tenantId: string }) {
   const [failure, setFailure] = useState<string>();
 
   const syncing = sources.value?.some(s => s.status === 'syncing');
-  const { retry } = sources;
   useEffect(() => {
     if (!syncing) return undefined;
-    const timer = setInterval(retry, SYNC_POLL_MS);
+    const timer = setInterval(reload, SYNC_POLL_MS);
     return () => clearInterval(timer);
-  }, [syncing, retry]);
+  }, [syncing, reload]);
 
   const act = async (action: () => Promise<unknown>, done?: string) => {
     setBusy(true);
@@ -68,7 +75,7 @@ export function SourcesCard(props: { tenantId: string }) {
       setFailure(describeError(e, t));
     } finally {
       setBusy(false);
-      retry();
+      reload();
     }
   };
   const add = (event: FormEvent) => {
