@@ -44,8 +44,10 @@ describe('GuardedCache', () => {
         const cache = new GuardedCache({
           cache: createTestCacheService('redis', redis.url),
           logger,
-          timeoutMs: 100,
-          retryAfterMs: 500,
+          // Wide enough that a machine busy with CI cannot blur "waited the
+          // time limit" and "skipped it".
+          timeoutMs: 300,
+          retryAfterMs: 2000,
         });
         await cache.set('k', 'v', 60_000);
         expect(await cache.get('k')).toBe('v');
@@ -53,23 +55,23 @@ describe('GuardedCache', () => {
         redis.pause();
         const hung = await timed(() => cache.get('k'));
         expect(hung.result).toBeUndefined();
-        expect(hung.ms).toBeGreaterThanOrEqual(90);
-        expect(hung.ms).toBeLessThan(500);
+        expect(hung.ms).toBeGreaterThanOrEqual(290);
+        expect(hung.ms).toBeLessThan(2000);
         // The error itself is the log entry's error, with its stack.
         expect(logger.warn).toHaveBeenCalledWith(
           expect.stringContaining('answering without the cache'),
           expect.objectContaining({
-            message: expect.stringContaining('no answer within 100 ms'),
+            message: expect.stringContaining('no answer within 300 ms'),
           }),
         );
 
         // Skipped: no second wait for the time limit.
         const skipped = await timed(() => cache.get('k'));
         expect(skipped.result).toBeUndefined();
-        expect(skipped.ms).toBeLessThan(50);
+        expect(skipped.ms).toBeLessThan(250);
 
         redis.resume();
-        await sleep(600);
+        await sleep(2100);
         expect(await cache.get('k')).toBe('v');
         expect(logger.info).toHaveBeenCalledWith(
           'DocuChat cache is answering again',

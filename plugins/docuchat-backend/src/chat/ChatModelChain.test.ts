@@ -78,7 +78,9 @@ describe('ChatModelChain', () => {
       apiKey: 'k',
       baseURL,
       model,
-      firstTokenTimeoutMs: 150,
+      // Long enough for a real answer on a machine busy with CI (150 ms was
+      // not, now and then); the hang cases wait it out once.
+      firstTokenTimeoutMs: 1000,
       logger,
     });
 

@@ -93,7 +93,9 @@ describe('OpenAiChatModel', () => {
       CHAT,
       behaviours.chatAnswer({ text: 'one two three', stallAfterChunks: 2 }),
     );
-    const stream = await model({ timeoutMs: 300 }).stream({ messages });
+    // The first token must come within the answer timer even on a busy
+    // machine; only the stall after it may run into the timer.
+    const stream = await model({ timeoutMs: 1000 }).stream({ messages });
     const iterator = stream[Symbol.asyncIterator]();
     expect(await iterator.next()).toEqual({ done: false, value: 'one ' });
     // The server stalls after that token: the answer timer ends the answer.

@@ -57,7 +57,8 @@ describe('loadUseLiteModel', () => {
     });
 
     expect(vectors).toHaveLength(40);
-    expect(stall).toBeLessThan(250);
+    // Headroom for a machine busy with CI, still below the on-loop stall.
+    expect(stall).toBeLessThan(400);
   });
 
   it('shares one worker between callers', async () => {
