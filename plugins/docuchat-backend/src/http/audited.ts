@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import {
   AuditorService,
   AuditorServiceCreateEventOptions,
@@ -30,7 +31,7 @@ export async function audited<T>(
     result = await action();
   } catch (error) {
     await event.fail({
-      error: error instanceof Error ? error : new Error(String(error)),
+      error: toError(error),
     });
     throw error;
   }

@@ -167,6 +167,24 @@ function bm25Hits(sql: {
 }
 
 /**
+ * The lexemes of the chunks whose ids the query `chunkIds` selects (a
+ * `chunk_id` column), with their frequency in the chunk (positions, as the
+ * scoring counts them) and the tenant's document frequency: the rows
+ * `chunk_id, lexeme, tf, df` the relevance model reads.
+ */
+function feedbackLexemes(chunkIds: string): string {
+  return `SELECT best.chunk_id, u.lexeme,
+                 coalesce(array_length(u.positions, 1), 1) AS tf,
+                 l.chunk_count AS df
+          FROM (${chunkIds}) AS best
+          JOIN docuchat_chunks c
+            ON c.tenant_id = :tenantId AND c.id = best.chunk_id
+          CROSS JOIN unnest(c.tsv) AS u
+          JOIN docuchat_fts_lexemes l
+            ON l.tenant_id = c.tenant_id AND l.lexeme = u.lexeme`;
+}
+
+/**
  * BM25 over PostgreSQL's own lexemes, computed the way SQLite's FTS5 bm25()
  * computes it, so both databases rank alike: Robertson/Sparck Jones IDF
  * (floored at 1e-6 for words in more than half the chunks, as FTS5 does)
@@ -328,16 +346,10 @@ export class PostgresFullTextIndex implements FullTextIndex {
     const { rows } = await this.db.raw<{
       rows: Array<{ chunk_id: string; lexeme: string; tf: number; df: number }>;
     }>(
-      `SELECT c.id AS chunk_id, u.lexeme,
-              coalesce(array_length(u.positions, 1), 1) AS tf,
-              l.chunk_count AS df
-       FROM docuchat_chunks c
-       CROSS JOIN unnest(c.tsv) AS u
-       JOIN docuchat_fts_lexemes l
-         ON l.tenant_id = c.tenant_id AND l.lexeme = u.lexeme
-       WHERE c.tenant_id = :tenantId
-         AND c.id IN (SELECT CAST(value AS uuid)
-                      FROM jsonb_array_elements_text(CAST(:ids AS jsonb)))`,
+      feedbackLexemes(
+        `SELECT CAST(value AS uuid) AS chunk_id
+         FROM jsonb_array_elements_text(CAST(:ids AS jsonb))`,
+      ),
       { tenantId, ids: JSON.stringify(hits.map(hit => hit.chunkId)) },
     );
     return feedbackChunksOf(
@@ -431,15 +443,11 @@ export class PostgresFullTextIndex implements FullTextIndex {
         averageLength: '(SELECT avgdl FROM guess)',
       })},
       feedback AS (
-        SELECT jsonb_agg(jsonb_build_array(best.chunk_id, u.lexeme,
-                           coalesce(array_length(u.positions, 1), 1),
-                           l.chunk_count)) AS rows
-        FROM (SELECT chunk_id FROM hits ORDER BY score DESC, chunk_id
-              LIMIT :feedbackDocuments) AS best
-        JOIN docuchat_chunks c ON c.id = best.chunk_id
-        CROSS JOIN unnest(c.tsv) AS u
-        JOIN docuchat_fts_lexemes l
-          ON l.tenant_id = c.tenant_id AND l.lexeme = u.lexeme
+        SELECT jsonb_agg(jsonb_build_array(f.chunk_id, f.lexeme, f.tf, f.df))
+                 AS rows
+        FROM (${feedbackLexemes(`SELECT chunk_id FROM hits
+                                 ORDER BY score DESC, chunk_id
+                                 LIMIT :feedbackDocuments`)}) AS f
       )
       SELECT guess.terms, guess.essential, guess.avgdl, guess.n,
              feedback.rows AS feedback, hits.chunk_id, hits.score

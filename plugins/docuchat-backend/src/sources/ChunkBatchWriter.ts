@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { EmbeddingProvider } from '@docuchat/backstage-plugin-docuchat-node';
 import { randomUUID } from 'node:crypto';
 import { DocumentStore, StoredChunk } from '../database/DocumentStore';
@@ -106,7 +107,7 @@ export class ChunkBatchWriter {
       } catch (error) {
         if (signal.aborted) throw error;
         if (pieces.length === 1) {
-          results.set(pieces[0].document.id, asError(error));
+          results.set(pieces[0].document.id, toError(error));
           continue;
         }
         // One of them may be what the provider refused: each alone.
@@ -115,7 +116,7 @@ export class ChunkBatchWriter {
             await this.#embed([piece], vectors, signal);
           } catch (alone) {
             if (signal.aborted) throw alone;
-            results.set(piece.document.id, asError(alone));
+            results.set(piece.document.id, toError(alone));
           }
         }
       }
@@ -323,8 +324,4 @@ export function shareOut(total: number, weights: number[]): number[] {
     left--;
   }
   return shares;
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

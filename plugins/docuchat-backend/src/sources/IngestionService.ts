@@ -436,7 +436,7 @@ export class IngestionService {
       });
       if (error) {
         await event.fail({
-          error: error instanceof Error ? error : new Error(String(error)),
+          error: toError(error),
         });
       } else {
         await event.success({ meta: result });

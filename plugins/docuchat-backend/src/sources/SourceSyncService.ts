@@ -4,7 +4,7 @@ import {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import { ConflictError, NotFoundError, toError } from '@backstage/errors';
 import {
   CreateSourceRequest,
   SourceKind,
@@ -208,7 +208,7 @@ export class SourceSyncService {
       outcome = {
         outcome: 'failed',
         counts: { added: 0, changed: 0, removed: 0, failed: 0, unchanged: 0 },
-        errors: [{ key: source.filter, message: messageOf(error) }],
+        errors: [{ key: source.filter, message: toError(error).message }],
       };
     } finally {
       clearInterval(renewal);
@@ -268,7 +268,7 @@ export class SourceSyncService {
           contentType: page.contentType,
         });
       } catch (error) {
-        errors.push({ key: page.key, message: messageOf(error) });
+        errors.push({ key: page.key, message: toError(error).message });
         continue;
       }
       const { change } = await sources.upsertPage({
@@ -353,8 +353,4 @@ function pageHash(
     )
     .update(page.content)
     .digest('hex');
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
@@ -81,7 +82,7 @@ export class TechDocsReader implements SourceReader {
         }
       } catch (error) {
         result.unreadEntityRefs.push(ref);
-        result.errors.push({ key: ref, message: messageOf(error) });
+        result.errors.push({ key: ref, message: toError(error).message });
       }
     }
     return result;
@@ -106,13 +107,9 @@ export class TechDocsReader implements SourceReader {
         content: Buffer.from(article.html, 'utf8'),
       };
     } catch (error) {
-      return { key, message: messageOf(error) };
+      return { key, message: toError(error).message };
     }
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** `fn` over `items` with at most `limit` running at once, results in order. */
