@@ -99,7 +99,7 @@ function render(stream: ReturnType<typeof controlledAsk>, extra = {}) {
       documentId: 'doc-1',
       documentTitle: 'Runbooks',
       headingPath: ['Operations', 'Testing'],
-      text: 'Run yarn test from the repository root; CI runs the same.',
+      text: '## Testing\n\nRun yarn test from the repository root; CI runs the same.',
     }),
     ...extra,
   });
@@ -171,6 +171,11 @@ describe('ChatView', () => {
     const passage = await screen.findByTestId('docuchat-passage');
     expect(await within(passage).findByText(/CI runs the same/)).toBeVisible();
     expect(within(passage).getByText('Operations › Testing')).toBeVisible();
+    // The passage's Markdown heading is a heading, not "## Testing" as text.
+    expect(
+      within(passage).getByRole('heading', { name: 'Testing' }),
+    ).toBeVisible();
+    expect(within(passage).queryByText(/##/)).toBeNull();
   });
 
   it('stops the stream and puts the question back in the box', async () => {

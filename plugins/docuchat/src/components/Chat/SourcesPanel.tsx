@@ -9,6 +9,7 @@ import CloseIcon from '@material-ui/icons/Close';
 import { Citation } from '@docuchat/backstage-plugin-docuchat-common';
 import useAsync from 'react-use/esm/useAsync';
 import { docuchatApiRef } from '../../api';
+import { PassageText } from '../Markdown/PassageText';
 import { docuchatTranslationRef } from '../../translation';
 import { statusOf, describeError } from '../common/describeError';
 import { useLocale } from '../common/useLocale';
@@ -74,13 +75,9 @@ export function SourcesPanel(props: {
           )}
           {passage.loading && <Progress aria-label={t('sources.loading')} />}
           {passage.value && (
-            <Typography
-              variant="body2"
-              dir="auto"
-              style={{ whiteSpace: 'pre-wrap', marginTop: 8 }}
-            >
-              {passage.value.text}
-            </Typography>
+            <Box mt={1}>
+              <PassageText text={passage.value.text} />
+            </Box>
           )}
           {passage.error && (
             <>

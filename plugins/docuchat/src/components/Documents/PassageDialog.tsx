@@ -12,6 +12,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { docuchatApiRef } from '../../api';
 import { docuchatTranslationRef } from '../../translation';
 import { describeError } from '../common/describeError';
+import { PassageText } from '../Markdown/PassageText';
 
 /**
  * The passage named by `?passage=<chunkId>` (where the portal's search links
@@ -50,15 +51,7 @@ export function PassageDialog(props: { tenantId: string }) {
             {describeError(passage.error, t)}
           </Typography>
         )}
-        {passage.value && (
-          <Typography
-            variant="body2"
-            dir="auto"
-            style={{ whiteSpace: 'pre-wrap' }}
-          >
-            {passage.value.text}
-          </Typography>
-        )}
+        {passage.value && <PassageText text={passage.value.text} />}
         {passage.value?.sourceUrl && (
           <Typography variant="body2" style={{ marginTop: 12 }}>
             <Link to={passage.value.sourceUrl}>{t('sources.openPage')}</Link>
