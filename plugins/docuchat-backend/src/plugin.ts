@@ -254,6 +254,7 @@ export const docuchatPlugin = createBackendPlugin({
         });
         httpRouter.use(
           createRouter({
+            logger,
             httpAuth,
             access,
             auditor: deps.auditor,

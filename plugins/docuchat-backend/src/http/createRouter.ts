@@ -1,4 +1,9 @@
-import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  AuditorService,
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError } from '@backstage/errors';
 import {
   DocuchatCapability,
   HealthResponse,
@@ -36,10 +41,15 @@ import { createMetricsRouter } from './createMetricsRouter';
 import { createSourcesRouter } from './createSourcesRouter';
 import { createTenantsRouter } from './createTenantsRouter';
 import { createUsageRouter } from './createUsageRouter';
+import { isDatabaseUnreachable } from './databaseUnreachable';
 import { createHttpMetricsMiddleware } from './httpMetricsMiddleware';
+
+/** How long a caller waits before retrying while the database is away. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Everything the DocuChat API serves, as plugin.ts wires it. */
 export interface RouterOptions {
+  logger: LoggerService;
   httpAuth: HttpAuthService;
   access: TenantAccess;
   /** Tenant, document and billing changes are audit events. */
@@ -82,7 +92,7 @@ export interface RouterOptions {
  * body parsing, the routers of each concern, and the error hooks.
  */
 export function createRouter(options: RouterOptions): express.Router {
-  const { auditor, limits, maxUploadBytes, maxBodyBytes } = options;
+  const { auditor, limits, logger, maxUploadBytes, maxBodyBytes } = options;
   const callers = new Callers(options.httpAuth, options.access);
   const router = Router();
 
@@ -177,6 +187,17 @@ export function createRouter(options: RouterOptions): express.Router {
     } else if (error?.type === 'entity.too.large') {
       // body-parser's own message says nothing about the limit.
       next(new BodyTooLargeError(error.limit));
+      return;
+    } else if (isDatabaseUnreachable(error)) {
+      // A 503 to retry, not a 500 whose body names the database's address
+      // (Backstage's handler filters only errors the database answered).
+      logger.error('DocuChat could not reach its database', error);
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      next(
+        new ServiceUnavailableError(
+          'DocuChat cannot reach its database right now; try again in a few seconds',
+        ),
+      );
       return;
     }
     next(error);
