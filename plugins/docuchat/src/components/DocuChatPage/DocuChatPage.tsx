@@ -26,11 +26,11 @@ import {
   useNavigate,
   useParams,
 } from 'react-router-dom';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { docuchatApiRef } from '../../api';
 import { docuchatTranslationRef } from '../../translation';
 import { ChatView } from '../Chat/ChatView';
 import { useLocale } from '../common/useLocale';
+import { useReloadableAsync } from '../common/useReloadableAsync';
 import { DocumentsView } from '../Documents/DocumentsView';
 import { TenantAdmin } from '../TenantAdmin/TenantAdmin';
 import { TenantPicker } from './TenantPicker';
@@ -53,7 +53,7 @@ export const DocuChatPage = () => {
   const api = useApi(docuchatApiRef);
   const { t } = useTranslationRef(docuchatTranslationRef);
   const { dir, language } = useLocale();
-  const tenants = useAsyncRetry(() => api.listTenants(), [api]);
+  const tenants = useReloadableAsync(() => api.listTenants(), [api]);
 
   let body;
   if (tenants.loading && !tenants.value) body = <Progress />;
@@ -86,7 +86,7 @@ export const DocuChatPage = () => {
                 element={
                   <TenantPages
                     tenants={list}
-                    onTenantsChanged={tenants.retry}
+                    onTenantsChanged={tenants.reload}
                   />
                 }
               />

@@ -5,6 +5,13 @@ const useStyles = makeStyles(theme => ({
   root: {
     overflowWrap: 'anywhere',
     '& p': { margin: theme.spacing(0, 0, 1) },
+    // The theme resets headings; inside an answer or a passage they read as
+    // bold run-in titles, never as large as the page's own.
+    '& h4, & h5, & h6': {
+      margin: theme.spacing(1, 0, 0.5),
+      fontSize: '1em',
+      fontWeight: theme.typography.fontWeightBold as number,
+    },
     '& ul, & ol': { margin: theme.spacing(0, 0, 1), paddingInlineStart: 24 },
     '& blockquote': {
       margin: theme.spacing(0, 0, 1),

@@ -19,9 +19,9 @@ import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { docuchatApiRef } from '../../api';
 import { Formatters, useEntityPagesI18n } from '../EntityPagesCommon';
+import { useReloadableAsync } from '../common/useReloadableAsync';
 
 /** Drift of a run: the summed ledger − Prometheus tokens, or why none. */
 function driftOf(run: BillingRun, format: Formatters): string {
@@ -36,7 +36,10 @@ export function BillingRuns(props: { defaultDay: string }) {
   const api = useApi(docuchatApiRef);
   const { t, format } = useEntityPagesI18n();
   const mayRun = usePermission({ permission: docuchatBillingRunPermission });
-  const runs = useAsyncRetry(() => api.listBillingRuns({ limit: 10 }), [api]);
+  const runs = useReloadableAsync(
+    () => api.listBillingRuns({ limit: 10 }),
+    [api],
+  );
   const [day, setDay] = useState(props.defaultDay);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<BillingRun>();
@@ -52,7 +55,7 @@ export function BillingRuns(props: { defaultDay: string }) {
       setRunError(error as Error);
     } finally {
       setBusy(false);
-      runs.retry();
+      runs.reload();
     }
   };
 

@@ -21,13 +21,13 @@ import Typography from '@material-ui/core/Typography';
 import DeleteIcon from '@material-ui/icons/Delete';
 import SyncIcon from '@material-ui/icons/Sync';
 import { Source, SourceKind } from '@docuchat/backstage-plugin-docuchat-common';
-import { FormEvent, useCallback, useEffect, useState } from 'react';
-import useAsync from 'react-use/esm/useAsync';
+import { FormEvent, useEffect, useState } from 'react';
 import { docuchatApiRef } from '../../api';
 import { docuchatTranslationRef } from '../../translation';
 import { ConfirmDeleteDialog } from '../common/ConfirmDeleteDialog';
 import { describeError } from '../common/describeError';
 import { useLocale } from '../common/useLocale';
+import { useReloadableAsync } from '../common/useReloadableAsync';
 
 /** How often the card refreshes while a source syncs. */
 export const SYNC_POLL_MS = 2000;
@@ -42,15 +42,11 @@ export function SourcesCard(props: { tenantId: string }) {
   const alertApi = useApi(alertApiRef);
   const { t } = useTranslationRef(docuchatTranslationRef);
   const { formatNumber, formatDate } = useLocale();
-  // Reloaded by bumping `version`: useAsyncRetry's retry is a no-op while a
-  // load runs, and a handler made during the first load kept that no-op, so
-  // a source added at once never showed its sync (seen in the e2e).
-  const [version, setVersion] = useState(0);
-  const reload = useCallback(() => setVersion(v => v + 1), []);
-  const sources = useAsync(
+  const sources = useReloadableAsync(
     () => api.listSources(tenantId),
-    [api, tenantId, version],
+    [api, tenantId],
   );
+  const { reload } = sources;
   const [kind, setKind] = useState<SourceKind>('techdocs');
   const [filter, setFilter] = useState('');
   const [busy, setBusy] = useState(false);
