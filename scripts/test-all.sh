@@ -3,6 +3,7 @@
 # the dependencies, starts the database test servers, runs Jest over every
 # package, and ends with one line that totals every runner it called:
 #   Tests: N passed, N failed
+# with the tests that failed named just above it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
