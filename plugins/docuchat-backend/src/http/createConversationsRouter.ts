@@ -13,7 +13,7 @@ import {
   ConversationStore,
 } from '../database/ConversationStore';
 import { Callers } from './Callers';
-import { parseInput } from './parseInput';
+import { idSchema, parseInput } from './parseInput';
 
 /** What {@link createConversationsRouter} needs. */
 export interface ConversationsRouterOptions {
@@ -39,8 +39,6 @@ const listQuerySchema = z.object({
   /** Only titles containing this text, ignoring case. */
   q: z.string().trim().max(200).optional(),
 });
-
-const conversationIdSchema = z.string().uuid('must be a UUID');
 
 /**
  * The caller's stored conversations in a tenant: list (and search by title),
@@ -76,15 +74,11 @@ export function createConversationsRouter(
     };
   };
   const conversationIdOf = (req: express.Request) =>
-    parseInput(
-      conversationIdSchema,
-      req.params.conversationId,
-      'conversationId',
-    );
+    parseInput(idSchema, req.params.conversationId, 'conversationId');
   const notFound = (id: string) =>
     new NotFoundError(`Conversation ${id} not found`);
   const messageIdOf = (req: express.Request) =>
-    parseInput(conversationIdSchema, req.params.messageId, 'messageId');
+    parseInput(idSchema, req.params.messageId, 'messageId');
 
   router.get('/tenants/:tenantId/conversations', async (req, res) => {
     const owner = await ownerOf(req);

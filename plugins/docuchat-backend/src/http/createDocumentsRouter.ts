@@ -10,14 +10,13 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import multer from 'multer';
-import { z } from 'zod';
 import { DocumentStore } from '../database/DocumentStore';
 import { PayloadTooLargeError } from '../ingest/errors';
 import { TenantLimits } from '../limits/TenantLimits';
 import { IngestionService, Upload } from '../sources/IngestionService';
 import { audited } from './audited';
 import { Callers } from './Callers';
-import { parseInput } from './parseInput';
+import { idSchema, parseInput } from './parseInput';
 
 /** What {@link createDocumentsRouter} needs. */
 export interface DocumentsRouterOptions {
@@ -28,8 +27,6 @@ export interface DocumentsRouterOptions {
   auditor: AuditorService;
   maxUploadBytes: number;
 }
-
-const chunkIdSchema = z.string().uuid('must be a UUID');
 
 /**
  * A tenant's documents: list, upload (multipart or JSON text; ingested in
@@ -62,6 +59,7 @@ export function createDocumentsRouter(
     });
 
   const documentIn = async (tenant: Tenant, documentId: string) => {
+    parseInput(idSchema, documentId, 'documentId');
     const document = await documents.get(tenant.id, documentId);
     if (!document) {
       throw new NotFoundError(`Document ${documentId} not found`);
@@ -207,8 +205,7 @@ export function createDocumentsRouter(
   // deleted or re-ingested) is 404, and the client shows the stored snippet.
   router.get('/tenants/:tenantId/chunks/:chunkId', async (req, res) => {
     const { tenant } = await callers.tenant(req, docuchatChatPermission);
-    // PostgreSQL rejects a malformed uuid with an error of its own.
-    const chunkId = parseInput(chunkIdSchema, req.params.chunkId, 'chunkId');
+    const chunkId = parseInput(idSchema, req.params.chunkId, 'chunkId');
     const [chunk] = await documents.getChunks(tenant.id, [chunkId]);
     if (!chunk) throw new NotFoundError(`Passage ${chunkId} not found`);
     const body: ChunkPassage = {

@@ -43,6 +43,7 @@ import { createTenantsRouter } from './createTenantsRouter';
 import { createUsageRouter } from './createUsageRouter';
 import { isDatabaseUnreachable } from './databaseUnreachable';
 import { createHttpMetricsMiddleware } from './httpMetricsMiddleware';
+import { rejectNulCharacters } from './rejectNulCharacters';
 
 /** How long a caller waits before retrying while the database is away. */
 const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -89,7 +90,8 @@ export interface RouterOptions {
 /**
  * The DocuChat API under /api/docuchat: every route is mounted here, in
  * this order: request timing (the metrics scrape included), the scrape,
- * body parsing, the routers of each concern, and the error hooks.
+ * body parsing (and the NUL check), the routers of each concern, and the
+ * error hooks.
  */
 export function createRouter(options: RouterOptions): express.Router {
   const { auditor, limits, logger, maxUploadBytes, maxBodyBytes } = options;
@@ -113,6 +115,7 @@ export function createRouter(options: RouterOptions): express.Router {
       ? uploadJson(req, res, next)
       : smallJson(req, res, next),
   );
+  router.use(rejectNulCharacters);
 
   router.get('/health', (_req, res) => {
     const body: HealthResponse = {

@@ -14,7 +14,7 @@ import { Caller } from '../permissions/TenantAccess';
 import { SourceSyncService, SyncActor } from '../sources/SourceSyncService';
 import { audited } from './audited';
 import { Callers } from './Callers';
-import { parseInput } from './parseInput';
+import { idSchema, parseInput } from './parseInput';
 
 /** What {@link createSourcesRouter} needs. */
 export interface SourcesRouterOptions {
@@ -25,7 +25,6 @@ export interface SourcesRouterOptions {
   auditor: AuditorService;
 }
 
-const sourceIdSchema = z.string().uuid('must be a UUID');
 const passagesQuerySchema = z.object({
   after: z.string().uuid('must be a chunk id (UUID)').optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
@@ -55,7 +54,7 @@ export function createSourcesRouter(
         }
       : { type: 'service', name: credentials.principal.subject };
   const sourceIdOf = (req: express.Request) =>
-    parseInput(sourceIdSchema, req.params.sourceId, 'sourceId');
+    parseInput(idSchema, req.params.sourceId, 'sourceId');
 
   router.get('/tenants/:tenantId/sources', async (req, res) => {
     const { tenant } = await callers.tenant(req);

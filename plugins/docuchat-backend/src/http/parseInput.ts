@@ -19,3 +19,10 @@ export function parseInput<T>(
   }
   return result.data;
 }
+
+/**
+ * The ids of documents, chunks, conversations, messages and sources: UUIDs.
+ * Checked before a query, since PostgreSQL fails a malformed uuid with an
+ * error of its own (a 500), where SQLite finds nothing.
+ */
+export const idSchema = z.string().uuid('must be a UUID');
