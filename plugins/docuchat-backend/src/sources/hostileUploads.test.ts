@@ -261,7 +261,7 @@ describe('hostile uploads (child process, with the catalog)', () => {
     const health = poll(`${backend.apiUrl}/health`, 20);
     const catalog = poll(
       `${baseUrl}/api/catalog/entities/by-query?limit=1`,
-      100,
+      50,
     );
     const uploads = await Promise.all([...hostile, ...ordinary].map(upload));
     const byName = Object.fromEntries(uploads.map(u => [u.name, u]));
@@ -329,27 +329,17 @@ describe('hostile uploads (child process, with the catalog)', () => {
         Number(lagP99?.[1]) * 1000
       ).toFixed(1)} ms`,
     );
-    // eslint-disable-next-line no-console
-    console.log(healthRun.ms.map(m => m.toFixed(0)).join(' '));
-    const m0 = await (await fetch(`${backend.apiUrl}/metrics`)).text();
-    // eslint-disable-next-line no-console
-    console.log(
-      m0
-        .split('\n')
-        .filter(
-          l =>
-            l.startsWith('nodejs_eventloop_lag') ||
-            l.startsWith('nodejs_gc_duration_seconds_sum'),
-        )
-        .join('\n'),
-    );
     expect(healthRun.statuses.every(s => s === 200)).toBe(true);
-    // The run lasts a couple of seconds on a quiet machine: some 50 polls.
-    expect(healthRun.ms.length).toBeGreaterThanOrEqual(20);
+    // The pollers ran through the hostile work. How many polls fit depends
+    // on the machine: the run lasts some 2-4 s (40-90 health polls, 10-22
+    // of the catalog's); a faster machine makes fewer, so the floors only
+    // say that polling happened (CI once counted 10 catalog polls against a
+    // floor of 10).
+    expect(healthRun.ms.length).toBeGreaterThanOrEqual(10);
     expect(healthP99).toBeLessThanOrEqual(HEALTH_P99_MS);
     expect(Math.max(...healthRun.ms)).toBeLessThanOrEqual(HEALTH_MAX_MS);
     expect(catalogRun.statuses.every(s => s === 200)).toBe(true);
-    expect(catalogRun.ms.length).toBeGreaterThanOrEqual(10);
+    expect(catalogRun.ms.length).toBeGreaterThanOrEqual(3);
 
     // Operations see the failures by reason and the parse times by format.
     for (const reason of [
