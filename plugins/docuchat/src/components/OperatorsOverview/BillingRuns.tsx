@@ -123,8 +123,22 @@ export function BillingRuns(props: { defaultDay: string }) {
                     ? format.day(run.from)
                     : `${format.day(run.from)} – ${format.day(run.to)}`}
                 </TableCell>
-                <TableCell title={run.errors.join('\n')}>
+                <TableCell style={{ maxWidth: 360 }}>
                   {run.outcome}
+                  {/* Why a run is partial or failed, in plain sight: one
+                      summary line per kind of failure (links, emails, …). */}
+                  {run.errors.map((error, i) => (
+                    <Typography
+                      key={i}
+                      component="div"
+                      variant="caption"
+                      color="textSecondary"
+                      dir="auto"
+                      style={{ overflowWrap: 'anywhere' }}
+                    >
+                      {error}
+                    </Typography>
+                  ))}
                 </TableCell>
                 <TableCell align="right">
                   {format.number(run.invoicesIssued)}

@@ -37,6 +37,28 @@ describe('OperatorsOverviewPage', () => {
     expect(within(runs).getByText('10')).toBeInTheDocument();
   });
 
+  it('says why a run was partial', async () => {
+    const partial = {
+      ...RUN,
+      outcome: 'partial' as const,
+      errors: [
+        'payment links: 2 failed (the invoices stay issued and get a link on the next run), first: inv-1: Zibal did not answer',
+      ],
+    };
+    await renderEntityCard(<OperatorsOverviewPage />, {
+      api: operatorApi({ listBillingRuns: async () => ({ items: [partial] }) }),
+    });
+    const runs = await screen.findByRole('table', {
+      name: 'Last billing runs',
+    });
+    expect(within(runs).getByText('partial')).toBeVisible();
+    expect(
+      within(runs).getByText(
+        /^payment links: 2 failed .*Zibal did not answer$/,
+      ),
+    ).toBeVisible();
+  });
+
   it('bills a day and shows the result', async () => {
     const runBilling = jest.fn(async () => RUN);
     await renderEntityCard(<OperatorsOverviewPage />, {
