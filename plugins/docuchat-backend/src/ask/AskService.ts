@@ -11,11 +11,11 @@ import { ChatChainAnswer, ChatModelChain } from '../chat/ChatModelChain';
 import { countPromptTokens } from '../chat/chatTokens';
 import { ConversationStore } from '../database/ConversationStore';
 import { WriteBatch } from '../database/WriteBatch';
-import { DocuchatMetrics, RagQueryOutcome } from '../metrics/DocuchatMetrics';
 import { UsageMeter } from '../usage/UsageMeter';
 import { HybridSearch } from '../search/HybridSearch';
 import { QueryEmbedder } from '../search/QueryEmbedder';
 import { RunningWork } from '../lifecycle/RunningWork';
+import { AskCounters, AskCounting } from './AskCounting';
 import { buildPrompt } from './buildPrompt';
 import { ConversationMemory, TurnPlace } from './ConversationMemory';
 import { QuestionLedger } from './QuestionLedger';
@@ -26,12 +26,6 @@ import { selectSources } from './selectSources';
  * text (`[n] title › headings`, blank lines), in tokens, generously.
  */
 const SOURCE_FRAMING_TOKENS = 32;
-
-/** Counters the metrics registry keeps about questions and model calls. */
-export type AskCounters = Pick<
-  DocuchatMetrics,
-  'countRagQuery' | 'countModelRequest' | 'observeFirstToken'
->;
 
 /** Complete answers kept per tenant revision (see AnswerCache.ts). */
 export interface AskAnswerCache {
@@ -102,7 +96,7 @@ export class AskService {
   readonly #logger: LoggerService;
   readonly #conversations: ConversationMemory;
   readonly #answers?: AskAnswerCache;
-  readonly #counters?: AskCounters;
+  readonly #counting: AskCounting;
   readonly #running?: RunningWork;
   #instructionTokens?: number;
 
@@ -137,7 +131,7 @@ export class AskService {
       maxHistoryMessages: options.settings.maxHistoryMessages,
     });
     this.#answers = options.answers;
-    this.#counters = options.counters;
+    this.#counting = new AskCounting(options.counters, options.logger);
     this.#running = options.running;
   }
 
@@ -156,7 +150,7 @@ export class AskService {
   async #ask(input: AskInput): Promise<AskResponse> {
     const { tenantId, userRef, request } = input;
     const emit = input.onEvent
-      ? this.#timingFirstToken(input.onEvent)
+      ? this.#counting.timingFirstToken(input.onEvent)
       : () => {};
     const requestId = request.requestId ?? randomUUID();
     const k = request.k ?? this.#settings.defaultK;
@@ -194,7 +188,7 @@ export class AskService {
       };
       this.#replay(response, emit);
       await this.#finish(input, conversation, response);
-      this.#count(tenantId, 'cached');
+      this.#counting.question(tenantId, 'cached');
       return response;
     }
 
@@ -239,7 +233,7 @@ export class AskService {
     if (answerKey && response.fallbacks.length === 0 && answered) {
       await this.#cacheAnswer(answerKey, response);
     }
-    this.#count(tenantId, answered ? 'answered' : 'no_sources');
+    this.#counting.question(tenantId, answered ? 'answered' : 'no_sources');
     return response;
   }
 
@@ -398,7 +392,7 @@ export class AskService {
       to,
       reason,
     }));
-    for (const { from } of fallbacks) this.#countModel(from, 'fallback');
+    for (const { from } of fallbacks) this.#counting.model(from, 'fallback');
     emit({
       event: 'meta',
       data: { requestId, conversationId, model: chosen.model, fallbacks },
@@ -417,16 +411,16 @@ export class AskService {
     } finally {
       // The model was called: its row is settled whatever happened above.
       ledger.answered(chosen.model, await chosen.stream.usage());
-      this.#countModel(chosen.model, failure ? 'error' : 'success');
+      this.#counting.model(chosen.model, failure ? 'error' : 'success');
     }
     emit({ event: 'usage', data: { usage: ledger.usage } });
 
     if (signal.aborted) {
-      this.#count(tenantId, 'aborted');
+      this.#counting.question(tenantId, 'aborted');
       signal.throwIfAborted();
     }
     if (failure) {
-      this.#count(tenantId, 'error');
+      this.#counting.question(tenantId, 'error');
       // 503: the text so far stands, but it is not a whole answer.
       throw new ServiceUnavailableError(
         `The answer of ${chosen.model} broke off: ${String(
@@ -489,39 +483,5 @@ export class AskService {
     emit({ event: 'token', data: { text: response.answer } });
     emit({ event: 'usage', data: { usage: response.usage } });
     emit({ event: 'done', data: response });
-  }
-
-  /** `onEvent`, observing the wait until the first token goes out. */
-  #timingFirstToken(onEvent: (event: AskEvent) => void) {
-    const started = process.hrtime.bigint();
-    let waiting = true;
-    return (event: AskEvent) => {
-      if (waiting && event.event === 'token') {
-        waiting = false;
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        try {
-          this.#counters?.observeFirstToken(seconds);
-        } catch (error) {
-          this.#logger.error('Could not time a first token', toError(error));
-        }
-      }
-      onEvent(event);
-    };
-  }
-
-  #countModel(model: string, outcome: 'success' | 'error' | 'fallback') {
-    try {
-      this.#counters?.countModelRequest(model, 'chat', outcome);
-    } catch (error) {
-      this.#logger.error('Could not count a model request', toError(error));
-    }
-  }
-
-  #count(tenantId: string, outcome: RagQueryOutcome) {
-    try {
-      this.#counters?.countRagQuery(tenantId, outcome);
-    } catch (error) {
-      this.#logger.error('Could not count a question', toError(error));
-    }
   }
 }
