@@ -18,7 +18,8 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { useState } from 'react';
+import { makeStyles } from '@material-ui/core/styles';
+import { Fragment, useState } from 'react';
 import { docuchatApiRef } from '../../api';
 import { Formatters, useEntityPagesI18n } from '../EntityPagesCommon';
 import { useReloadableAsync } from '../common/useReloadableAsync';
@@ -32,8 +33,14 @@ function driftOf(run: BillingRun, format: Formatters): string {
 }
 
 /** The last billing runs, and a form that bills one day now. */
+const useStyles = makeStyles({
+  // A run and the line of its reasons below read as one row.
+  withReasons: { '& > td': { borderBottom: 'none' } },
+});
+
 export function BillingRuns(props: { defaultDay: string }) {
   const api = useApi(docuchatApiRef);
+  const classes = useStyles();
   const { t, format } = useEntityPagesI18n();
   const mayRun = usePermission({ permission: docuchatBillingRunPermission });
   const runs = useReloadableAsync(
@@ -116,43 +123,53 @@ export function BillingRuns(props: { defaultDay: string }) {
           </TableHead>
           <TableBody>
             {runs.value.items.map(run => (
-              <TableRow key={run.id}>
-                <TableCell>{format.dateTime(run.startedAt)}</TableCell>
-                <TableCell>
-                  {run.from === run.to
-                    ? format.day(run.from)
-                    : `${format.day(run.from)} – ${format.day(run.to)}`}
-                </TableCell>
-                <TableCell style={{ maxWidth: 360 }}>
-                  {run.outcome}
-                  {/* Why a run is partial or failed, in plain sight: one
-                      summary line per kind of failure (links, emails, …). */}
-                  {run.errors.map((error, i) => (
-                    <Typography
-                      key={i}
-                      component="div"
-                      variant="caption"
-                      color="textSecondary"
-                      dir="auto"
-                      style={{ overflowWrap: 'anywhere' }}
-                    >
-                      {error}
-                    </Typography>
-                  ))}
-                </TableCell>
-                <TableCell align="right">
-                  {format.number(run.invoicesIssued)}
-                </TableCell>
-                <TableCell align="right">
-                  {format.number(run.invoicesCarried)}
-                </TableCell>
-                <TableCell align="right">
-                  {t('common.tomans', {
-                    amount: format.tomans(run.billedRials),
-                  })}
-                </TableCell>
-                <TableCell align="right">{driftOf(run, format)}</TableCell>
-              </TableRow>
+              <Fragment key={run.id}>
+                <TableRow
+                  className={
+                    run.errors.length > 0 ? classes.withReasons : undefined
+                  }
+                >
+                  <TableCell>{format.dateTime(run.startedAt)}</TableCell>
+                  <TableCell>
+                    {run.from === run.to
+                      ? format.day(run.from)
+                      : `${format.day(run.from)} – ${format.day(run.to)}`}
+                  </TableCell>
+                  <TableCell>{run.outcome}</TableCell>
+                  <TableCell align="right">
+                    {format.number(run.invoicesIssued)}
+                  </TableCell>
+                  <TableCell align="right">
+                    {format.number(run.invoicesCarried)}
+                  </TableCell>
+                  <TableCell align="right">
+                    {t('common.tomans', {
+                      amount: format.tomans(run.billedRials),
+                    })}
+                  </TableCell>
+                  <TableCell align="right">{driftOf(run, format)}</TableCell>
+                </TableRow>
+                {/* Why a run is partial or failed, in plain sight and across
+                    the whole row: one line per kind of failure. */}
+                {run.errors.length > 0 && (
+                  <TableRow>
+                    <TableCell colSpan={7} style={{ paddingTop: 0 }}>
+                      {run.errors.map((error, i) => (
+                        <Typography
+                          key={i}
+                          variant="caption"
+                          color="textSecondary"
+                          component="div"
+                          dir="auto"
+                          style={{ overflowWrap: 'anywhere' }}
+                        >
+                          {error}
+                        </Typography>
+                      ))}
+                    </TableCell>
+                  </TableRow>
+                )}
+              </Fragment>
             ))}
           </TableBody>
         </Table>
