@@ -63,8 +63,8 @@ export interface OpenAiCall {
   model: string;
   /** The ask it served (question embedding or answer), by its request id. */
   askRequestId?: string;
-  /** The document whose chunks it embedded, by the document's tag. */
-  documentTag?: string;
+  /** The documents whose chunks it embedded, by their tags. */
+  documentTags?: string[];
   fault: OpenAiFault;
   /** Of the request body: a retry of the same request has the same. */
   requestHash: string;

@@ -10,7 +10,7 @@ import {
   sendJson,
   startOpenAiTestServer,
 } from '../testServers';
-import { documentTagIn, requestIdIn } from '../load/tags';
+import { documentTagsIn, requestIdIn } from '../load/tags';
 
 /**
  * The OpenAI wire test server with faults at a set rate, one base URL per
@@ -151,7 +151,7 @@ export async function startFaultyOpenAi(options: {
         operation: 'embedding',
         model: String(body.model),
         askRequestId,
-        documentTag: askRequestId ? undefined : documentTagIn(joined),
+        documentTags: askRequestId ? undefined : documentTagsIn(joined),
         fault: built.status === 200 ? fault : 'none',
       },
       () => ({

@@ -49,10 +49,11 @@ export function checkCountersMatchLedger(record: SoakRecord): InvariantResult {
     if (a.instance) servedBy.set(a.requestId, a.instance);
   const embeddedBy = new Map<string, Set<string>>();
   for (const c of record.openAiCalls) {
-    if (!c.documentTag) continue;
-    const set = embeddedBy.get(c.documentTag) ?? new Set<string>();
-    set.add(c.instance);
-    embeddedBy.set(c.documentTag, set);
+    for (const tag of c.documentTags ?? []) {
+      const set = embeddedBy.get(tag) ?? new Set<string>();
+      set.add(c.instance);
+      embeddedBy.set(tag, set);
+    }
   }
   const tagOf = new Map(record.documents.map(d => [d.id, d.title]));
   const swept = (row: LedgerRow) =>

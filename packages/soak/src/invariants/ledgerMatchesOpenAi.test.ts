@@ -53,8 +53,8 @@ describe('checkLedgerMatchesOpenAi', () => {
 
   it('accepts one row for a request answered twice because the backend timed out and sent it again (recorded: two answers of 1131 tokens, one row of 1131)', () => {
     const run = healthyRun();
-    const first = run.openAiCalls.find(
-      c => c.documentTag === 'soakdoc9x16xtosf',
+    const first = run.openAiCalls.find(c =>
+      c.documentTags?.includes('soakdoc9x16xtosf'),
     )!;
     run.openAiCalls.push({ ...first, start: first.start + 730 });
     expect(checkLedgerMatchesOpenAi(run).breaches).toEqual([]);
@@ -62,6 +62,46 @@ describe('checkLedgerMatchesOpenAi', () => {
     run.openAiCalls[run.openAiCalls.length - 1].requestHash = 'another slice';
     expect(checkLedgerMatchesOpenAi(run).breaches).toEqual([
       'document soakdoc9x16xtosf (soak-09, embedding text-embedding-3-small): the server answered 2394+0 tokens, the ledger holds 1197+0 exact (0 estimated rows) and no process making these calls was killed',
+    ]);
+  });
+
+  it("checks documents that shared an embedding call together: the ledger's split among them is the backend's (recorded in a CI soak: 2250 tokens for two documents, rows of 1575 and 675)", () => {
+    const run = healthyRun();
+    const call = run.openAiCalls.find(c =>
+      c.documentTags?.includes('soakdoc9x16xtosf'),
+    )!;
+    const row = run.ledger.find(
+      r => r.documentId === '77e2dbf3-b68a-4db4-86e5-f9f3d908987f',
+    )!;
+    const second = {
+      id: '5b0c8f1e-0c1d-4f5e-9a7b-2d3e4f5a6b7c',
+      tag: 'soakdoc9x17xab12',
+    };
+    run.documents.push({
+      ...run.documents[0],
+      id: second.id,
+      title: second.tag,
+    });
+    run.uploads.push({
+      ...run.uploads[0],
+      tag: second.tag,
+      documentId: second.id,
+    });
+    call.documentTags = ['soakdoc9x16xtosf', second.tag];
+    // The call's 1197 tokens, split 800 + 397 by the documents' sizes.
+    row.promptTokens = 800;
+    run.ledger.push({
+      ...row,
+      requestId: `${row.requestId}-second`,
+      documentId: second.id,
+      promptTokens: 397,
+    });
+    expect(checkLedgerMatchesOpenAi(run).breaches).toEqual([]);
+
+    // Together they must still hold exactly what the server answered.
+    run.ledger[run.ledger.length - 1].promptTokens = 396;
+    expect(checkLedgerMatchesOpenAi(run).breaches).toEqual([
+      `documents soakdoc9x16xtosf, ${second.tag} (shared embedding calls) (soak-09, embedding text-embedding-3-small): the server answered 1197+0 tokens, the ledger holds 1196+0 exact (0 estimated rows) and no process making these calls was killed`,
     ]);
   });
 

@@ -78,6 +78,46 @@ const apiModelOf = (ledgerModel: string) => ledgerModel.split(':')[1];
  * is in doubt, and its row may hold the server's counts or the backend's
  * estimate, nothing else.
  */
+/**
+ * The subject of a document's calls and rows. Ingestion embeds a tenant's
+ * small documents in shared calls and splits each call's usage among them
+ * on the ledger by their sizes: that split is the backend's allocation,
+ * which the server never reports. So documents that shared a call (and
+ * those that shared one with them) are one subject, their tokens checked
+ * together; a document alone is its own.
+ */
+function documentsSharingCalls(calls: OpenAiCall[]) {
+  const parent = new Map<string, string>();
+  const root = (tag: string): string => {
+    let r = tag;
+    while (parent.has(r)) r = parent.get(r)!;
+    return r;
+  };
+  for (const call of calls) {
+    const [first, ...rest] = call.documentTags ?? [];
+    for (const tag of rest) {
+      const a = root(first);
+      const b = root(tag);
+      if (a !== b) parent.set(b, a);
+    }
+  }
+  const members = new Map<string, string[]>();
+  for (const tag of parent.keys()) {
+    const r = root(tag);
+    members.set(r, [...(members.get(r) ?? [r]), tag]);
+  }
+  return (tag: string) => {
+    const r = root(tag);
+    const group = members.get(r);
+    return {
+      key: `doc:${r}`,
+      what: group
+        ? `documents ${group.join(', ')} (shared embedding calls)`
+        : `document ${tag}`,
+    };
+  };
+}
+
 export function checkLedgerMatchesOpenAi(record: SoakRecord): InvariantResult {
   const breaches: string[] = [];
   const processes = new Map(record.processes.map(p => [p.instance, p]));
@@ -125,15 +165,18 @@ export function checkLedgerMatchesOpenAi(record: SoakRecord): InvariantResult {
     );
   };
   const tagOfDocument = new Map(record.documents.map(d => [d.id, d.title]));
+  const documentKey = documentsSharingCalls(record.openAiCalls);
   for (const u of record.uploads) {
-    subject(`doc:${u.tag}`, `document ${u.tag}`).tenant = u.tenant;
+    const { key, what } = documentKey(u.tag);
+    subject(key, what).tenant = u.tenant;
   }
 
   let unattributedCalls = 0;
   for (const call of record.openAiCalls) {
+    const [tag] = call.documentTags ?? [];
     const key = call.askRequestId
       ? `ask:${call.askRequestId}`
-      : call.documentTag && `doc:${call.documentTag}`;
+      : tag && documentKey(tag).key;
     if (!key) {
       unattributedCalls++;
       breaches.push(
@@ -150,7 +193,7 @@ export function checkLedgerMatchesOpenAi(record: SoakRecord): InvariantResult {
     if (row.seeded || row.model.startsWith('local:')) continue;
     const askId = /^(soakq-[^:]+):/.exec(row.requestId)?.[1];
     const tag = row.documentId && tagOfDocument.get(row.documentId);
-    const key = askId ? `ask:${askId}` : tag && `doc:${tag}`;
+    const key = askId ? `ask:${askId}` : tag && documentKey(tag).key;
     if (!key) {
       unattributedRows++;
       breaches.push(

@@ -14,12 +14,14 @@ export const documentTagFor = (
 ) => `soakdoc${tenantIndex}x${seq}x${salt}`;
 
 const REQUEST_ID = /\bsoakq-\d+-\d+-[a-z0-9]+\b/;
-const DOCUMENT_TAG = /\bsoakdoc\d+x\d+x[a-z0-9]+\b/;
+const DOCUMENT_TAGS = /\bsoakdoc\d+x\d+x[a-z0-9]+\b/g;
 
 export function requestIdIn(text: string): string | undefined {
   return REQUEST_ID.exec(text)?.[0];
 }
 
-export function documentTagIn(text: string): string | undefined {
-  return DOCUMENT_TAG.exec(text)?.[0];
+/** Every document tag in `text`: one embedding call may serve several
+ * documents (ingestion batches a tenant's small documents). */
+export function documentTagsIn(text: string): string[] {
+  return [...new Set(text.match(DOCUMENT_TAGS) ?? [])];
 }

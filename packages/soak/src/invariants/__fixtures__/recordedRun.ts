@@ -154,7 +154,7 @@ export function healthyRun(): SoakRecord {
         instance: 'r2.1',
         operation: 'embedding',
         model: 'text-embedding-3-small',
-        documentTag: 'soakdoc9x16xtosf',
+        documentTags: ['soakdoc9x16xtosf'],
         fault: 'none',
         requestHash: 'h5',
         delivered: true,
