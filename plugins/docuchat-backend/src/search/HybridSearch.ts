@@ -40,7 +40,13 @@ export class HybridSearch {
       this.options;
     const candidates = Math.max(k * 4, 40);
 
-    const [vectorHits, fullTextHits] = await Promise.all([
+    // Both branches run to their end before a failure goes up: the query
+    // embedding is a billed call whose settlement the question's ledger
+    // collects when it ends. Thrown while it was still in flight (the
+    // full-text branch failing first, say with the database gone), the
+    // question would remove its row as a call never made, though the
+    // provider answered it.
+    const [vectorBranch, fullTextBranch] = await Promise.allSettled([
       mode === 'fulltext'
         ? []
         : queryEmbedder
@@ -50,6 +56,10 @@ export class HybridSearch {
             ),
       mode === 'vector' ? [] : fullText.search(tenantId, query, candidates),
     ]);
+    if (vectorBranch.status === 'rejected') throw vectorBranch.reason;
+    if (fullTextBranch.status === 'rejected') throw fullTextBranch.reason;
+    const vectorHits = vectorBranch.value;
+    const fullTextHits = fullTextBranch.value;
 
     const fused = fuseRankings(
       vectorHits.map(hit => hit.chunkId),
